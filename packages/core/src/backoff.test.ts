@@ -1,0 +1,110 @@
+import { seededRandom } from "@wirefault/test-utils";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { backoffDelay, type Jitter, parseRetryAfter } from "./backoff.js";
+
+const jitters: Jitter[] = ["full", "equal", "decorrelated", "none"];
+const anyNumber = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(Number.NaN, -1, 0, 1e300, Number.POSITIVE_INFINITY),
+);
+
+describe("backoffDelay", () => {
+  it("is never negative and never above its cap", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -5, max: 10_000 }),
+        fc.record({
+          baseMs: anyNumber,
+          factor: anyNumber,
+          capMs: fc.integer({ min: 0, max: 10_000_000 }),
+          minDelayMs: anyNumber,
+          jitter: fc.constantFrom(...jitters),
+        }),
+        fc.double({ min: -1, max: 2, noNaN: false }),
+        anyNumber,
+        (retry, policy, r, previous) => {
+          const delay = backoffDelay(retry, policy, () => r, previous);
+          expect(delay).toBeGreaterThanOrEqual(0);
+          expect(delay).toBeLessThanOrEqual(policy.capMs);
+          expect(Number.isFinite(delay)).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("grows exponentially without jitter, then holds at the cap", () => {
+    const policy = { baseMs: 100, factor: 2, capMs: 1000, jitter: "none" as const };
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, policy))).toEqual([100, 200, 400, 800, 1000, 1000]);
+  });
+
+  it("respects the minimum delay", () => {
+    expect(backoffDelay(1, { baseMs: 1000, minDelayMs: 10_000, capMs: 60_000, jitter: "none" })).toBe(10_000);
+    expect(backoffDelay(6, { baseMs: 1000, minDelayMs: 10_000, capMs: 60_000, jitter: "none" })).toBe(32_000);
+  });
+
+  it("gives a reproducible sequence under a seeded random source", () => {
+    const run = (jitter: Jitter) => {
+      const random = seededRandom(42);
+      let previous: number | undefined;
+      return [1, 2, 3, 4, 5].map((n) => {
+        previous = Math.round(backoffDelay(n, { baseMs: 100, capMs: 5000, jitter }, random, previous));
+        return previous;
+      });
+    };
+    expect(run("full")).toEqual(run("full"));
+    expect(run("full")).toMatchInlineSnapshot(`
+      [
+        60,
+        90,
+        341,
+        536,
+        280,
+      ]
+    `);
+    expect(run("equal")).toMatchInlineSnapshot(`
+      [
+        80,
+        145,
+        370,
+        668,
+        940,
+      ]
+    `);
+    expect(run("decorrelated")).toMatchInlineSnapshot(`
+      [
+        220,
+        351,
+        912,
+        1865,
+        1061,
+      ]
+    `);
+  });
+
+  it("keeps full jitter in [0, exp] and equal jitter in [exp/2, exp]", () => {
+    expect(backoffDelay(3, { baseMs: 100, jitter: "full" }, () => 0)).toBe(0);
+    expect(backoffDelay(3, { baseMs: 100, jitter: "equal" }, () => 0)).toBe(200);
+    expect(backoffDelay(3, { baseMs: 100, jitter: "equal" }, () => 0.999999)).toBeCloseTo(400, 2);
+  });
+});
+
+describe("parseRetryAfter", () => {
+  const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+  it("reads delta-seconds", () => {
+    expect(parseRetryAfter("8", now)).toBe(8000);
+    expect(parseRetryAfter(" 120 ", now)).toBe(120_000);
+    expect(parseRetryAfter("0", now)).toBe(0);
+  });
+  it("reads an HTTP-date relative to now", () => {
+    expect(parseRetryAfter("Sun, 22 Nov 2026 12:00:30 GMT", now)).toBe(30_000);
+    expect(parseRetryAfter("Sun, 22 Nov 2026 11:00:00 GMT", now)).toBe(0);
+  });
+  it("ignores what it cannot read", () => {
+    for (const bad of [null, undefined, "", "-5", "soon", "1e3", "12 soon", "x".repeat(1000)]) {
+      expect(parseRetryAfter(bad, now)).toBeUndefined();
+    }
+  });
+});

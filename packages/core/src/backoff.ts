@@ -1,0 +1,58 @@
+import type { RetryPolicy } from "./catalog.js";
+import { sanitizeDelay } from "./error.js";
+
+/** How a backoff delay is randomised. */
+export type Jitter = "full" | "equal" | "decorrelated" | "none";
+
+/** The policy used where neither the catalog nor the caller says otherwise. */
+export const DEFAULT_POLICY: Required<RetryPolicy> = /* @__PURE__ */ Object.freeze({
+  baseMs: 1000,
+  factor: 2,
+  capMs: 30_000,
+  minDelayMs: 0,
+  maxAttempts: 5,
+  jitter: "full",
+});
+
+const num = (value: unknown, fallback: number): number => sanitizeDelay(value) ?? fallback;
+
+/**
+ * The delay before retry number `retry` (1 for the first retry). Never
+ * negative, never above `capMs`, and at least `minDelayMs` unless the cap is lower.
+ */
+export function backoffDelay(
+  retry: number,
+  policy: RetryPolicy = {},
+  random: () => number = Math.random,
+  previousMs?: number,
+): number {
+  const d = DEFAULT_POLICY;
+  const base = num(policy.baseMs, d.baseMs);
+  const cap = num(policy.capMs, d.capMs);
+  const exp = Math.min(cap, base * num(policy.factor, d.factor) ** (Math.max(1, Math.floor(num(retry, 1))) - 1));
+  let r = random();
+  r = r >= 0 && r < 1 ? r : 0.5;
+  const jitter = policy.jitter;
+  const delay =
+    jitter === "none"
+      ? exp
+      : jitter === "equal"
+        ? (exp + r * exp) / 2
+        : jitter === "decorrelated"
+          ? base + r * (Math.max(base, num(previousMs, base)) * 3 - base)
+          : r * exp;
+  return Math.min(cap, Math.max(num(policy.minDelayMs, 0), delay || 0));
+}
+
+/**
+ * Parses a `Retry-After` header (delta-seconds or HTTP-date) into ms from
+ * `now`. Unparseable or absent values give undefined; dates in the past give 0.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (typeof value !== "string" || value.length > 64) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  if (!/[a-z]/i.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

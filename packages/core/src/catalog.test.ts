@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { defineCatalog, indexCatalog } from "./catalog.js";
+
+const catalog = defineCatalog([
+  { surface: "wire", code: 1001, name: "ERR_ONE", retryable: "no", action: "abort", summary: "one" },
+  {
+    surface: "wire",
+    code: 4001,
+    name: "ERR_SLOW",
+    status: 429,
+    retryable: "yes",
+    action: "throttle",
+    summary: "slow down",
+    policy: { baseMs: 10 },
+  },
+  { surface: "zone", code: "full", name: "full", retryable: "maybe", action: "wait", summary: "full" },
+] as const);
+
+const index = indexCatalog(catalog, {
+  aliases: { FULL: "full" },
+  ranges: [
+    { surface: "wire", min: 1000, max: 1999, name: "handshake", retryable: "no", action: "abort", summary: "h" },
+    { surface: "wire", min: 4000, max: 4999, name: "rate", retryable: "yes", action: "throttle", summary: "r" },
+  ],
+});
+
+describe("defineCatalog", () => {
+  it("freezes the table, its entries and their policies", () => {
+    expect(Object.isFrozen(catalog)).toBe(true);
+    expect(catalog.every((entry) => Object.isFrozen(entry))).toBe(true);
+    expect(Object.isFrozen(catalog[1].policy)).toBe(true);
+  });
+
+  it("keeps codes as literal types", () => {
+    type Code = (typeof catalog)[number]["code"];
+    const codes: Code[] = [1001, 4001, "full"];
+    // @ts-expect-error 9999 is not a documented code
+    const bad: Code = 9999;
+    expect(codes.length + (bad ? 0 : 1)).toBe(3);
+  });
+});
+
+describe("indexCatalog", () => {
+  it("finds entries by code, within a surface when given", () => {
+    expect(index.get(4001)?.name).toBe("ERR_SLOW");
+    expect(index.get(4001, "wire")?.name).toBe("ERR_SLOW");
+    expect(index.get(4001, "zone")).toBeUndefined();
+    expect(index.get("4001")).toBeUndefined();
+  });
+
+  it("resolves aliases to the documented entry", () => {
+    expect(index.get("FULL")).toBe(catalog[2]);
+  });
+
+  it("classifies known codes from their entry", () => {
+    expect(index.classify(4001)).toMatchObject({
+      known: true,
+      status: 429,
+      action: "throttle",
+      policy: { baseMs: 10 },
+    });
+  });
+
+  it("gives unknown codes in a range the range's category", () => {
+    expect(index.classify(4999)).toMatchObject({ known: false, retryable: "yes", action: "throttle", surface: "wire" });
+    expect(index.classify(1000)).toMatchObject({ known: false, action: "abort" });
+  });
+
+  it("treats codes outside every range as a protocol violation", () => {
+    expect(index.classify(3000)).toMatchObject({ known: false, retryable: "no", action: "abort", range: undefined });
+    expect(index.classify("nope")).toMatchObject({ known: false, retryable: "no", action: "abort" });
+    expect(index.classify({ toString: () => "x" })).toMatchObject({ known: false });
+  });
+});

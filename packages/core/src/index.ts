@@ -1,0 +1,35 @@
+export { backoffDelay, DEFAULT_POLICY, type Jitter, parseRetryAfter } from "./backoff.js";
+export {
+  type CatalogEntry,
+  type CatalogIndex,
+  type Classification,
+  type CodeRange,
+  defineCatalog,
+  type IndexOptions,
+  indexCatalog,
+  type RetryPolicy,
+} from "./catalog.js";
+export { isRetryable } from "./classify.js";
+export {
+  isProtocolError,
+  type LocalCode,
+  MALFORMED,
+  type Protocol,
+  ProtocolError,
+  type ProtocolErrorInit,
+  type RecoveryAction,
+  type Retryable,
+  redactSecrets,
+  sanitizeDelay,
+  TOO_LARGE,
+} from "./error.js";
+export {
+  type Clock,
+  policyFor,
+  type RetryBudget,
+  type RetryBudgetOptions,
+  type RetryEvent,
+  type RetryOptions,
+  retry,
+  retryBudget,
+} from "./retry.js";

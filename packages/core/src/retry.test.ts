@@ -1,0 +1,220 @@
+import { recordingClock, seededRandom } from "@wirefault/test-utils";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { RetryPolicy } from "./catalog.js";
+import { ProtocolError, type Retryable } from "./error.js";
+import { retry, retryBudget } from "./retry.js";
+
+const failure = (retryable: Retryable = "yes", extra: { policy?: RetryPolicy; retryAfterMs?: number } = {}) =>
+  new ProtocolError({
+    protocol: "ckg-relay",
+    code: "AGENT_OFFLINE",
+    message: "offline",
+    retryable,
+    action: "retry",
+    known: true,
+    ...extra,
+  });
+
+const failsTimes = (n: number, error: () => unknown = () => failure()) => {
+  let calls = 0;
+  const fn = async (attempt: number) => {
+    calls++;
+    if (attempt <= n) throw error();
+    return `ok after ${attempt}`;
+  };
+  return { fn, calls: () => calls };
+};
+
+describe("retry", () => {
+  it("returns the first success and passes the attempt number", async () => {
+    const clock = recordingClock();
+    const { fn, calls } = failsTimes(2);
+    await expect(retry(fn, { clock, jitter: "none" })).resolves.toBe("ok after 3");
+    expect(calls()).toBe(3);
+    expect(clock.delays).toEqual([1000, 2000]);
+  });
+
+  it("never exceeds maxAttempts", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: -3, max: 12 }),
+        fc.integer({ min: 0, max: 20 }),
+        async (maxAttempts, failures) => {
+          const { fn, calls } = failsTimes(failures);
+          await retry(fn, { maxAttempts, clock: recordingClock() }).catch(() => {});
+          expect(calls()).toBeLessThanOrEqual(Math.max(1, maxAttempts));
+          expect(calls()).toBe(Math.min(failures + 1, Math.max(1, maxAttempts)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("lets a code's policy lower maxAttempts but never raise it", async () => {
+    const low = failsTimes(10, () => failure("yes", { policy: { maxAttempts: 2 } }));
+    await expect(retry(low.fn, { maxAttempts: 5, clock: recordingClock() })).rejects.toThrow("offline");
+    expect(low.calls()).toBe(2);
+    const high = failsTimes(10, () => failure("yes", { policy: { maxAttempts: 9 } }));
+    await expect(retry(high.fn, { maxAttempts: 3, clock: recordingClock() })).rejects.toThrow();
+    expect(high.calls()).toBe(3);
+  });
+
+  it("gives a 'maybe' error one retry unless its policy says otherwise", async () => {
+    const maybe = failsTimes(10, () => failure("maybe"));
+    await expect(retry(maybe.fn, { clock: recordingClock() })).rejects.toThrow();
+    expect(maybe.calls()).toBe(2);
+  });
+
+  it("stops at once on a non-retryable error and annotates it", async () => {
+    const { fn, calls } = failsTimes(10, () => failure("no"));
+    const error = await retry(fn, { clock: recordingClock() }).catch((e: unknown) => e);
+    expect(calls()).toBe(1);
+    expect(error).toMatchObject({ code: "AGENT_OFFLINE", attempts: 1, totalDelayMs: 0 });
+  });
+
+  it("annotates the last error with attempts and total delay", async () => {
+    const clock = recordingClock();
+    const { fn } = failsTimes(10);
+    const error = await retry(fn, { clock, maxAttempts: 4, jitter: "none" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ attempts: 4, totalDelayMs: 1000 + 2000 + 4000 });
+    expect((error as ProtocolError).toJSON()).toMatchObject({ attempts: 4, totalDelayMs: 7000 });
+  });
+
+  it("retries platform network failures and not plain errors", async () => {
+    const net = failsTimes(1, () => Object.assign(new Error("reset"), { code: "ECONNRESET" }));
+    await expect(retry(net.fn, { clock: recordingClock() })).resolves.toBe("ok after 2");
+    const plain = failsTimes(1, () => new Error("bug"));
+    await expect(retry(plain.fn, { clock: recordingClock() })).rejects.toThrow("bug");
+    expect(plain.calls()).toBe(1);
+  });
+
+  it("honours a server hint, clamped to maxRetryAfterMs", async () => {
+    const clock = recordingClock();
+    const hinted = failsTimes(2, () => failure("yes", { retryAfterMs: 36_000_000 }));
+    await retry(hinted.fn, { clock, jitter: "none" });
+    expect(clock.delays).toEqual([60_000, 60_000]);
+    const short = recordingClock();
+    await retry(failsTimes(1, () => failure("yes", { retryAfterMs: 8000 })).fn, {
+      clock: short,
+      maxRetryAfterMs: 5000,
+    });
+    expect(short.delays).toEqual([5000]);
+  });
+
+  it("applies bounds to computed delays", async () => {
+    const clock = recordingClock();
+    await retry(failsTimes(3).fn, { clock, jitter: "none", minDelayMs: 1500, maxDelayMs: 3000 });
+    expect(clock.delays).toEqual([1500, 2000, 3000]);
+  });
+
+  it("calls onRetry before each sleep", async () => {
+    const seen: [number, number][] = [];
+    await retry(failsTimes(2).fn, {
+      clock: recordingClock(),
+      jitter: "none",
+      onRetry: ({ attempt, delayMs, error }) => {
+        expect(error).toBeInstanceOf(ProtocolError);
+        seen.push([attempt, delayMs]);
+      },
+    });
+    expect(seen).toEqual([
+      [1, 1000],
+      [2, 2000],
+    ]);
+  });
+
+  it("lets shouldRetry override the classification", async () => {
+    const plain = failsTimes(2, () => new Error("flaky"));
+    await expect(retry(plain.fn, { clock: recordingClock(), shouldRetry: () => true })).resolves.toBe("ok after 3");
+  });
+
+  it("gives reproducible jittered delays under a seeded random source", async () => {
+    const run = async () => {
+      const clock = recordingClock();
+      await retry(failsTimes(4).fn, { clock, random: seededRandom(7) });
+      return clock.delays;
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+    expect(first.every((d, i) => d >= 0 && d <= 1000 * 2 ** i)).toBe(true);
+  });
+});
+
+describe("abort", () => {
+  it("rejects within a few ms when aborted 50 ms into a 2 s backoff", async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    const pending = retry(
+      async () => {
+        throw failure();
+      },
+      { signal: controller.signal, policy: { baseMs: 2000, jitter: "none" } },
+    );
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    const latency = performance.now() - started - 50;
+    expect(latency).toBeLessThan(40);
+  });
+
+  it("rejects before the first attempt when already aborted", async () => {
+    let calls = 0;
+    await expect(retry(() => calls++, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
+    expect(calls).toBe(0);
+  });
+
+  it("rejects with the signal's reason when fn fails after an abort", async () => {
+    const controller = new AbortController();
+    const reason = new Error("user left");
+    const pending = retry(
+      async () => {
+        controller.abort(reason);
+        throw failure();
+      },
+      { signal: controller.signal, clock: recordingClock() },
+    );
+    await expect(pending).rejects.toBe(reason);
+  });
+});
+
+describe("retry budget: a storm of 1,000 callers against an always-failing operation", () => {
+  const storm = async (budget?: ReturnType<typeof retryBudget>) => {
+    let attempts = 0;
+    const calls = 1000;
+    const clock = recordingClock();
+    await Promise.all(
+      Array.from({ length: calls }, () =>
+        retry(
+          async () => {
+            attempts++;
+            throw failure();
+          },
+          { maxAttempts: 3, clock, budget },
+        ).catch(() => {}),
+      ),
+    );
+    return attempts / calls;
+  };
+
+  it("multiplies load by maxAttempts without a budget", async () => {
+    expect(await storm()).toBe(3);
+  });
+
+  it("stays within 1.1x the calls with a shared budget", async () => {
+    const multiplier = await storm(retryBudget({ capacity: 50 }));
+    expect(multiplier).toBeLessThanOrEqual(1.1);
+    expect(multiplier).toBe(1.05);
+  });
+
+  it("refunds tokens on success up to capacity", () => {
+    const budget = retryBudget({ capacity: 2, successRefund: 0.5 });
+    expect(budget.tryAcquire()).toBe(true);
+    expect(budget.tryAcquire()).toBe(true);
+    expect(budget.tryAcquire()).toBe(false);
+    budget.succeeded();
+    budget.succeeded();
+    expect(budget.tokens).toBe(1);
+    for (let i = 0; i < 10; i++) budget.succeeded();
+    expect(budget.tokens).toBe(2);
+  });
+});

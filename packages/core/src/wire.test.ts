@@ -1,0 +1,141 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { asBytes, classifyStatus, decodeInput, field, readResponse, utf8Length } from "./wire.js";
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe("decodeInput", () => {
+  it("parses JSON text, bytes and ArrayBuffers; passes objects through", () => {
+    expect(decodeInput('{"a":1}', 100)).toEqual({ kind: "value", value: { a: 1 } });
+    expect(decodeInput(bytes('{"a":1}'), 100)).toEqual({ kind: "value", value: { a: 1 } });
+    expect(decodeInput(bytes('{"a":1}').buffer, 100)).toEqual({ kind: "value", value: { a: 1 } });
+    const object = { a: 1 };
+    expect(decodeInput(object, 100)).toEqual({ kind: "value", value: object });
+  });
+
+  it("refuses oversize input before decoding, counting UTF-8 bytes", () => {
+    expect(decodeInput("x".repeat(10 * 1024 * 1024), 65_536)).toEqual({ kind: "too-large", size: 10 * 1024 * 1024 });
+    expect(decodeInput("é".repeat(40), 79)).toEqual({ kind: "too-large", size: 80 });
+    expect(decodeInput(`"${"é".repeat(39)}"`, 80).kind).toBe("value");
+    expect(decodeInput(new Uint8Array(11), 10)).toEqual({ kind: "too-large", size: 11 });
+  });
+
+  it("reports text that is not JSON, keeping it", () => {
+    const result = decodeInput("{nope", 100);
+    expect(result).toMatchObject({ kind: "not-json", text: "{nope" });
+  });
+
+  it("hands bytes back untouched for binary protocols", () => {
+    const b = new Uint8Array([0x81, 0xa1]);
+    expect(decodeInput(b, 100, { binary: true })).toEqual({ kind: "bytes", bytes: b, text: undefined });
+  });
+
+  it("survives deep nesting", () => {
+    expect(decodeInput("[".repeat(200_000), 1_000_000).kind).toBe("not-json");
+    expect(() => decodeInput(`${"[".repeat(100_000)}${"]".repeat(100_000)}`, 1_000_000)).not.toThrow();
+  });
+
+  it("never throws", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.uint8Array(), fc.anything()), (input) => {
+        expect(() => decodeInput(input, 1024)).not.toThrow();
+      }),
+    );
+  });
+
+  it("keeps __proto__ as data, never as a prototype", () => {
+    const result = decodeInput('{"__proto__":{"polluted":1}}', 100);
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(result.kind === "value" && Object.getPrototypeOf(result.value)).toBe(Object.prototype);
+  });
+});
+
+describe("utf8Length and asBytes", () => {
+  it("counts UTF-8 bytes", () => {
+    expect(utf8Length("aé€😀")).toBe(1 + 2 + 3 + 4);
+  });
+  it("views any ArrayBufferView as bytes", () => {
+    expect(asBytes(new DataView(new ArrayBuffer(4), 1, 2))?.byteLength).toBe(2);
+    expect(asBytes("text")).toBeUndefined();
+  });
+});
+
+describe("field", () => {
+  it("reads own properties only, and never throws", () => {
+    expect(field({ a: 1 }, "a")).toBe(1);
+    expect(field(Object.create({ a: 1 }), "a")).toBeUndefined();
+    expect(field([1], "0")).toBeUndefined();
+    const hostile = new Proxy(
+      {},
+      {
+        getOwnPropertyDescriptor() {
+          throw new Error("trap");
+        },
+      },
+    );
+    expect(field(hostile, "a")).toBeUndefined();
+  });
+});
+
+describe("readResponse", () => {
+  it("reads the body and the Retry-After header only", async () => {
+    const res = new Response('{"error":"x"}', {
+      status: 429,
+      headers: { "retry-after": "8", authorization: "Bearer secret" },
+    });
+    const body = await readResponse(res, 1024);
+    expect(body).toEqual({ status: 429, text: '{"error":"x"}', tooLarge: false, retryAfterMs: 8000, cause: undefined });
+  });
+
+  it("stops reading at the cap, even without a content-length", async () => {
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const body = await readResponse(new Response(stream, { status: 500 }), 100_000);
+    expect(body).toMatchObject({ status: 500, tooLarge: true, text: undefined });
+    expect(pulled).toBeLessThan(5);
+  });
+
+  it("refuses a declared oversize body without reading it", async () => {
+    const res = new Response("x".repeat(10), { headers: { "content-length": "5000000" } });
+    expect(await readResponse(res, 1000)).toMatchObject({ tooLarge: true });
+  });
+
+  it("keeps the cause when the body fails mid-stream", async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes('{"err'));
+        controller.error(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+      },
+    });
+    const body = await readResponse(new Response(stream, { status: 503 }), 1000);
+    expect(body.status).toBe(503);
+    expect(body.text).toBeUndefined();
+    expect(body.cause).toMatchObject({ code: "ECONNRESET" });
+  });
+
+  it("handles an empty body", async () => {
+    expect(await readResponse(new Response(null, { status: 503 }), 10)).toMatchObject({ status: 503, text: "" });
+  });
+});
+
+describe("classifyStatus", () => {
+  it.each([
+    [429, "yes", "throttle"],
+    [503, "yes", "retry"],
+    [502, "yes", "retry"],
+    [408, "yes", "retry"],
+    [500, "maybe", "retry"],
+    [401, "no", "user-action"],
+    [403, "no", "user-action"],
+    [400, "no", "fix-request"],
+    [200, "no", "abort"],
+    [undefined, "no", "abort"],
+  ] as const)("%s is %s / %s", (status, retryable, action) => {
+    expect(classifyStatus(status)).toEqual({ retryable, action });
+  });
+});

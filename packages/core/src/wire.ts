@@ -1,0 +1,153 @@
+// Plumbing for the protocol packages' parsers, on its own subpath
+// (`@wirefault/core/wire`) so that the main entry stays small for users who
+// only classify and retry.
+import { parseRetryAfter } from "./backoff.js";
+import type { RecoveryAction, Retryable } from "./error.js";
+
+/** What `decodeInput` made of a parser's input. */
+export type DecodedInput =
+  | { readonly kind: "value"; readonly value: unknown }
+  | { readonly kind: "bytes"; readonly bytes: Uint8Array; readonly text: string | undefined }
+  | { readonly kind: "too-large"; readonly size: number }
+  | { readonly kind: "not-json"; readonly text: string; readonly cause: unknown };
+
+/** Bytes of `input` if it is binary (Uint8Array, ArrayBuffer or another view). */
+export function asBytes(input: unknown): Uint8Array | undefined {
+  try {
+    if (input instanceof Uint8Array) return input;
+    if (input instanceof ArrayBuffer) return new Uint8Array(input);
+    if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    // Cross-realm buffers fail instanceof; their tag still says what they are.
+    const tag = Object.prototype.toString.call(input);
+    if (tag === "[object ArrayBuffer]") return new Uint8Array(input as ArrayBuffer);
+  } catch {
+    // a detached buffer or a hostile proxy is not bytes
+  }
+  return undefined;
+}
+
+/** UTF-8 length of a string. */
+export function utf8Length(text: string): number {
+  return encoder.encode(text).byteLength;
+}
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+const decoder = /* @__PURE__ */ new TextDecoder();
+
+/**
+ * Normalises a parser's input under a size cap, before any decoding:
+ * strings and UTF-8 bytes are JSON-parsed, other values pass through.
+ * With `binary`, bytes are handed back for a protocol codec instead of being read as JSON.
+ * Never throws.
+ */
+export function decodeInput(input: unknown, maxBytes: number, options: { binary?: boolean } = {}): DecodedInput {
+  let text: string;
+  if (typeof input === "string") {
+    // A char is 1 to 3 UTF-8 bytes, so most strings are decided by length alone.
+    const size = input.length > maxBytes || input.length * 3 <= maxBytes ? input.length : utf8Length(input);
+    if (size > maxBytes) return { kind: "too-large", size };
+    text = input;
+  } else {
+    const bytes = asBytes(input);
+    if (!bytes) return { kind: "value", value: input };
+    if (bytes.byteLength > maxBytes) return { kind: "too-large", size: bytes.byteLength };
+    if (options.binary) return { kind: "bytes", bytes, text: undefined };
+    text = decoder.decode(bytes);
+  }
+  try {
+    return { kind: "value", value: JSON.parse(text) };
+  } catch (cause) {
+    return { kind: "not-json", text, cause };
+  }
+}
+
+/** The body of an HTTP response, read under a size cap. */
+export interface ResponseBody {
+  readonly status: number;
+  /** The body text, or undefined when it was too large or could not be read. */
+  readonly text: string | undefined;
+  readonly tooLarge: boolean;
+  /** The `Retry-After` header in ms, if present and valid. */
+  readonly retryAfterMs: number | undefined;
+  /** Why the body could not be read (a dropped connection, an abort). */
+  readonly cause: unknown;
+}
+
+interface ResponseLike {
+  readonly status: number;
+  readonly headers?: { get(name: string): string | null };
+  readonly body?: ReadableStream<Uint8Array> | null;
+  text?(): Promise<string>;
+}
+
+/**
+ * Reads at most `maxBytes` of a fetch `Response` body and stops there;
+ * headers other than `Retry-After` are never kept. Never rejects.
+ */
+export async function readResponse(
+  res: ResponseLike,
+  maxBytes: number,
+  now: number = Date.now(),
+): Promise<ResponseBody> {
+  const out = {
+    status: 0,
+    text: undefined as string | undefined,
+    tooLarge: false,
+    retryAfterMs: undefined as number | undefined,
+    cause: undefined as unknown,
+  };
+  try {
+    out.status = res.status;
+    out.retryAfterMs = parseRetryAfter(res.headers?.get("retry-after"), now);
+    const reader = res.body?.getReader();
+    if (!reader) out.text = (await res.text?.()) ?? "";
+    else if (Number(res.headers?.get("content-length")) > maxBytes) out.tooLarge = true;
+    else {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        chunks.push(r.value);
+        size += r.value.byteLength;
+        if (size > maxBytes) break;
+      }
+      if (size > maxBytes) out.tooLarge = true;
+      else out.text = await new Blob(chunks as BlobPart[]).text();
+    }
+    if (out.tooLarge) reader?.cancel().catch(() => {});
+    else if (out.text !== undefined && utf8Length(out.text) > maxBytes) {
+      out.tooLarge = true;
+      out.text = undefined;
+    }
+  } catch (cause) {
+    out.cause = cause;
+  }
+  return out;
+}
+
+/** An own property of a plain-ish object, or undefined; never triggers a throw. */
+export function field(value: unknown, key: string): unknown {
+  try {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+    return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Classification of a bare HTTP status, for bodies that name no code. */
+export function classifyStatus(status: number | undefined): { retryable: Retryable; action: RecoveryAction } {
+  const s = status ?? 0;
+  const [retryable, action]: [Retryable, RecoveryAction] =
+    s === 429
+      ? ["yes", "throttle"]
+      : s === 408 || (s > 501 && s < 505)
+        ? ["yes", "retry"]
+        : s > 499 && s < 600
+          ? ["maybe", "retry"]
+          : s === 401 || s === 403
+            ? ["no", "user-action"]
+            : s > 399 && s < 500
+              ? ["no", "fix-request"]
+              : ["no", "abort"];
+  return { retryable, action };
+}

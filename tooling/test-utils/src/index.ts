@@ -1,0 +1,1 @@
+export { type RecordingClock, recordingClock, seededRandom } from "./clock.js";
