@@ -1,6 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { asBytes, classifyStatus, decodeInput, field, readResponse, utf8Length } from "./wire.js";
+import {
+  asBytes,
+  classifyClose,
+  classifyStatus,
+  codeMap,
+  decodeInput,
+  field,
+  localError,
+  readResponse,
+  utf8Length,
+} from "./wire.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -137,5 +147,36 @@ describe("classifyStatus", () => {
     [undefined, "no", "abort"],
   ] as const)("%s is %s / %s", (status, retryable, action) => {
     expect(classifyStatus(status)).toEqual({ retryable, action });
+  });
+});
+
+describe("localError, codeMap and classifyClose", () => {
+  it("builds a local error init that is never retried", () => {
+    const cause = new SyntaxError("bad");
+    expect(localError("atlas", "WIREFAULT_MALFORMED", "not an error", "raw", cause)).toEqual({
+      protocol: "atlas",
+      code: "WIREFAULT_MALFORMED",
+      message: "not an error",
+      raw: "raw",
+      cause,
+      known: false,
+      retryable: "no",
+      action: "abort",
+    });
+  });
+
+  it("derives literal name-to-code constants from a catalog", () => {
+    const codes = codeMap([
+      { surface: "s", code: 3004, name: "AgentBusy", retryable: "maybe", action: "wait", summary: "" },
+    ] as const);
+    const busy: 3004 = codes.AgentBusy;
+    expect(busy).toBe(3004);
+    expect(Object.isFrozen(codes)).toBe(true);
+  });
+
+  it("classifies standard close codes and leaves application codes to the protocol", () => {
+    expect(classifyClose(1006)).toEqual({ name: "ABNORMAL_CLOSURE", retryable: "yes", action: "reconnect" });
+    expect(classifyClose(1008)?.action).toBe("user-action");
+    expect(classifyClose(4001)).toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@
 // (`@wirefault/core/wire`) so that the main entry stays small for users who
 // only classify and retry.
 import { parseRetryAfter } from "./backoff.js";
-import type { RecoveryAction, Retryable } from "./error.js";
+import type { CatalogEntry } from "./catalog.js";
+import type { LocalCode, Protocol, ProtocolErrorInit, RecoveryAction, Retryable } from "./error.js";
 
 /** What `decodeInput` made of a parser's input. */
 export type DecodedInput =
@@ -150,4 +151,59 @@ export function classifyStatus(status: number | undefined): { retryable: Retryab
               ? ["no", "fix-request"]
               : ["no", "abort"];
   return { retryable, action };
+}
+
+/**
+ * The init of an error wirefault raises itself: input it refused by size
+ * (`TOO_LARGE`) or could not read as an error of the protocol (`MALFORMED`).
+ */
+export function localError(
+  protocol: Protocol,
+  code: LocalCode,
+  message: string,
+  raw: unknown,
+  cause?: unknown,
+): ProtocolErrorInit<LocalCode> {
+  return { protocol, code, message, raw, cause, known: false, retryable: "no", action: "abort" };
+}
+
+/** Name-to-code constants derived from a catalog, e.g. `{ AgentBusy: 3004 }`. */
+export type CodeMap<E extends readonly CatalogEntry[]> = {
+  readonly [K in E[number] as K["name"]]: K["code"];
+};
+
+/** Builds the frozen name-to-code constants of a catalog. */
+export function codeMap<const E extends readonly CatalogEntry[]>(catalog: E): CodeMap<E> {
+  return Object.freeze(Object.fromEntries(catalog.map((entry) => [entry.name, entry.code]))) as CodeMap<E>;
+}
+
+/** How a standard WebSocket close code (RFC 6455 and IANA registry) should be handled. */
+export interface CloseClassification {
+  readonly name: string;
+  readonly retryable: Retryable;
+  readonly action: RecoveryAction;
+}
+
+const CLOSE: Record<number, readonly [string, Retryable, RecoveryAction]> = {
+  1000: ["NORMAL_CLOSURE", "maybe", "reconnect"],
+  1001: ["GOING_AWAY", "yes", "reconnect"],
+  1002: ["PROTOCOL_ERROR", "no", "abort"],
+  1003: ["UNSUPPORTED_DATA", "no", "abort"],
+  1005: ["NO_STATUS_RECEIVED", "yes", "reconnect"],
+  1006: ["ABNORMAL_CLOSURE", "yes", "reconnect"],
+  1007: ["INVALID_PAYLOAD", "no", "abort"],
+  1008: ["POLICY_VIOLATION", "no", "user-action"],
+  1009: ["MESSAGE_TOO_BIG", "no", "fix-request"],
+  1010: ["MANDATORY_EXTENSION", "no", "abort"],
+  1011: ["INTERNAL_ERROR", "yes", "reconnect"],
+  1012: ["SERVICE_RESTART", "yes", "reconnect"],
+  1013: ["TRY_AGAIN_LATER", "yes", "throttle"],
+  1014: ["BAD_GATEWAY", "yes", "reconnect"],
+  1015: ["TLS_HANDSHAKE", "no", "abort"],
+};
+
+/** The standard meaning of a WebSocket close code, or undefined for application codes. */
+export function classifyClose(code: number): CloseClassification | undefined {
+  const known = CLOSE[code];
+  return known && { name: known[0], retryable: known[1], action: known[2] };
 }
