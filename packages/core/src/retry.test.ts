@@ -89,6 +89,13 @@ describe("retry", () => {
     expect(plain.calls()).toBe(1);
   });
 
+  it("uses a server hint instead of the backoff, even when it is shorter", async () => {
+    const clock = recordingClock();
+    const hinted = failsTimes(2, () => failure("yes", { retryAfterMs: 250, policy: { minDelayMs: 10_000 } }));
+    await retry(hinted.fn, { clock, jitter: "none" });
+    expect(clock.delays).toEqual([250, 250]);
+  });
+
   it("honours a server hint, clamped to maxRetryAfterMs", async () => {
     const clock = recordingClock();
     const hinted = failsTimes(2, () => failure("yes", { retryAfterMs: 36_000_000 }));

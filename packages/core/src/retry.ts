@@ -25,7 +25,7 @@ export interface RetryOptions {
   maxAttempts?: number;
   /** Lower bound on every backoff delay, in ms. */
   minDelayMs?: number;
-  /** Upper bound on computed backoff delays, in ms (server hints follow `maxRetryAfterMs`). */
+  /** Upper bound on computed backoff delays, in ms (a server hint replaces the backoff and follows `maxRetryAfterMs`). */
   maxDelayMs?: number;
   /** Clamp on server `retryAfterMs` hints, so a hostile server cannot park the caller. Default 60 000. */
   maxRetryAfterMs?: number;
@@ -168,15 +168,19 @@ export async function retry<T>(fn: (attempt: number) => T | Promise<T>, options:
         annotate(error, attempt, totalDelayMs);
         throw error;
       }
-      let delayMs = backoffDelay(
-        attempt,
-        options.jitter ? { ...policy, jitter: options.jitter } : policy,
-        random,
-        previousMs,
-      );
-      delayMs = Math.min(Math.max(delayMs, options.minDelayMs ?? 0), options.maxDelayMs ?? Number.POSITIVE_INFINITY);
+      // The server's own hint replaces the computed backoff: it knows when it
+      // will take the request again. Clamped, so it cannot park the caller.
       const hint = isProtocolError(error) ? error.retryAfterMs : undefined;
-      if (hint !== undefined) delayMs = Math.max(delayMs, Math.min(hint, maxHint));
+      const delayMs =
+        hint !== undefined
+          ? Math.min(hint, maxHint)
+          : Math.min(
+              Math.max(
+                backoffDelay(attempt, options.jitter ? { ...policy, jitter: options.jitter } : policy, random, previousMs),
+                options.minDelayMs ?? 0,
+              ),
+              options.maxDelayMs ?? Number.POSITIVE_INFINITY,
+            );
       previousMs = delayMs;
       await options.onRetry?.({ error, attempt, delayMs });
       await sleep(delayMs, clock, signal);
