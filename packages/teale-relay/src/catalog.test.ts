@@ -1,0 +1,143 @@
+import { type CatalogEntry, isRetryable, retry } from "@wirefault/core";
+import { recordingClock, seededRandom } from "@wirefault/test-utils";
+import { describe, expect, it } from "vitest";
+import { catalog, NoiseErrorCode, PtnErrorCode, TealeRelayErrorCode } from "./catalog.js";
+import { NoiseError, PtnError } from "./error.js";
+import { parseError } from "./parse.js";
+
+// The page's tables, in the page's order, with the retry classification.
+const PAGE = [
+  ["relay", "peer_not_found", undefined, "maybe", "reset"],
+  ["relay", "invalid_json", undefined, "no", "fix-request"],
+  ["relay", "invalid_message", undefined, "no", "fix-request"],
+  ["relay", "invalid_register", undefined, "no", "fix-request"],
+  ["relay", "rate_limited", undefined, "yes", "throttle"],
+  ["relay", "unsupported_message", undefined, "no", "fix-request"],
+  ["api", "model_not_loaded", 503, "maybe", "reset"],
+  ["api", "invalid_request", 400, "no", "fix-request"],
+  ["api", "internal_error", 500, "yes", "retry"],
+  ["api", "unauthorized", 401, "no", "user-action"],
+  ["ptn", "invalidInviteCode", undefined, "no", "user-action"],
+  ["ptn", "inviteExpired", undefined, "no", "user-action"],
+  ["ptn", "notPTNAdmin", undefined, "no", "user-action"],
+  ["ptn", "caKeyNotFound", undefined, "no", "user-action"],
+  ["ptn", "ptnNotFound", undefined, "no", "fix-request"],
+  ["ptn", "certificateVerificationFailed", undefined, "no", "abort"],
+  ["ptn", "joinRequestTimeout", undefined, "maybe", "retry"],
+  ["ptn", "joinRejected", undefined, "no", "user-action"],
+  // FIELD-NOTES.md: the ninth PTN case.
+  ["ptn", "recoveryTooEarly", undefined, "no", "wait"],
+  ["noise", "handshakeFailed", undefined, "maybe", "reconnect"],
+  ["noise", "decryptionFailed", undefined, "maybe", "reconnect"],
+  ["noise", "invalidMessage", undefined, "no", "abort"],
+  ["noise", "invalidPublicKey", undefined, "no", "abort"],
+  ["noise", "replayDetected", undefined, "no", "abort"],
+  ["noise", "sessionExpired", undefined, "yes", "reconnect"],
+] as const;
+
+const entries: readonly CatalogEntry[] = catalog;
+
+describe("catalog", () => {
+  it("holds exactly the page's codes, in order, each with its surface and status", () => {
+    expect(entries.map((e) => [e.surface, e.code, e.status])).toEqual(PAGE.map(([s, c, status]) => [s, c, status]));
+  });
+
+  it.each(PAGE)("%s %s: status %s, retryable %s, action %s", (surface, code, status, retryable, action) => {
+    const entry = entries.find((e) => e.code === code);
+    expect(entry).toMatchObject({ surface, code, name: code, retryable, action });
+    expect(entry?.status).toBe(status);
+    expect(entry?.summary.length).toBeGreaterThan(10);
+  });
+
+  it("has 6 relay, 4 api, 9 ptn and 6 noise codes", () => {
+    const count = (s: string) => catalog.filter((e) => e.surface === s).length;
+    expect([count("relay"), count("api"), count("ptn"), count("noise")]).toEqual([6, 4, 9, 6]);
+  });
+
+  it("is frozen", () => {
+    expect(Object.isFrozen(catalog)).toBe(true);
+    expect(catalog.every((e) => Object.isFrozen(e))).toBe(true);
+  });
+
+  it("exports literal code constants, whole and per surface", () => {
+    expect(TealeRelayErrorCode.rate_limited).toBe("rate_limited");
+    expect(TealeRelayErrorCode.model_not_loaded).toBe("model_not_loaded");
+    expect(Object.keys(TealeRelayErrorCode)).toEqual(catalog.map((e) => e.code));
+    expect(Object.values(PtnErrorCode)).toEqual(PAGE.filter((p) => p[0] === "ptn").map((p) => p[1]));
+    expect(Object.values(NoiseErrorCode)).toEqual(PAGE.filter((p) => p[0] === "noise").map((p) => p[1]));
+    expect(PtnErrorCode.recoveryTooEarly).toBe("recoveryTooEarly");
+    expect(NoiseErrorCode.sessionExpired).toBe("sessionExpired");
+    expect(Object.isFrozen(PtnErrorCode) && Object.isFrozen(NoiseErrorCode)).toBe(true);
+  });
+});
+
+describe("retry classification, as retry() applies it", () => {
+  const failWith = (error: unknown) => () => {
+    throw error;
+  };
+  const run = async (error: unknown, options = {}) => {
+    const clock = recordingClock();
+    const result = await retry(failWith(error), { clock, random: seededRandom(1), ...options }).catch((e) => e);
+    return { clock, result };
+  };
+
+  it("rate_limited without a hint waits at least the documented 10 s", async () => {
+    const { clock, result } = await run(parseError('{"error":{"code":"rate_limited","message":"slow down"}}'));
+    expect(result.attempts).toBe(5);
+    expect(clock.delays).toHaveLength(4);
+    for (const delay of clock.delays) expect(delay).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it("rate_limited honours a longer retryAfterSeconds", async () => {
+    const frame = '{"error":{"code":"rate_limited","message":"m","retryAfterSeconds":45}}';
+    const { clock } = await run(parseError(frame), { maxAttempts: 2, jitter: "none" });
+    expect(clock.delays).toEqual([45_000]);
+  });
+
+  it("rate_limited waits retryAfterSeconds when given, and 10 s without it", async () => {
+    const frame =
+      '{"error":{"code":"rate_limited","message":"Discover rate limited, retry after 8s","retryAfterSeconds":8}}';
+    expect((await run(parseError(frame), { maxAttempts: 2, jitter: "none" })).clock.delays).toEqual([8_000]);
+    const bare = '{"error":{"code":"rate_limited","message":"Discover rate limited"}}';
+    expect((await run(parseError(bare), { maxAttempts: 2 })).clock.delays).toEqual([10_000]);
+  });
+
+  it("a hostile retryAfterSeconds of 1e12 is clamped by retry() to 60 s", async () => {
+    const frame = '{"error":{"code":"rate_limited","message":"m","retryAfterSeconds":1e12}}';
+    const error = parseError(frame);
+    expect(error.retryAfterMs).toBe(1e15);
+    const { clock } = await run(error, { maxAttempts: 2 });
+    expect(clock.delays).toEqual([60_000]);
+  });
+
+  it("peer_not_found and model_not_loaded (maybe) get exactly one retry", async () => {
+    for (const error of [
+      parseError('{"error":{"code":"peer_not_found","message":"Peer n1 is not connected"}}'),
+      parseError('{"error":{"message":"m","type":"model_not_loaded","code":"model_not_loaded"}}', { status: 503 }),
+    ]) {
+      const { clock, result } = await run(error);
+      expect(result).toBe(error);
+      expect(result.attempts).toBe(2);
+      expect(clock.delays).toHaveLength(1);
+    }
+  });
+
+  it("internal_error is retried; no-codes stop at once", async () => {
+    const internal = await run(parseError('{"error":{"message":"boom","type":"internal_error"}}', { status: 500 }));
+    expect(internal.result.attempts).toBe(5);
+    for (const code of ["invalid_json", "invalid_message", "invalid_register", "unsupported_message"]) {
+      const { clock, result } = await run(parseError({ error: { code, message: "m" } }));
+      expect([result.attempts, clock.delays.length, isRetryable(result)]).toEqual([1, 0, false]);
+    }
+    const unauthorized = await run(parseError("", { status: 401 }));
+    expect([unauthorized.result.code, unauthorized.result.attempts]).toEqual(["unauthorized", 1]);
+  });
+
+  it("Noise sessionExpired is retried after reconnecting; replayDetected never", async () => {
+    expect(isRetryable(new NoiseError("sessionExpired"))).toBe(true);
+    const replay = await run(new NoiseError("replayDetected"));
+    expect(replay.result.attempts).toBe(1);
+    const recovery = await run(PtnError.recoveryTooEarly(3));
+    expect(recovery.result.attempts).toBe(1);
+  });
+});

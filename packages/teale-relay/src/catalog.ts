@@ -1,0 +1,66 @@
+import { defineCatalog, indexCatalog } from "@wirefault/core";
+import { type CodeMap, codeMap } from "@wirefault/core/wire";
+
+/** Every documented code of Teale: relay frames, the local API, PTN and Noise. */
+// biome-ignore format: one line per code keeps the catalog reviewable against the page
+export const catalog = defineCatalog([
+  { surface: "relay", code: "peer_not_found", name: "peer_not_found", retryable: "maybe", action: "reset", summary: "The target peer is not connected to the relay; rediscover it before sending again." },
+  { surface: "relay", code: "invalid_json", name: "invalid_json", retryable: "no", action: "fix-request", summary: "The relay could not parse the message as JSON." },
+  { surface: "relay", code: "invalid_message", name: "invalid_message", retryable: "no", action: "fix-request", summary: "The message was empty or had no recognised message type key." },
+  { surface: "relay", code: "invalid_register", name: "invalid_register", retryable: "no", action: "fix-request", summary: "The register message lacks nodeID, publicKey, capabilities or signature." },
+  { surface: "relay", code: "rate_limited", name: "rate_limited", retryable: "yes", action: "throttle", summary: "Too many discover requests; wait retryAfterSeconds (10 s by default).", policy: { baseMs: 10_000, minDelayMs: 10_000 } },
+  { surface: "relay", code: "unsupported_message", name: "unsupported_message", retryable: "no", action: "fix-request", summary: "The relay does not know this message type." },
+  { surface: "api", code: "model_not_loaded", name: "model_not_loaded", status: 503, retryable: "maybe", action: "reset", summary: "The requested model is not loaded; load it, then retry." },
+  { surface: "api", code: "invalid_request", name: "invalid_request", status: 400, retryable: "no", action: "fix-request", summary: "The request body is malformed or misses required fields." },
+  { surface: "api", code: "internal_error", name: "internal_error", status: 500, retryable: "yes", action: "retry", summary: "The local API failed while processing the request." },
+  { surface: "api", code: "unauthorized", name: "unauthorized", status: 401, retryable: "no", action: "user-action", summary: "The API key is missing or invalid." },
+  { surface: "ptn", code: "invalidInviteCode", name: "invalidInviteCode", retryable: "no", action: "user-action", summary: "The invite code could not be decoded; ask for a valid one." },
+  { surface: "ptn", code: "inviteExpired", name: "inviteExpired", retryable: "no", action: "user-action", summary: "The invite has expired; ask for a new one." },
+  { surface: "ptn", code: "notPTNAdmin", name: "notPTNAdmin", retryable: "no", action: "user-action", summary: "This operation needs a PTN admin, and this node is not one." },
+  { surface: "ptn", code: "caKeyNotFound", name: "caKeyNotFound", retryable: "no", action: "user-action", summary: "The PTN's CA private key is not on this device." },
+  { surface: "ptn", code: "ptnNotFound", name: "ptnNotFound", retryable: "no", action: "fix-request", summary: "This node is not a member of the given PTN." },
+  { surface: "ptn", code: "certificateVerificationFailed", name: "certificateVerificationFailed", retryable: "no", action: "abort", summary: "The certificate does not verify against the PTN's CA public key." },
+  { surface: "ptn", code: "joinRequestTimeout", name: "joinRequestTimeout", retryable: "maybe", action: "retry", summary: "The inviter did not answer the join request; it is likely offline.", policy: { baseMs: 30_000 } },
+  { surface: "ptn", code: "joinRejected", name: "joinRejected", retryable: "no", action: "user-action", summary: "The inviter rejected the join request." },
+  { surface: "ptn", code: "recoveryTooEarly", name: "recoveryTooEarly", retryable: "no", action: "wait", summary: "Recovery is not allowed yet; wait the remaining days." },
+  { surface: "noise", code: "handshakeFailed", name: "handshakeFailed", retryable: "maybe", action: "reconnect", summary: "The Noise handshake could not be completed." },
+  { surface: "noise", code: "decryptionFailed", name: "decryptionFailed", retryable: "maybe", action: "reconnect", summary: "A message failed ChaCha20-Poly1305 tag verification." },
+  { surface: "noise", code: "invalidMessage", name: "invalidMessage", retryable: "no", action: "abort", summary: "An encrypted message is too short or structurally invalid." },
+  { surface: "noise", code: "invalidPublicKey", name: "invalidPublicKey", retryable: "no", action: "abort", summary: "A public key is not 32 bytes or not a valid point." },
+  { surface: "noise", code: "replayDetected", name: "replayDetected", retryable: "no", action: "abort", summary: "A message nonce was already received: a replay or a duplicate." },
+  { surface: "noise", code: "sessionExpired", name: "sessionExpired", retryable: "yes", action: "reconnect", summary: "The Noise session passed its maximum age (24 h); handshake again." },
+] as const);
+
+type Entry = (typeof catalog)[number];
+type OfSurface<S extends Entry["surface"]> = Extract<Entry, { surface: S }>;
+
+/** Code constants by name: `TealeRelayErrorCode.rate_limited === "rate_limited"`. */
+export const TealeRelayErrorCode = /* @__PURE__ */ codeMap(catalog);
+/** A documented code of Teale, any surface. */
+export type TealeRelayCode = Entry["code"];
+/** A code of the relay's WebSocket error frames. */
+export type RelayCode = OfSurface<"relay">["code"];
+/** A code of the local HTTP API (:11435). */
+export type ApiCode = OfSurface<"api">["code"];
+/** A code of Private TealeNet errors. */
+export type PtnCode = OfSurface<"ptn">["code"];
+/** A code of Noise session errors. */
+export type NoiseCode = OfSurface<"noise">["code"];
+
+const surfaceMap = <S extends Entry["surface"]>(surface: S): CodeMap<OfSurface<S>[]> =>
+  codeMap(catalog.filter((entry): entry is OfSurface<S> => entry.surface === surface));
+
+/** PTN code constants: `PtnErrorCode.recoveryTooEarly === "recoveryTooEarly"`. */
+export const PtnErrorCode = /* @__PURE__ */ surfaceMap("ptn");
+/** Noise code constants: `NoiseErrorCode.sessionExpired === "sessionExpired"`. */
+export const NoiseErrorCode = /* @__PURE__ */ surfaceMap("noise");
+
+// The real local API names its errors in OpenAI's vocabulary; these are the
+// spellings FIELD-NOTES.md records, each mapped to the page's code.
+export const index = indexCatalog(catalog, {
+  aliases: {
+    invalid_api_key: "unauthorized",
+    authentication_error: "unauthorized",
+    invalid_request_error: "invalid_request",
+  },
+});

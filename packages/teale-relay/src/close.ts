@@ -1,0 +1,58 @@
+import { type LocalCode, MALFORMED } from "@wirefault/core";
+import { classifyClose, localError } from "@wirefault/core/wire";
+import { TealeRelayError } from "./error.js";
+import { PROTOCOL } from "./wire.js";
+
+/** The reason the relay gives, with close code 1012, to the socket a re-register replaced. */
+export const REPLACED_BY_NEWER_SESSION = "Replaced by newer session";
+
+// Swift clients reconnect with backoff from 1 s up to 60 s.
+const RECONNECT = { baseMs: 1000, capMs: 60_000 } as const;
+// RFC 6455 caps a close reason at 123 bytes; anything longer did not come off a socket.
+const MAX_REASON = 123;
+
+/** The parts of a `CloseEvent` that classification reads. */
+export interface CloseLike {
+  readonly code: number;
+  readonly reason?: string;
+}
+
+/**
+ * Classifies a WebSocket close so a client knows whether to reconnect: pass a `CloseEvent`
+ * or its code and reason. The error's `code` is the close code and its `surface` is `"close"`.
+ * Standard codes follow core's `classifyClose`, and reconnects back off from 1 s to 60 s.
+ * 1012 with `Replaced by newer session` means a newer socket took the session: `no`, `abort`.
+ * Never throws.
+ */
+export function fromClose(event: number | CloseLike, reason?: string): TealeRelayError<number | LocalCode> {
+  try {
+    const isEvent = typeof event === "object" && event !== null;
+    const code: unknown = isEvent ? event.code : event;
+    const said: unknown = reason ?? (isEvent ? event.reason : undefined);
+    if (typeof code !== "number" || !Number.isInteger(code) || code < 0 || code > 4999) {
+      return new TealeRelayError(localError(PROTOCOL, MALFORMED, "Not a WebSocket close code", event));
+    }
+    const text = typeof said === "string" ? said.slice(0, MAX_REASON) : "";
+    const replaced = code === 1012 && text === REPLACED_BY_NEWER_SESSION;
+    const standard = classifyClose(code);
+    const [codeName, retryable, action] = replaced
+      ? (["SESSION_REPLACED", "no", "abort"] as const)
+      : standard
+        ? ([standard.name, standard.retryable, standard.action] as const)
+        : ([undefined, "no", "abort"] as const);
+    return new TealeRelayError({
+      protocol: PROTOCOL,
+      surface: "close",
+      code,
+      codeName,
+      message: text || `WebSocket closed with code ${code}${codeName ? ` (${codeName})` : ""}`,
+      retryable,
+      action,
+      known: codeName !== undefined,
+      policy: action === "reconnect" ? RECONNECT : undefined,
+      raw: event,
+    });
+  } catch (cause) {
+    return new TealeRelayError(localError(PROTOCOL, MALFORMED, "Could not read the close event", event, cause));
+  }
+}

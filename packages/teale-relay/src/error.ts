@@ -1,0 +1,123 @@
+import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
+import { index, type NoiseCode, type PtnCode, type TealeRelayCode } from "./catalog.js";
+import { PROTOCOL, type TealeWire, toWire } from "./wire.js";
+
+/** The fields a Teale error may carry besides core's, each present only when the wire or the raiser gave it. */
+export interface TealeRelayErrorDetails {
+  /** The peer named by `peer_not_found` (`Peer <nodeID> is not connected`); absent when the relay said `undefined`. */
+  peerNodeId?: string | undefined;
+  /** The `retryAfterSeconds` of a relay frame, exactly as sent (also in `retryAfterMs`). */
+  retryAfterSeconds?: number | undefined;
+  /** The `requestID` of a relayed `inferenceError`. */
+  requestId?: string | undefined;
+  /** Days left before a PTN recovery is allowed (`recoveryTooEarly`). */
+  daysRemaining?: number | undefined;
+  /** What went wrong in a Noise handshake (`handshakeFailed`). */
+  detail?: string | undefined;
+}
+
+/** Everything a TealeRelayError is built from. */
+export type TealeRelayErrorInit<C extends string | number> = ProtocolErrorInit<C> & TealeRelayErrorDetails;
+
+const DETAILS = [
+  "peerNodeId",
+  "retryAfterSeconds",
+  "requestId",
+  "daysRemaining",
+  "detail",
+] as const satisfies readonly (keyof TealeRelayErrorDetails)[];
+
+/** A Teale error: a relay frame, a local API body, a relayed inference error, a close event, or a PTN/Noise failure. */
+export class TealeRelayError<
+  C extends string | number = TealeRelayCode | LocalCode | (string & {}),
+> extends ProtocolError<C> {
+  static {
+    this.prototype.name = "TealeRelayError";
+  }
+
+  /** The peer named by `peer_not_found`; absent when the relay said `undefined`. */
+  declare readonly peerNodeId?: string;
+  /** A relay frame's `retryAfterSeconds`, exactly as sent. */
+  declare readonly retryAfterSeconds?: number;
+  /** The `requestID` of a relayed `inferenceError`. */
+  declare readonly requestId?: string;
+  /** Days left before a PTN recovery is allowed. */
+  declare readonly daysRemaining?: number;
+  /** The detail of a failed Noise handshake. */
+  declare readonly detail?: string;
+
+  constructor(init: TealeRelayErrorInit<C>) {
+    super(init);
+    // Only the listed details, and only when set, so toJSON() shows what the error really carries.
+    for (const key of DETAILS) if (init[key] !== undefined) (this as Record<string, unknown>)[key] = init[key];
+  }
+
+  /**
+   * The exact wire payload: `{"error":{code,message,retryAfterSeconds?}}` for a relay frame,
+   * `{"error":{message,type,code}}` for the local API, `{"inferenceError":{...}}` for a relayed
+   * inference error; undefined for PTN, Noise, close events and input wirefault could not read.
+   */
+  toWire(): TealeWire | undefined {
+    return toWire(this);
+  }
+}
+
+/** Options of the PTN and Noise constructors. */
+export interface LocalErrorOptions {
+  /** Replaces the default message (the catalog summary). */
+  message?: string;
+  cause?: unknown;
+}
+
+function raised<C extends PtnCode | NoiseCode>(
+  code: C,
+  surface: "ptn" | "noise",
+  options: LocalErrorOptions & TealeRelayErrorDetails,
+): TealeRelayErrorInit<C> {
+  const verdict = index.classify(code, surface);
+  return {
+    ...verdict,
+    protocol: PROTOCOL,
+    code,
+    message: options.message ?? verdict.entry?.summary ?? code,
+    cause: options.cause,
+    daysRemaining: options.daysRemaining,
+    detail: options.detail,
+  };
+}
+
+/** A Private TealeNet failure, raised locally by a node: `new PtnError("inviteExpired")`. */
+export class PtnError extends TealeRelayError<PtnCode> {
+  static {
+    this.prototype.name = "PtnError";
+  }
+
+  constructor(code: PtnCode, options: LocalErrorOptions & { daysRemaining?: number } = {}) {
+    super(raised(code, "ptn", options));
+  }
+
+  /** Recovery asked for before the waiting period ended. */
+  static recoveryTooEarly(daysRemaining: number, options: LocalErrorOptions = {}): PtnError {
+    return new PtnError("recoveryTooEarly", {
+      message: `PTN recovery is not allowed yet: ${daysRemaining} day(s) remaining`,
+      ...options,
+      daysRemaining,
+    });
+  }
+}
+
+/** A Noise session failure, raised locally by a node: `new NoiseError("replayDetected")`. */
+export class NoiseError extends TealeRelayError<NoiseCode> {
+  static {
+    this.prototype.name = "NoiseError";
+  }
+
+  constructor(code: NoiseCode, options: LocalErrorOptions & { detail?: string } = {}) {
+    super(raised(code, "noise", options));
+  }
+
+  /** A handshake that could not complete, with the implementation's own detail text. */
+  static handshakeFailed(detail: string, options: LocalErrorOptions = {}): NoiseError {
+    return new NoiseError("handshakeFailed", { message: `Noise handshake failed: ${detail}`, ...options, detail });
+  }
+}

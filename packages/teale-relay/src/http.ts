@@ -1,0 +1,17 @@
+import { readResponse } from "@wirefault/core/wire";
+import type { TealeRelayError } from "./error.js";
+import { byStatus, parseError, tooLarge } from "./parse.js";
+import { MAX_BYTES } from "./wire.js";
+
+/**
+ * Reads a failed response of the local API (:11435) into a typed error, under the size cap.
+ * Falls back to the status when the body is empty or not JSON. Only `Retry-After` is read
+ * from the headers, so a request's `Authorization` can never end up in the error. Never rejects.
+ */
+export async function fromResponse(res: Response): Promise<TealeRelayError> {
+  const body = await readResponse(res, MAX_BYTES);
+  const status = body.status || undefined;
+  if (body.tooLarge) return tooLarge("Response body", undefined, status);
+  if (body.text === undefined) return byStatus(status, body.retryAfterMs, undefined, body.cause);
+  return parseError(body.text, { status, retryAfterMs: body.retryAfterMs });
+}

@@ -1,0 +1,30 @@
+export {
+  type ApiCode,
+  catalog,
+  type NoiseCode,
+  NoiseErrorCode,
+  type PtnCode,
+  PtnErrorCode,
+  type RelayCode,
+  type TealeRelayCode,
+  TealeRelayErrorCode,
+} from "./catalog.js";
+export { type CloseLike, fromClose, REPLACED_BY_NEWER_SESSION } from "./close.js";
+export {
+  type LocalErrorOptions,
+  NoiseError,
+  PtnError,
+  TealeRelayError,
+  type TealeRelayErrorDetails,
+  type TealeRelayErrorInit,
+} from "./error.js";
+export { fromResponse } from "./http.js";
+export { type ParseContext, parseError, peerNodeIdOf } from "./parse.js";
+export {
+  type ApiErrorBody,
+  type InferenceErrorFrame,
+  isErrorFrame,
+  MAX_BYTES,
+  type RelayErrorFrame,
+  type TealeWire,
+} from "./wire.js";
