@@ -1,0 +1,40 @@
+import { defineCatalog, indexCatalog } from "@wirefault/core";
+import { codeMap } from "@wirefault/core/wire";
+
+// One surface: every error of this protocol travels over HTTP. Top-level codes
+// are the body's own machine string (`code`, else `error`), verbatim; per-block
+// codes are the server's internal codes, recovered from the message template.
+// Phrase codes get an identifier as their constant name.
+
+// biome-ignore format: one line per code, so the table reads like the page
+/** Every documented error of the telemetry server: top-level bodies, per-block 207 entries and framework shapes. */
+export const catalog = defineCatalog([
+  { surface: "http", code: "validation_error", name: "validation_error", status: 400, retryable: "no", action: "fix-request", summary: "The request body failed schema validation; details lists the Zod issues." },
+  { surface: "http", code: "device_already_exists", name: "device_already_exists", status: 409, retryable: "no", action: "fix-request", summary: "The pubkey is already registered; at registration this means success, carry on." },
+  { surface: "http", code: "Device not found", name: "device_not_found", status: 404, retryable: "no", action: "reset", summary: "GET /v1/devices/:id named an unregistered device; register it first." },
+  { surface: "http", code: "internal_error", name: "internal_error", status: 500, retryable: "yes", action: "retry", summary: "Unexpected server error; resending the batch is safe, but attempts are capped.", policy: { maxAttempts: 3 } },
+  { surface: "http", code: "DEVICE_NOT_FOUND", name: "DEVICE_NOT_FOUND", status: 207, retryable: "no", action: "reset", summary: "Block from a device this endpoint does not know; register, then resend it." },
+  { surface: "http", code: "INVALID_SIGNATURE", name: "INVALID_SIGNATURE", status: 207, retryable: "no", action: "fix-request", summary: "Ed25519 check of the block's raw bytes failed: wrong key or corrupted raw." },
+  { surface: "http", code: "INVALID_PAYLOAD", name: "INVALID_PAYLOAD", status: 207, retryable: "no", action: "fix-request", summary: "The block's payload could not be read; resending it unchanged cannot help." },
+  { surface: "http", code: "FST_ERR_VALIDATION", name: "FST_ERR_VALIDATION", status: 400, retryable: "no", action: "fix-request", summary: "The framework's schema check refused the request, e.g. more than 100 blocks." },
+  { surface: "http", code: "FST_ERR_CTP_INVALID_JSON_BODY", name: "FST_ERR_CTP_INVALID_JSON_BODY", status: 400, retryable: "no", action: "fix-request", summary: "The request body was not valid JSON." },
+  { surface: "http", code: "Not Found", name: "route_not_found", status: 404, retryable: "no", action: "fix-request", summary: "No such route: check the method and the base URL." },
+  { surface: "http", code: "Internal Server Error", name: "internal_server_error", status: 500, retryable: "yes", action: "retry", summary: "The framework caught a crash, often a malformed block field; can repeat, so attempts are capped.", policy: { maxAttempts: 3 } },
+] as const);
+
+/** Code constants by name: `TelemetryServerErrorCode.device_not_found === "Device not found"`. */
+export const TelemetryServerErrorCode = codeMap(catalog);
+/** A documented code of the telemetry server. */
+export type TelemetryServerCode = (typeof catalog)[number]["code"];
+/** The three per-block codes of a 207 answer. */
+export type BlockCode = "DEVICE_NOT_FOUND" | "INVALID_SIGNATURE" | "INVALID_PAYLOAD";
+
+/** The catalog's only surface. */
+export const SURFACE = "http";
+/** The protocol name every error of this package carries. */
+export const PROTOCOL = "telemetry-server";
+/** Size cap on any body this package reads: the page documents none, so 1 MiB. */
+export const MAX_BYTES = 1_048_576;
+
+/** Lookups over the catalog; internal, not exported from the package. */
+export const index = indexCatalog(catalog);

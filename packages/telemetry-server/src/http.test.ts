@@ -1,0 +1,153 @@
+import { MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { describe, expect, it } from "vitest";
+import { DeviceNotFoundError, InvalidSignatureError, TelemetryServerError } from "./error.js";
+import { fromResponse, readBatchResponse } from "./http.js";
+
+const json = (body: string, status: number, headers: Record<string, string> = {}) =>
+  new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
+
+// A body far past the cap, streamed without a Content-Length.
+const huge = (status: number) => {
+  const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= 5 * 1024 * 1024) return controller.close();
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  return { response: new Response(stream, { status }), sent: () => sent };
+};
+
+describe("fromResponse", () => {
+  it.each([
+    [
+      400,
+      `{"error":"validation_error","details":[{"code":"too_small","path":["name"],"message":"String must contain at least 1 character(s)"}]}`,
+      "validation_error",
+      "fix-request",
+    ],
+    [409, `{ "error": "device_already_exists" }`, "device_already_exists", "fix-request"],
+    [404, `{ "error": "Device not found" }`, "Device not found", "reset"],
+    [500, `{"error":"internal_error"}`, "internal_error", "retry"],
+    [
+      400,
+      `{"statusCode":400,"code":"FST_ERR_VALIDATION","error":"Bad Request","message":"body/blocks must NOT have more than 100 items"}`,
+      "FST_ERR_VALIDATION",
+      "fix-request",
+    ],
+    [400, `{"error":"blocks must have 1..100 items"}`, "blocks must have 1..100 items", "fix-request"],
+  ])("%i %s", async (status, body, code, action) => {
+    const err = await fromResponse(json(body, status));
+    expect(err).toBeInstanceOf(TelemetryServerError);
+    expect(err).toMatchObject({ code, status, action });
+  });
+
+  it("falls back to the status when the body is empty or not JSON", async () => {
+    expect(await fromResponse(new Response("", { status: 500 }))).toMatchObject({
+      code: MALFORMED,
+      status: 500,
+      retryable: "yes",
+      action: "retry",
+    });
+    expect(await fromResponse(new Response(null, { status: 404 }))).toMatchObject({ status: 404, action: "reset" });
+    expect(await fromResponse(new Response("<h1>Bad gateway</h1>", { status: 502 }))).toMatchObject({
+      status: 502,
+      retryable: "yes",
+    });
+  });
+
+  it("keeps Retry-After and no other header", async () => {
+    const err = await fromResponse(
+      json(`{"error":"internal_error"}`, 500, { "retry-after": "3", "set-cookie": "session=s3cret", "x-token": "t0k" }),
+    );
+    expect(err.retryAfterMs).toBe(3000);
+    const text = JSON.stringify(err);
+    expect(text).not.toContain("s3cret");
+    expect(text).not.toContain("t0k");
+  });
+
+  it("stops reading a 5 MB body at the 1 MiB cap", async () => {
+    const { response, sent } = huge(500);
+    const err = await fromResponse(response);
+    expect(err).toMatchObject({ code: TOO_LARGE, status: 500, retryable: "yes", known: false });
+    expect(sent()).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it("refuses a declared Content-Length over the cap without reading", async () => {
+    const response = new Response(new Blob(["{}"]).stream(), {
+      status: 400,
+      headers: { "content-length": String(5 * 1024 * 1024) },
+    });
+    expect(await fromResponse(response)).toMatchObject({ code: TOO_LARGE, status: 400 });
+  });
+
+  it("a body that fails mid-read is MALFORMED with the failure as cause", async () => {
+    const failure = new Error("socket hang up");
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(failure);
+      },
+    });
+    const err = await fromResponse(new Response(stream, { status: 500 }));
+    expect(err).toMatchObject({ code: MALFORMED, status: 500, retryable: "yes" });
+    expect(err.cause).toBe(failure);
+  });
+});
+
+describe("readBatchResponse", () => {
+  it("reads the page's 207", async () => {
+    const result = await readBatchResponse(
+      json(`{"accepted":0,"errors":[{"seq":"42","error":"Invalid signature for device c5785e…a2c66a"}]}`, 207),
+      { sent: 1 },
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.errors[0]).toBeInstanceOf(InvalidSignatureError);
+    expect(result.errors[0]).toMatchObject({ seq: "42", deviceId: "c5785e…a2c66a" });
+  });
+
+  it("reads a 200 with a duplicate as plain success", async () => {
+    expect(await readBatchResponse(json(`{"accepted":1,"errors":[]}`, 200))).toEqual({
+      status: 200,
+      accepted: 1,
+      errors: [],
+      error: undefined,
+    });
+  });
+
+  it("gives a top-level error for any other status, with Retry-After", async () => {
+    const result = await readBatchResponse(json(`{"error":"internal_error"}`, 500, { "retry-after": "2" }));
+    expect(result.errors).toEqual([]);
+    expect(result.error).toMatchObject({ code: "internal_error", retryAfterMs: 2000 });
+  });
+
+  it("checks accepted against the blocks sent", async () => {
+    const result = await readBatchResponse(json(`{"accepted":5,"errors":[]}`, 200), { sent: 2 });
+    expect(result.error?.code).toBe(MALFORMED);
+  });
+
+  it("refuses a 5 MB answer", async () => {
+    const result = await readBatchResponse(huge(207).response);
+    expect(result).toMatchObject({ status: 207, accepted: 0, errors: [] });
+    expect(result.error).toMatchObject({ code: TOO_LARGE, status: 207 });
+  });
+
+  it("a broken stream is a MALFORMED top-level error", async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error("reset"));
+      },
+    });
+    const result = await readBatchResponse(new Response(stream, { status: 207 }));
+    expect(result.error?.code).toBe(MALFORMED);
+    expect(result.errors).toEqual([]);
+  });
+
+  it("types unknown-device blocks for re-registration", async () => {
+    const result = await readBatchResponse(
+      json(`{"accepted":1,"errors":[{"seq":"2","error":"Device not found: ab12"}]}`, 207),
+    );
+    expect(result.errors[0]).toBeInstanceOf(DeviceNotFoundError);
+  });
+});

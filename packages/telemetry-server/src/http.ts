@@ -1,0 +1,40 @@
+import { MALFORMED } from "@wirefault/core";
+import { readResponse } from "@wirefault/core/wire";
+import { MAX_BYTES } from "./catalog.js";
+import type { TelemetryServerError } from "./error.js";
+import {
+  type BatchResult,
+  type ParseBatchOptions,
+  parseBatchResponse,
+  parseError,
+  statusError,
+  tooLargeError,
+} from "./parse.js";
+
+type ResponseLike = Parameters<typeof readResponse>[0];
+
+/**
+ * Reads a failed response (at most 1 MiB, only `Retry-After` among headers)
+ * into a typed error; falls back to the status when the body is empty or not JSON.
+ */
+export async function fromResponse(res: Response | ResponseLike): Promise<TelemetryServerError> {
+  const body = await readResponse(res, MAX_BYTES);
+  const context = { status: body.status, retryAfterMs: body.retryAfterMs };
+  if (body.tooLarge) return tooLargeError(context);
+  if (body.text === undefined) return statusError(MALFORMED, "Body could not be read", undefined, context, body.cause);
+  return parseError(body.text, context);
+}
+
+/** Reads the response to `POST /v1/telemetry` (at most 1 MiB) with {@link parseBatchResponse}. Never rejects. */
+export async function readBatchResponse(
+  res: Response | ResponseLike,
+  options: Omit<ParseBatchOptions, "retryAfterMs"> = {},
+): Promise<BatchResult> {
+  const body = await readResponse(res, MAX_BYTES);
+  const context = { status: body.status, retryAfterMs: body.retryAfterMs };
+  const fail = (error: TelemetryServerError): BatchResult => ({ status: body.status, accepted: 0, errors: [], error });
+  if (body.tooLarge) return fail(tooLargeError(context));
+  if (body.text === undefined)
+    return fail(statusError(MALFORMED, "Body could not be read", undefined, context, body.cause));
+  return parseBatchResponse(body.status, body.text, { sent: options.sent, retryAfterMs: body.retryAfterMs });
+}

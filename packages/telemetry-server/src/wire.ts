@@ -1,0 +1,74 @@
+import { isProtocolError } from "@wirefault/core";
+import { index, PROTOCOL } from "./catalog.js";
+
+/** How one block of a batch went, for {@link batchResponse}: no `error` (or null) means accepted. */
+export interface BlockResult {
+  /** The block's sequence number; sent back as a string. */
+  readonly seq: string | number | bigint;
+  /** What ingesting the block threw: a domain error becomes a per-block entry, anything else a 500. */
+  readonly error?: unknown;
+}
+
+/** The body of a 200 or 207 answer, key for key as the page. */
+export interface BatchBody {
+  accepted: number;
+  errors: { seq: string; error: string }[];
+}
+
+/** The body of a 500: a fixed code, never the thrown message. */
+export interface InternalErrorBody {
+  error: "internal_error";
+}
+
+/** What a server sends back for `POST /v1/telemetry`. */
+export type BatchReply = { status: 200 | 207; body: BatchBody } | { status: 500; body: InternalErrorBody };
+
+/** `{ "error": "internal_error" }`, the 500 body; it never carries a thrown message. */
+export const internalErrorBody = (): InternalErrorBody => ({ error: "internal_error" });
+/** `{ "error": "device_already_exists" }`, the 409 body of `POST /v1/devices`. */
+export const deviceExistsBody = (): { error: "device_already_exists" } => ({ error: "device_already_exists" });
+/** `{ "error": "Device not found" }`, the 404 body of `GET /v1/devices/:id`. */
+export const deviceNotFoundBody = (): { error: "Device not found" } => ({ error: "Device not found" });
+
+/**
+ * The 400 body `{ error: "validation_error", details }` from a ZodError (zod 3
+ * or 4) or its issues. Issues pass through unchanged: same objects, same keys.
+ */
+export function validationErrorBody<I>(error: { readonly issues: readonly I[] } | readonly I[]): {
+  error: "validation_error";
+  details: I[];
+} {
+  const issues = Array.isArray(error) ? error : (error as { readonly issues: readonly I[] }).issues;
+  return { error: "validation_error", details: [...issues] };
+}
+
+/** The wire message of a domain error of this package, or undefined for anything else. */
+function blockMessage(error: unknown): string | undefined {
+  // The brand, not instanceof: a second copy of this package still counts.
+  if (!isProtocolError(error) || error.protocol !== PROTOCOL || index.get(error.code)?.status !== 207) return undefined;
+  return typeof error.message === "string" ? error.message : undefined;
+}
+
+/**
+ * Builds the answer to a telemetry batch: 200 when every block was accepted,
+ * 207 with one `{ seq, error }` per domain error otherwise. Any other thrown
+ * value makes it a 500 `{ error: "internal_error" }`.
+ */
+export function batchResponse(results: Iterable<BlockResult>): BatchReply {
+  try {
+    const errors: BatchBody["errors"] = [];
+    let accepted = 0;
+    for (const { seq, error } of results) {
+      if (error === undefined || error === null) {
+        accepted++;
+        continue;
+      }
+      const message = blockMessage(error);
+      if (message === undefined) return { status: 500, body: internalErrorBody() };
+      errors.push({ seq: String(seq), error: message });
+    }
+    return { status: errors.length > 0 ? 207 : 200, body: { accepted, errors } };
+  } catch {
+    return { status: 500, body: internalErrorBody() };
+  }
+}
