@@ -1,0 +1,82 @@
+import type { CatalogEntry } from "@wirefault/core";
+import { describe, expect, it } from "vitest";
+import { type CkgRelayCode, CkgRelayErrorCode, catalog, codeAliases } from "./catalog.js";
+import { parseError } from "./parse.js";
+
+// The page's table, in its order, then RELAY_INTERNAL_ERROR from its detailed section.
+const PAGE = [
+  ["AGENT_OFFLINE", 503, "yes", "retry"],
+  ["NOT_ALLOWED", 403, "no", "user-action"],
+  ["AGENT_NOT_FOUND", 404, "no", "fix-request"],
+  ["AGENT_TIMEOUT", 504, "maybe", "retry"],
+  ["AGENT_ERROR", 500, "maybe", "retry"],
+  ["PAYLOAD_TOO_LARGE", 413, "no", "fix-request"],
+  ["RATE_LIMITED", 429, "yes", "throttle"],
+  ["INVALID_MESSAGE", 400, "no", "fix-request"],
+  ["RELAY_INTERNAL_ERROR", 500, "yes", "retry"],
+] as const;
+
+const entries: readonly CatalogEntry[] = catalog;
+
+describe("catalog", () => {
+  it("lists exactly the page's codes, in its order", () => {
+    expect(catalog.map((entry) => entry.code)).toEqual(PAGE.map(([code]) => code));
+  });
+
+  it.each(PAGE)("%s is %i, retryable %s, action %s", (code, status, retryable, action) => {
+    const entry = catalog.find((e) => e.code === code);
+    expect(entry).toMatchObject({ surface: "relay", code, name: code, status, retryable, action });
+    expect(entry?.summary.length).toBeGreaterThan(10);
+    expect(parseError({ type: "error", code })).toMatchObject({
+      code,
+      codeName: code,
+      status,
+      retryable,
+      action,
+      known: true,
+    });
+  });
+
+  it("gives a retry policy to exactly the codes the page retries", () => {
+    const withPolicy = entries.filter((entry) => entry.policy).map((entry) => entry.code);
+    expect(withPolicy).toEqual([
+      "AGENT_OFFLINE",
+      "AGENT_TIMEOUT",
+      "AGENT_ERROR",
+      "RATE_LIMITED",
+      "RELAY_INTERNAL_ERROR",
+    ]);
+    expect(entries.filter((entry) => entry.retryable === "no").every((entry) => !entry.policy)).toBe(true);
+  });
+
+  it("is frozen, policies included", () => {
+    expect(Object.isFrozen(catalog)).toBe(true);
+    expect(entries.every((entry) => Object.isFrozen(entry) && (!entry.policy || Object.isFrozen(entry.policy)))).toBe(
+      true,
+    );
+    expect(Object.isFrozen(CkgRelayErrorCode)).toBe(true);
+    expect(Object.isFrozen(codeAliases)).toBe(true);
+  });
+
+  it("exports literal-typed code constants", () => {
+    expect(CkgRelayErrorCode).toEqual(Object.fromEntries(PAGE.map(([code]) => [code, code])));
+    const offline: "AGENT_OFFLINE" = CkgRelayErrorCode.AGENT_OFFLINE;
+    const alias: CkgRelayCode = "AGENT_NOT_ALLOWED";
+    // @ts-expect-error not a documented code
+    const typo: CkgRelayCode = "AGENT_OFLINE";
+    expect([offline, alias, typo]).toEqual(["AGENT_OFFLINE", "AGENT_NOT_ALLOWED", "AGENT_OFLINE"]);
+  });
+
+  it("reads AGENT_NOT_ALLOWED as NOT_ALLOWED, keeping the code received", () => {
+    expect(codeAliases).toEqual({ AGENT_NOT_ALLOWED: "NOT_ALLOWED" });
+    expect(parseError({ type: "error", code: "AGENT_NOT_ALLOWED", message: "nope" })).toMatchObject({
+      code: "AGENT_NOT_ALLOWED",
+      codeName: "NOT_ALLOWED",
+      status: 403,
+      retryable: "no",
+      action: "user-action",
+      known: true,
+      message: "nope",
+    });
+  });
+});

@@ -1,0 +1,42 @@
+import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
+import type { CkgRelayCode } from "./catalog.js";
+
+/** A code an error may carry: documented, local to wirefault, or an unknown value kept as received. */
+export type CkgRelayErrorCodeValue = CkgRelayCode | LocalCode | (string & {}) | number;
+
+/** Everything a {@link CkgRelayError} is built from; `protocol` is implied. */
+export interface CkgRelayErrorInit extends Omit<ProtocolErrorInit<CkgRelayErrorCodeValue>, "protocol"> {
+  /** The relay's `event_id` for the event that failed. */
+  eventId?: string | undefined;
+}
+
+/** The error message CKG Relay sends over its WebSocket, in the documented shape. */
+export interface CkgRelayErrorMessage {
+  type: "error";
+  code: string | number;
+  message: string;
+  event_id?: string;
+}
+
+/** An error from CKG Relay, or one raised locally before an event was sent. */
+export class CkgRelayError extends ProtocolError<CkgRelayErrorCodeValue> {
+  static {
+    this.prototype.name = "CkgRelayError";
+  }
+
+  /** The relay's `event_id`, to quote in a bug report. */
+  declare readonly eventId: string | undefined;
+
+  constructor(init: CkgRelayErrorInit) {
+    super({ ...init, protocol: "ckg-relay" });
+    // Only set when present, so toJSON() has no empty eventId key.
+    if (init.eventId !== undefined) this.eventId = init.eventId;
+  }
+
+  /** The documented wire message, keys in the order `type`, `code`, `message`, `event_id`. */
+  toWire(): CkgRelayErrorMessage {
+    const wire: CkgRelayErrorMessage = { type: "error", code: this.code, message: this.message };
+    if (this.eventId !== undefined) wire.event_id = this.eventId;
+    return wire;
+  }
+}

@@ -1,0 +1,28 @@
+import { TOO_LARGE } from "@wirefault/core";
+import { localError, readResponse } from "@wirefault/core/wire";
+import { CkgRelayError } from "./error.js";
+import { fromStatus, MAX_ERROR_BYTES, parseError } from "./parse.js";
+
+/**
+ * The error of a CKG Relay HTTP response. Reads at most 1 MiB of the body and
+ * only the `Retry-After` header. A body that names no code (empty, not JSON,
+ * too large) falls back to the status: a bare 503 is AGENT_OFFLINE, a bare
+ * 500 RELAY_INTERNAL_ERROR. Never rejects.
+ */
+export async function fromResponse(res: Response): Promise<CkgRelayError> {
+  try {
+    const body = await readResponse(res, MAX_ERROR_BYTES);
+    const { status, retryAfterMs } = body;
+    if (body.tooLarge) {
+      const cause = new CkgRelayError(
+        localError("ckg-relay", TOO_LARGE, `response body over ${MAX_ERROR_BYTES} bytes`, undefined),
+      );
+      return fromStatus(status, retryAfterMs, undefined, cause);
+    }
+    if (body.text === undefined || body.text.trim() === "")
+      return fromStatus(status, retryAfterMs, body.text, body.cause);
+    return parseError(body.text, { status, retryAfterMs });
+  } catch (cause) {
+    return fromStatus(undefined, undefined, res, cause);
+  }
+}

@@ -1,0 +1,13 @@
+export { type CkgRelayCode, CkgRelayErrorCode, catalog, codeAliases } from "./catalog.js";
+export { CkgRelayCloseCode, classifyCloseCode, fromClose } from "./close.js";
+export {
+  CkgRelayError,
+  type CkgRelayErrorCodeValue,
+  type CkgRelayErrorInit,
+  type CkgRelayErrorMessage,
+} from "./error.js";
+export { fromResponse } from "./http.js";
+export { GENERIC_USER_MESSAGE, type UserMessageOptions, userMessage } from "./messages.js";
+export { MAX_ERROR_BYTES, type ParseContext, parseError } from "./parse.js";
+export { type CkgRelayEvent, MAX_EVENT_BYTES, validateEvent } from "./validate.js";
+export { type CkgRelayMessageType, isErrorMessage, messageType } from "./wire.js";

@@ -1,0 +1,65 @@
+import { ProtocolError } from "@wirefault/core";
+import { describe, expect, it } from "vitest";
+import { fromClose } from "./close.js";
+import { GENERIC_USER_MESSAGE, userMessage } from "./messages.js";
+import { parseError } from "./parse.js";
+
+const error = (code: string) => parseError({ type: "error", code });
+
+describe("userMessage", () => {
+  it.each([
+    ["AGENT_OFFLINE", "Athena is currently offline. Please try again in a moment."],
+    ["NOT_ALLOWED", "You don't have access to this agent. Contact your administrator."],
+    ["AGENT_NOT_ALLOWED", "You don't have access to this agent. Contact your administrator."],
+    ["AGENT_NOT_FOUND", "Athena could not be found. Contact your administrator."],
+    ["AGENT_TIMEOUT", "Athena is taking longer than expected. Please try again."],
+    ["AGENT_ERROR", "Athena ran into a problem. Please try again."],
+    ["PAYLOAD_TOO_LARGE", GENERIC_USER_MESSAGE],
+    ["RATE_LIMITED", "Too many messages right now. Please wait a moment and try again."],
+    ["INVALID_MESSAGE", GENERIC_USER_MESSAGE],
+    ["RELAY_INTERNAL_ERROR", "Service temporarily unavailable. Please try again shortly."],
+  ])("%s: %s", (code, text) => {
+    expect(userMessage(error(code), { agentName: "Athena" })).toBe(text);
+  });
+
+  it("gives the page's in-progress text while retrying AGENT_OFFLINE", () => {
+    expect(userMessage(error("AGENT_OFFLINE"), { agentName: "Athena", retrying: true })).toBe(
+      "Athena is offline. Retrying...",
+    );
+    expect(userMessage(error("AGENT_TIMEOUT"), { agentName: "Athena", retrying: true })).toBe(
+      "Athena is taking longer than expected. Please try again.",
+    );
+  });
+
+  it("says 'The agent' without a name", () => {
+    expect(userMessage(error("AGENT_OFFLINE"))).toBe("The agent is currently offline. Please try again in a moment.");
+    expect(userMessage(error("AGENT_TIMEOUT"), { agentName: "  " })).toBe(
+      "The agent is taking longer than expected. Please try again.",
+    );
+    expect(userMessage(error("AGENT_ERROR"), { agentName: " Athena " })).toBe(
+      "Athena ran into a problem. Please try again.",
+    );
+  });
+
+  it("uses a generic text for unknown codes and anything else", () => {
+    const other = new ProtocolError({
+      protocol: "teale-relay",
+      code: "AGENT_OFFLINE",
+      codeName: "AGENT_OFFLINE",
+      message: "x",
+      retryable: "yes",
+      action: "retry",
+      known: true,
+    });
+    for (const value of [
+      error("AGENT_SLEEPING"),
+      parseError("garbage"),
+      fromClose(4001),
+      new Error("x"),
+      null,
+      "AGENT_OFFLINE",
+      other,
+    ])
+      expect(userMessage(value, { agentName: "Athena" })).toBe(GENERIC_USER_MESSAGE);
+  });
+});

@@ -1,0 +1,243 @@
+import { isProtocolError, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
+import { describe, expect, it } from "vitest";
+import { CkgRelayError } from "./error.js";
+import { MAX_ERROR_BYTES, parseError } from "./parse.js";
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe("parseError: the documented shape", () => {
+  const documented = { type: "error", code: "AGENT_OFFLINE", message: "Agent is offline", event_id: "evt_123" };
+
+  it("reads every field and rebuilds the same wire message", () => {
+    const error = parseError(JSON.stringify(documented));
+    expect(error).toBeInstanceOf(CkgRelayError);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(isProtocolError(error)).toBe(true);
+    expect(error.toJSON()).toEqual({
+      name: "CkgRelayError",
+      message: "Agent is offline",
+      protocol: "ckg-relay",
+      surface: "relay",
+      code: "AGENT_OFFLINE",
+      codeName: "AGENT_OFFLINE",
+      status: 503,
+      retryable: "yes",
+      action: "retry",
+      retryAfterMs: undefined,
+      known: true,
+      eventId: "evt_123",
+      cause: undefined,
+    });
+    expect(error.toWire()).toEqual(documented);
+    expect(error.raw).toEqual(documented);
+    expect(error.policy).toEqual({ baseMs: 2000, factor: 2, capMs: 8000, maxAttempts: 4, jitter: "equal" });
+  });
+
+  it("takes `message` and `event_id` as optional", () => {
+    const error = parseError({ type: "error", code: "AGENT_TIMEOUT" });
+    expect(error).toMatchObject({ code: "AGENT_TIMEOUT", status: 504, retryable: "maybe", known: true });
+    expect(error.eventId).toBeUndefined();
+    expect(error.message).toBe("The agent did not answer within the relay's timeout.");
+    expect(error.toWire()).toEqual({ type: "error", code: "AGENT_TIMEOUT", message: error.message });
+  });
+
+  it("reads UTF-8 bytes and ArrayBuffers", () => {
+    const text = JSON.stringify(documented);
+    expect(parseError(bytes(text)).toWire()).toEqual(documented);
+    expect(parseError(bytes(text).buffer).toWire()).toEqual(documented);
+  });
+});
+
+describe("parseError: field-notes variants", () => {
+  it("reads the public client's shape, with the text in `error`", () => {
+    const error = parseError(
+      '{"type":"error","event_id":"evt_7","error":"Agent took too long","code":"AGENT_TIMEOUT"}',
+    );
+    expect(error).toMatchObject({
+      code: "AGENT_TIMEOUT",
+      message: "Agent took too long",
+      eventId: "evt_7",
+      status: 504,
+      retryable: "maybe",
+      action: "retry",
+      known: true,
+    });
+    expect(error.toWire()).toEqual({
+      type: "error",
+      code: "AGENT_TIMEOUT",
+      message: "Agent took too long",
+      event_id: "evt_7",
+    });
+  });
+
+  it("prefers `message` when both are present", () => {
+    expect(parseError({ type: "error", code: "AGENT_ERROR", message: "m", error: "e" }).message).toBe("m");
+  });
+
+  it("accepts an HTTP body with no `type`", () => {
+    expect(parseError({ code: "NOT_ALLOWED", message: "denied" })).toMatchObject({
+      code: "NOT_ALLOWED",
+      message: "denied",
+      status: 403,
+      known: true,
+    });
+  });
+
+  it("keeps a numeric event_id as a string", () => {
+    expect(parseError({ type: "error", code: "AGENT_ERROR", event_id: 42 }).eventId).toBe("42");
+  });
+});
+
+describe("parseError: context", () => {
+  it("takes the HTTP status over the page's", () => {
+    expect(parseError({ code: "AGENT_ERROR" }, { status: 502 }).status).toBe(502);
+    expect(parseError({ code: "AGENT_ERROR" }, { status: 1234 }).status).toBe(500);
+  });
+
+  it("gives an unknown code the verdict of its HTTP status", () => {
+    expect(parseError({ code: "AGENT_SLEEPING" }, { status: 503 })).toMatchObject({
+      code: "AGENT_SLEEPING",
+      known: false,
+      status: 503,
+      retryable: "yes",
+      action: "retry",
+    });
+  });
+
+  it("takes a hint from the context, else `retry_after` seconds in the body", () => {
+    expect(parseError({ code: "RATE_LIMITED", retry_after: 12 }).retryAfterMs).toBe(12_000);
+    expect(parseError({ code: "RATE_LIMITED", retry_after: 12 }, { retryAfterMs: 5000 }).retryAfterMs).toBe(5000);
+    expect(parseError({ code: "RATE_LIMITED", retry_after: -1 }).retryAfterMs).toBeUndefined();
+    expect(parseError({ code: "RATE_LIMITED", retry_after: "soon" }).retryAfterMs).toBeUndefined();
+  });
+
+  it("falls back to the status when the body names no code", () => {
+    expect(parseError("Service Unavailable", { status: 503 })).toMatchObject({
+      code: "AGENT_OFFLINE",
+      known: true,
+      status: 503,
+      cause: expect.objectContaining({ code: MALFORMED }),
+    });
+  });
+});
+
+describe("parseError: bad input never throws", () => {
+  it("a missing code", () => {
+    const error = parseError({ type: "error", message: "no code here" });
+    expect(error).toMatchObject({ code: MALFORMED, known: false, retryable: "no", action: "abort" });
+    expect(error.message).toBe("error message has no code");
+    expect(error.raw).toEqual({ type: "error", message: "no code here" });
+  });
+
+  it("a numeric code is kept, unknown", () => {
+    const error = parseError({ type: "error", code: 503, message: "offline?" });
+    expect(error).toMatchObject({ code: 503, known: false, retryable: "no", action: "abort", message: "offline?" });
+    expect(error.status).toBeUndefined();
+    expect(error.codeName).toBeUndefined();
+  });
+
+  it("an unknown code is kept, unknown", () => {
+    const error = parseError({ type: "error", code: "AGENT_SLEEPING", event_id: "evt_1" });
+    expect(error).toMatchObject({ code: "AGENT_SLEEPING", known: false, retryable: "no", action: "abort" });
+    expect(error.message).toBe("CKG Relay error AGENT_SLEEPING");
+    expect(error.eventId).toBe("evt_1");
+  });
+
+  it("a code of the wrong type counts as missing", () => {
+    for (const code of [null, true, {}, ["AGENT_OFFLINE"], Number.NaN])
+      expect(parseError({ type: "error", code }).code).toBe(MALFORMED);
+  });
+
+  it("a missing `type` is an HTTP-style body; another `type` is not an error", () => {
+    expect(parseError({ code: "AGENT_OFFLINE" }).known).toBe(true);
+    const reply = parseError({ type: "reply", code: "AGENT_OFFLINE" });
+    expect(reply).toMatchObject({ code: MALFORMED, known: false, message: "not an error message (type reply)" });
+    expect(parseError({ type: 7, code: "AGENT_OFFLINE" }).message).toBe("not an error message (type number)");
+  });
+
+  it("`error` as an object: its text and code are used, anything else ignored", () => {
+    expect(parseError({ type: "error", error: { code: "AGENT_ERROR", message: "boom" } })).toMatchObject({
+      code: "AGENT_ERROR",
+      message: "boom",
+      known: true,
+    });
+    const odd = parseError({ type: "error", code: "AGENT_ERROR", error: { detail: { deep: 1 } } });
+    expect(odd).toMatchObject({
+      code: "AGENT_ERROR",
+      message: "The agent itself returned an error; see the agent's logs.",
+    });
+    expect(parseError({ type: "error", code: "AGENT_ERROR", error: ["x"] }).message).toMatch(/agent itself/);
+    expect(parseError({ type: "error", code: "AGENT_ERROR", error: 12 }).known).toBe(true);
+  });
+
+  it("huge strings hit the 1 MiB cap before decoding", () => {
+    const huge = JSON.stringify({ type: "error", code: "AGENT_OFFLINE", message: "x".repeat(MAX_ERROR_BYTES) });
+    expect(parseError(huge)).toMatchObject({ code: TOO_LARGE, known: false, retryable: "no", action: "abort" });
+    expect(parseError(bytes(huge)).code).toBe(TOO_LARGE);
+    // Counted in UTF-8 bytes: 400,000 three-byte chars are 1.2 MB.
+    expect(parseError(`{"code":"AGENT_ERROR","message":"${"€".repeat(400_000)}"}`).code).toBe(TOO_LARGE);
+    expect(parseError(`{"code":"AGENT_ERROR","message":"${"€".repeat(300_000)}"}`).code).toBe("AGENT_ERROR");
+  });
+
+  it("huge strings in an already-decoded object hit the same cap", () => {
+    expect(parseError({ type: "error", code: "AGENT_OFFLINE", message: "x".repeat(2 * MAX_ERROR_BYTES) }).code).toBe(
+      TOO_LARGE,
+    );
+    expect(parseError({ type: "error", code: "x".repeat(MAX_ERROR_BYTES + 1) }).code).toBe(TOO_LARGE);
+  });
+
+  it("__proto__ keys are data, never a prototype or a source of fields", () => {
+    const inherited = parseError('{"type":"error","__proto__":{"code":"AGENT_OFFLINE","message":"hi"}}');
+    expect(inherited).toMatchObject({ code: MALFORMED, known: false });
+    const polluting = parseError(
+      '{"type":"error","code":"AGENT_ERROR","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}}}',
+    );
+    expect(polluting).toMatchObject({ code: "AGENT_ERROR", known: true });
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    expect((polluting as unknown as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.keys(polluting.toJSON())).not.toContain("__proto__");
+  });
+
+  it("fields inherited by a decoded object are not read", () => {
+    const object = Object.create({ code: "AGENT_OFFLINE" }) as object;
+    expect(parseError(object).code).toBe(MALFORMED);
+  });
+
+  it("text that is not JSON, and values that are not objects", () => {
+    const text = parseError("{not json");
+    expect(text).toMatchObject({ code: MALFORMED, known: false, message: "error message is not JSON" });
+    expect(text.cause).toBeInstanceOf(SyntaxError);
+    expect(text.raw).toBe("{not json");
+    for (const input of [undefined, null, 0, "", "null", "[]", '"AGENT_OFFLINE"', [], () => 1, Symbol("x"), 10n])
+      expect(parseError(input)).toMatchObject({ code: MALFORMED, known: false });
+  });
+
+  it("hostile objects: throwing getters and proxies", () => {
+    const getter = {
+      type: "error",
+      get code(): string {
+        throw new Error("gotcha");
+      },
+    };
+    expect(parseError(getter)).toMatchObject({ code: MALFORMED, known: false });
+    const trap = () => {
+      throw new Error("trap");
+    };
+    const proxy = new Proxy(
+      {},
+      { get: trap, getOwnPropertyDescriptor: trap, has: trap, ownKeys: trap, getPrototypeOf: trap },
+    );
+    const error = parseError(proxy);
+    expect(error).toBeInstanceOf(CkgRelayError);
+    expect(error.code).toBe(MALFORMED);
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    expect(parseError(revocable.proxy).code).toBe(MALFORMED);
+  });
+
+  it("masks secrets in the message", () => {
+    const error = parseError({ code: "NOT_ALLOWED", message: "token Bearer sk-abc123 refused" });
+    expect(error.message).toBe("token Bearer [redacted] refused");
+    expect(JSON.stringify(error.toJSON())).not.toContain("sk-abc123");
+  });
+});

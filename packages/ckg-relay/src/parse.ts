@@ -1,0 +1,144 @@
+import { MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { classifyStatus, decodeInput, field, localError, utf8Length } from "@wirefault/core/wire";
+import * as z from "zod/mini";
+import { byStatus, index } from "./catalog.js";
+import { CkgRelayError } from "./error.js";
+
+/** What the transport knew about the error beyond its body. */
+export interface ParseContext {
+  /** The HTTP status, when the error came over HTTP; it wins over the catalog's. */
+  status?: number;
+  /** A server hint such as the `Retry-After` header, in ms. */
+  retryAfterMs?: number;
+}
+
+/** Cap on an incoming error message; the page documents none for errors, so the shared 1 MiB. */
+export const MAX_ERROR_BYTES = 1_048_576;
+
+const SURFACE = "relay";
+// Plain schemas, no z.object: an object schema costs about 1 KB of bundle,
+// and fields are read one by one anyway.
+const Code = z.union([z.string(), z.number()]);
+const Text = z.string();
+const Seconds = z.number();
+
+// Fields are checked one by one, and only own properties are read: a field of
+// the wrong type is dropped rather than fatal, so one odd field never hides
+// the code that came with it.
+function pick<T>(schema: z.ZodMiniType<T>, value: unknown, key: string): T | undefined {
+  const result = schema.safeParse(field(value, key));
+  return result.success ? result.data : undefined;
+}
+
+/**
+ * Reads a CKG Relay error message, from the WebSocket (`{"type":"error",...}`,
+ * with its text in `message` or `error`) or an HTTP body. Never throws: input
+ * that is not such an error gives `known: false` and the raw input kept.
+ */
+export function parseError(input: unknown, context: ParseContext = {}): CkgRelayError {
+  try {
+    return read(input, context);
+  } catch (cause) {
+    return local(MALFORMED, "unreadable CKG Relay error", input, cause, context);
+  }
+}
+
+function read(input: unknown, context: ParseContext): CkgRelayError {
+  const decoded = decodeInput(input, MAX_ERROR_BYTES);
+  if (decoded.kind === "too-large")
+    return local(
+      TOO_LARGE,
+      `error message of ${decoded.size} bytes is over the ${MAX_ERROR_BYTES}-byte cap`,
+      input,
+      undefined,
+      context,
+    );
+  if (decoded.kind === "not-json") return local(MALFORMED, "error message is not JSON", input, decoded.cause, context);
+  const raw = decoded.kind === "value" ? decoded.value : input;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    return local(MALFORMED, "not a CKG Relay error message", raw, undefined, context);
+  const type = field(raw, "type");
+  if (type !== undefined && type !== "error")
+    return local(
+      MALFORMED,
+      `not an error message (type ${typeof type === "string" ? type.slice(0, 32) : typeof type})`,
+      raw,
+      undefined,
+      context,
+    );
+  // The public client code puts the text in `error`; some servers nest an object there.
+  const error = field(raw, "error");
+  const received = pick(Code, raw, "code") ?? pick(Code, error, "code");
+  if (received === undefined) return local(MALFORMED, "error message has no code", raw, undefined, context);
+  const message = pick(Text, raw, "message") ?? (typeof error === "string" ? error : pick(Text, error, "message"));
+  const id = pick(Code, raw, "event_id");
+  const eventId = id === undefined ? undefined : String(id);
+  const seconds = pick(Seconds, raw, "retry_after");
+  // Decoded objects skip decodeInput's cap; their strings are held to it here.
+  const size = [received, message, eventId].reduce<number>((sum, s) => sum + bytes(s), 0);
+  if (size > MAX_ERROR_BYTES)
+    return local(TOO_LARGE, `error message of over ${MAX_ERROR_BYTES} bytes of text`, raw, undefined, context);
+  const verdict = index.classify(received, SURFACE);
+  const status = httpStatus(context.status);
+  return new CkgRelayError({
+    ...verdict,
+    // A code this catalog does not know still has an HTTP status worth heeding.
+    ...(!verdict.known && status !== undefined ? classifyStatus(status) : {}),
+    code: received,
+    message: message ?? (verdict.entry?.summary || `CKG Relay error ${received}`),
+    status: status ?? verdict.status,
+    retryAfterMs: context.retryAfterMs ?? (seconds === undefined ? undefined : seconds * 1000),
+    eventId,
+    raw,
+  });
+}
+
+const bytes = (value: unknown): number =>
+  typeof value !== "string" ? 0 : value.length > MAX_ERROR_BYTES ? value.length : utf8Length(value);
+
+const httpStatus = (status: unknown): number | undefined =>
+  typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
+
+function local(
+  code: typeof MALFORMED | typeof TOO_LARGE,
+  message: string,
+  raw: unknown,
+  cause: unknown,
+  context: ParseContext,
+): CkgRelayError {
+  const error = new CkgRelayError({
+    ...localError("ckg-relay", code, message, raw, cause),
+    retryAfterMs: context.retryAfterMs,
+  });
+  return context.status === undefined ? error : fromStatus(context.status, context.retryAfterMs, raw, error);
+}
+
+/**
+ * The error an HTTP status implies when the body names no code: the catalog's
+ * code for that status (503 is AGENT_OFFLINE), else the generic verdict.
+ */
+export function fromStatus(
+  status: unknown,
+  retryAfterMs: number | undefined,
+  raw: unknown,
+  cause?: unknown,
+): CkgRelayError {
+  const s = httpStatus(status);
+  const entry = s === undefined ? undefined : byStatus.get(s);
+  if (entry)
+    return new CkgRelayError({
+      ...index.classify(entry.code, SURFACE),
+      code: entry.code,
+      message: entry.summary,
+      status: s,
+      retryAfterMs,
+      raw,
+      cause,
+    });
+  return new CkgRelayError({
+    ...localError("ckg-relay", MALFORMED, `HTTP ${s ?? "response"} without a CKG Relay error body`, raw, cause),
+    ...classifyStatus(s),
+    status: s,
+    retryAfterMs,
+  });
+}
