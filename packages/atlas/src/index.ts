@@ -1,0 +1,25 @@
+export {
+  type AtlasCode,
+  AtlasErrorCode,
+  type AtlasWireCode,
+  type AtlasZoneCode,
+  catalog,
+  ERR_HANDSHAKE_FAILED,
+  ERR_HANDSHAKE_TIMEOUT,
+  ERR_INTERNAL,
+  ERR_INVALID_IDENTITY,
+  ERR_MESSAGE_REJECTED,
+  ERR_NOT_VERIFIED,
+  ERR_PAYLOAD_TOO_LARGE,
+  ERR_PROTOCOL_VERSION,
+  ERR_RATE_LIMITED,
+  ranges,
+} from "./catalog.js";
+export { AtlasError, type AtlasErrorCodeValue, type AtlasErrorInit } from "./error.js";
+export { type ParseContext, parseError } from "./parse.js";
+export {
+  type AtlasErrorMessage,
+  ERROR_MESSAGE_FRAME_TYPE,
+  MAX_PAYLOAD_SIZE,
+  type ZoneErrorMessage,
+} from "./wire.js";

@@ -1,0 +1,258 @@
+import { decode, encode } from "@msgpack/msgpack";
+import { MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { describe, expect, it } from "vitest";
+import { catalog } from "./catalog.js";
+import { AtlasError } from "./error.js";
+import { decodeErrorMessage, encodeErrorMessage, parseError } from "./msgpack.js";
+import { parseError as parseObject } from "./parse.js";
+import { MAX_PAYLOAD_SIZE } from "./wire.js";
+
+const page = { code: 4001, message: "rate limit exceeded", ref_msg_id: "msg_01JX..." };
+const zonePage = {
+  type: "zone.error",
+  request_id: "req_01JX...",
+  code: "payment_invalid",
+  message: "payment authorization does not match requirement",
+};
+
+// Hand-built MessagePack, so the tests do not depend on the encoder under test.
+const str = (s: string) => {
+  const b = new TextEncoder().encode(s);
+  return [0xa0 | b.length, ...b];
+};
+const map = (...pairs: number[][]) => new Uint8Array([0x80 | (pairs.length / 2), ...pairs.flat()]);
+
+describe("MessagePack round trip", () => {
+  it("encode, decode and parse give the page's fields", () => {
+    const bytes = encodeErrorMessage(page);
+    expect(decode(bytes)).toEqual(page);
+    const err = decodeErrorMessage(bytes);
+    expect(err).toBeInstanceOf(AtlasError);
+    expect(err).toMatchObject({ code: 4001, message: "rate limit exceeded", refMsgId: "msg_01JX...", known: true });
+    expect(err.toWire()).toEqual(page);
+    expect(encodeErrorMessage(err)).toEqual(bytes);
+  });
+
+  it("encodes the page's key order and leaves out an absent ref_msg_id", () => {
+    expect(encodeErrorMessage(page)).toEqual(
+      map(
+        str("code"),
+        [0xcd, 0x0f, 0xa1],
+        str("message"),
+        str("rate limit exceeded"),
+        str("ref_msg_id"),
+        str("msg_01JX..."),
+      ),
+    );
+    expect(encodeErrorMessage({ code: 5001, message: "boom" })).toEqual(
+      map(str("code"), [0xcd, 0x13, 0x89], str("message"), str("boom")),
+    );
+  });
+
+  it("reads hand-built frames with any integer width for code", () => {
+    for (const code of [
+      [0xcd, 0x0f, 0xa1],
+      [0xce, 0, 0, 0x0f, 0xa1],
+      [0xcf, 0, 0, 0, 0, 0, 0, 0x0f, 0xa1],
+      [0xd1, 0x0f, 0xa1],
+      [0xcb, ...new Uint8Array(new Float64Array([4001]).buffer).reverse()],
+    ]) {
+      expect(decodeErrorMessage(map(str("code"), code, str("message"), str("x")))).toMatchObject({
+        code: 4001,
+        known: true,
+      });
+    }
+  });
+
+  it("round-trips every wire code, and zone errors as zone.error maps", () => {
+    for (const e of catalog) {
+      const wire =
+        e.surface === "wire"
+          ? { code: e.code, message: e.summary }
+          : { type: "zone.error", code: e.code, message: e.summary };
+      const err = parseError(encode(wire));
+      expect(err).toMatchObject({ code: e.code, surface: e.surface, known: true, retryable: e.retryable });
+      expect(parseError(encodeErrorMessage(err)).toWire()).toEqual(wire);
+    }
+    expect(decodeErrorMessage(encode(zonePage)).toWire()).toEqual(zonePage);
+  });
+
+  it("reads nil ids as absent", () => {
+    const err = decodeErrorMessage(encode({ code: 2003, message: "no", ref_msg_id: null }));
+    expect(err.refMsgId).toBeUndefined();
+    expect(err.toWire()).toEqual({ code: 2003, message: "no" });
+  });
+
+  it("encodes local errors as the wire error a node would answer with", () => {
+    const malformed = parseObject({ code: "4001", message: "x" });
+    expect(decode(encodeErrorMessage(malformed))).toEqual({ code: 2003, message: malformed.message });
+    const tooLarge = decodeErrorMessage(new Uint8Array(MAX_PAYLOAD_SIZE + 1));
+    expect(decode(encodeErrorMessage(tooLarge))).toMatchObject({ code: 2002 });
+  });
+
+  it("refuses to encode what is not an ErrorMessage", () => {
+    expect(() => encodeErrorMessage({ code: -1, message: "x" })).toThrow(RangeError);
+    expect(() => encodeErrorMessage({ code: 1.5, message: "x" })).toThrow(RangeError);
+    expect(() => encodeErrorMessage({ code: 2 ** 32, message: "x" })).toThrow(RangeError);
+    expect(() => encodeErrorMessage({ code: "4001" as unknown as number, message: "x" })).toThrow(RangeError);
+    expect(() => encodeErrorMessage({ code: 4001, message: 1 as unknown as string })).toThrow(TypeError);
+    expect(() => encodeErrorMessage({ code: 4001, message: "x", ref_msg_id: 1 as unknown as string })).toThrow(
+      TypeError,
+    );
+    expect(() => encodeErrorMessage({ code: 4001, message: "x".repeat(MAX_PAYLOAD_SIZE) })).toThrow(
+      /exceeds MAX_PAYLOAD_SIZE/,
+    );
+  });
+
+  it("copies no unknown keys onto the wire", () => {
+    const input = { code: 4001, message: "x", secret: "token", __proto__: { evil: 1 } };
+    expect(decode(encodeErrorMessage(input))).toEqual({ code: 4001, message: "x" });
+  });
+});
+
+describe("parseError from @wirefault/atlas/msgpack", () => {
+  it("reads MessagePack bytes and ArrayBuffers, and JSON text or bytes as the main entry does", () => {
+    const bytes = encode(page);
+    expect(parseError(bytes).toWire()).toEqual(page);
+    expect(parseError(bytes.slice().buffer).toWire()).toEqual(page);
+    expect(parseError(new DataView(bytes.slice().buffer)).toWire()).toEqual(page);
+    expect(parseError(JSON.stringify(page)).toWire()).toEqual(page);
+    expect(parseError(new TextEncoder().encode(` \n\t${JSON.stringify(page)}`)).toWire()).toEqual(page);
+    expect(
+      parseError(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(JSON.stringify(page))])).toWire(),
+    ).toEqual(page);
+    expect(parseError(page).toWire()).toEqual(page);
+    expect(parseError(zonePage).toWire()).toEqual(zonePage);
+  });
+
+  it("passes the context on", () => {
+    expect(parseError(encode(page), { status: 429, retryAfterMs: 500 })).toMatchObject({
+      status: 429,
+      retryAfterMs: 500,
+    });
+  });
+});
+
+describe("bad MessagePack", () => {
+  const malformed = (bytes: Uint8Array, message: RegExp | string) => {
+    let err: AtlasError | undefined;
+    expect(() => {
+      err = decodeErrorMessage(bytes);
+    }).not.toThrow();
+    expect(err).toBeInstanceOf(AtlasError);
+    expect(err).toMatchObject({ code: MALFORMED, known: false, retryable: "no", action: "abort" });
+    expect(err?.message).toMatch(message);
+    expect(parseError(bytes).code).toBe(MALFORMED);
+    return err as AtlasError;
+  };
+
+  it("truncated at every length is malformed", () => {
+    const bytes = encode(page);
+    for (let n = 0; n < bytes.length; n++) {
+      malformed(bytes.subarray(0, n), n === 0 ? "MessagePack: empty payload" : "MessagePack: truncated");
+    }
+  });
+
+  it("a declared length longer than the bytes left is truncation, found before allocating", () => {
+    malformed(new Uint8Array([0xdf, 0xff, 0xff, 0xff, 0xff]), "MessagePack: truncated");
+    malformed(map(str("code"), [0xdd, 0xff, 0xff, 0xff, 0xff]), "MessagePack: truncated");
+    malformed(map(str("message"), [0xdb, 0xff, 0xff, 0xff, 0xff, 0x61]), "MessagePack: truncated");
+    malformed(map(str("message"), [0xc6, 0x00, 0x00, 0x00, 0x09, 0x61]), "MessagePack: truncated");
+  });
+
+  it("a root that is not a map is malformed, raw bytes kept", () => {
+    for (const value of [[4001, "x"], 4001, "4001", null, true, 1.5]) {
+      const bytes = encode(value);
+      expect(malformed(bytes, "MessagePack: root is not a map").raw).toBe(bytes);
+    }
+  });
+
+  it("a map with extra keys is read, the extra keys ignored", () => {
+    const err = decodeErrorMessage(
+      encode({ code: 5001, message: "boom", trace: [1, { a: "b" }], at: 1.5, bin: new Uint8Array(3) }),
+    );
+    expect(err).toMatchObject({ code: 5001, known: true });
+    expect(err.toWire()).toEqual({ code: 5001, message: "boom" });
+  });
+
+  it("an ext type anywhere is malformed, timestamps included", () => {
+    malformed(encode({ code: 5001, message: "boom", at: new Date(0) }), "MessagePack: ext types are not allowed");
+    // fixext1 as the code, and ext8 in an extra key
+    malformed(map(str("code"), [0xd4, 0x01, 0x00], str("message"), str("x")), /ext types/);
+    malformed(map(str("code"), [0x01], str("message"), str("x"), str("e"), [0xc7, 0x01, 0x05, 0x00]), /ext types/);
+  });
+
+  it("deeply nested arrays are refused without building them", () => {
+    // { code: 1, n: [[[[…]]]] } filling the whole 4 MB: decoding it naively builds millions of arrays.
+    const head = [0x82, ...str("code"), 0x01, ...str("n")];
+    const deep = new Uint8Array(MAX_PAYLOAD_SIZE).fill(0x91);
+    deep.set(head);
+    const started = performance.now();
+    malformed(deep, "MessagePack: nested too deep");
+    expect(performance.now() - started).toBeLessThan(1_000);
+    const nested = (depth: number) =>
+      map(str("code"), [0x01], str("message"), str("x"), str("n"), [...new Array(depth).fill(0x91), 0xc0]);
+    expect(decodeErrorMessage(nested(31)).code).toBe(1);
+    malformed(nested(32), "MessagePack: nested too deep");
+  });
+
+  it("a 10 MB buffer is refused by the cap before decoding", () => {
+    for (const big of [new Uint8Array(10 * 1024 * 1024), encodeAndPad(10 * 1024 * 1024)]) {
+      const err = decodeErrorMessage(big);
+      expect(err).toMatchObject({ code: TOO_LARGE, known: false, retryable: "no", action: "abort", raw: undefined });
+      expect(parseError(big).code).toBe(TOO_LARGE);
+    }
+    expect(decodeErrorMessage(new Uint8Array(MAX_PAYLOAD_SIZE)).code).toBe(MALFORMED);
+  });
+
+  it("strings with invalid UTF-8 are malformed, in values and in keys", () => {
+    for (const bad of [[0xff], [0xc3], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80]]) {
+      malformed(map(str("code"), [0x01], str("message"), [0xa0 | bad.length, ...bad]), "MessagePack: invalid UTF-8");
+      malformed(
+        map(str("code"), [0x01], str("message"), str("x"), [0xa0 | bad.length, ...bad], [0xc0]),
+        /invalid UTF-8/,
+      );
+    }
+    // An overlong "c" (0xc1 0xa3) must not pass for the key "code".
+    malformed(map([0xa5, 0xc1, 0xa3, ...str("ode").slice(1)], [0x01], str("message"), str("x")), /invalid UTF-8/);
+    // Long strings take another decoding path in @msgpack/msgpack; the verdict is the same.
+    malformed(
+      map(str("code"), [0x01], str("message"), [0xd9, 250, ...new Array(249).fill(0x61), 0xff]),
+      /invalid UTF-8/,
+    );
+  });
+
+  it('a code given as the string "4001" is malformed, raw kept', () => {
+    const err = malformed(
+      encode({ code: "4001", message: "rate limit exceeded" }),
+      'ErrorMessage: "code" must be a u32',
+    );
+    expect(err.raw).toEqual({ code: "4001", message: "rate limit exceeded" });
+  });
+
+  it.each([-1, 1.5, 2 ** 32, 2 ** 64, Number.NaN, Number.POSITIVE_INFINITY])("a code of %s is malformed", (code) => {
+    malformed(encode({ code, message: "x" }), 'ErrorMessage: "code" must be a u32');
+  });
+
+  it("the reserved byte 0xc1, trailing bytes, a __proto__ key and non-string keys are malformed", () => {
+    malformed(map(str("code"), [0xc1], str("message"), str("x")), "MessagePack: reserved byte 0xc1");
+    malformed(new Uint8Array([...encode(page), 0xc0]), "MessagePack: trailing bytes");
+    malformed(
+      map(str("__proto__"), [0x80], str("code"), [0x01], str("message"), str("x")),
+      "MessagePack could not be decoded",
+    );
+    malformed(map([0xc0], [0x01], str("code"), [0x01], str("message"), str("x")), "MessagePack could not be decoded");
+    expect(({} as { code?: unknown }).code).toBeUndefined();
+  });
+
+  it("input that is not bytes is malformed", () => {
+    const err = decodeErrorMessage("not bytes" as unknown as Uint8Array);
+    expect(err).toMatchObject({ code: MALFORMED, message: "expected MessagePack bytes", raw: "not bytes" });
+  });
+});
+
+function encodeAndPad(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  out.set(encode(page));
+  return out;
+}

@@ -1,0 +1,150 @@
+// The MessagePack codec, on its own subpath (`@wirefault/atlas/msgpack`) so
+// that users who only parse decoded objects never load @msgpack/msgpack.
+import { decode, encode } from "@msgpack/msgpack";
+import { asBytes } from "@wirefault/core/wire";
+import { AtlasError } from "./error.js";
+import { fromMessage, malformed, type ParseContext, parseError as parseDecoded, tooLarge } from "./parse.js";
+import { type AtlasErrorMessage, errorMessage, isU32, MAX_PAYLOAD_SIZE, type ZoneErrorMessage } from "./wire.js";
+
+// An ErrorMessage is a flat map; nesting is only tolerated in extra keys, and only this deep.
+const MAX_DEPTH = 32;
+
+const DECODE_OPTIONS = {
+  maxStrLength: MAX_PAYLOAD_SIZE,
+  maxBinLength: MAX_PAYLOAD_SIZE,
+  maxArrayLength: MAX_PAYLOAD_SIZE,
+  maxMapLength: MAX_PAYLOAD_SIZE,
+  // ext types are refused by the structural check; this is the second line.
+  maxExtLength: 0,
+} as const;
+
+const strictUtf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Walks the MessagePack structure without building it, and says what is
+ * wrong, if anything. Decoders allocate per declared length and nest without
+ * limit (4 MB of 0x91 builds four million nested arrays), so this runs first:
+ * every declared length must fit in the bytes left, nesting stops at
+ * MAX_DEPTH, ext types are refused, and strings must be valid UTF-8.
+ */
+function checkStructure(bytes: Uint8Array): string | undefined {
+  const end = bytes.length;
+  const first = bytes[0];
+  if (first === undefined) return "empty payload";
+  if (!((first >= 0x80 && first <= 0x8f) || first === 0xde || first === 0xdf)) return "root is not a map";
+  const open: number[] = [];
+  let due = 1;
+  let pos = 0;
+  // A big-endian unsigned length of n bytes, or -1 when the bytes run out.
+  const length = (n: number): number => {
+    if (pos + n > end) return -1;
+    let value = 0;
+    for (let i = 0; i < n; i++) value = value * 256 + (bytes[pos++] as number);
+    return value;
+  };
+  for (;;) {
+    while (due === 0) {
+      const outer = open.pop();
+      if (outer === undefined) return pos === end ? undefined : "trailing bytes";
+      due = outer;
+    }
+    const head = bytes[pos++];
+    if (head === undefined) return "truncated";
+    due--;
+    let items = 0;
+    let skip = 0;
+    let text = false;
+    if (head <= 0x7f || head >= 0xe0 || head === 0xc0 || head === 0xc2 || head === 0xc3) {
+      // a fixint, nil or boolean: the head byte is the whole value
+    } else if (head <= 0x8f) items = (head & 0x0f) * 2;
+    else if (head <= 0x9f) items = head & 0x0f;
+    else if (head <= 0xbf) {
+      skip = head & 0x1f;
+      text = true;
+    } else if (head === 0xc1) return "reserved byte 0xc1";
+    else if (head <= 0xc6) skip = length(1 << (head - 0xc4));
+    else if (head <= 0xc9 || (head >= 0xd4 && head <= 0xd8)) return "ext types are not allowed";
+    else if (head <= 0xcb) skip = head === 0xca ? 4 : 8;
+    else if (head <= 0xd3) skip = 1 << (head & 3);
+    else if (head <= 0xdb) {
+      skip = length(1 << (head - 0xd9));
+      text = true;
+    } else if (head <= 0xdd) items = length(head === 0xdc ? 2 : 4);
+    else items = 2 * length(head === 0xde ? 2 : 4);
+    // Each item takes at least a byte, so a count beyond the bytes left is truncation, not a reason to allocate.
+    if (skip < 0 || items < 0 || pos + skip > end || items > end - pos) return "truncated";
+    if (text) {
+      try {
+        strictUtf8.decode(bytes.subarray(pos, pos + skip));
+      } catch {
+        return "invalid UTF-8";
+      }
+    }
+    pos += skip;
+    if (items > 0) {
+      if (open.length >= MAX_DEPTH) return "nested too deep";
+      open.push(due);
+      due = items;
+    }
+  }
+}
+
+/**
+ * Decodes a MessagePack `ErrorMessage` body (the payload of a 0xE0 frame) into
+ * an AtlasError; a `zone.error` map is read as a zone error. Input over
+ * MAX_PAYLOAD_SIZE is refused before decoding. Never throws.
+ */
+export function decodeErrorMessage(bytes: Uint8Array | ArrayBuffer, context: ParseContext = {}): AtlasError {
+  try {
+    const view = asBytes(bytes);
+    if (!view) return malformed("expected MessagePack bytes", bytes);
+    if (view.byteLength > MAX_PAYLOAD_SIZE) return tooLarge(view.byteLength);
+    const problem = checkStructure(view);
+    if (problem) return malformed(`MessagePack: ${problem}`, view);
+    return fromMessage(decode(view, DECODE_OPTIONS), context);
+  } catch (cause) {
+    return malformed("MessagePack could not be decoded", bytes, cause);
+  }
+}
+
+// JSON text starts with `{` after an optional BOM and whitespace; none of
+// those bytes can start a MessagePack map, so the two never collide.
+function isJsonText(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d) i++;
+  return bytes[i] === 0x7b;
+}
+
+/**
+ * `parseError` that also reads MessagePack: bytes are decoded as an
+ * `ErrorMessage` unless they are JSON text; everything else goes to the main
+ * entry's `parseError`. Never throws.
+ */
+export function parseError(input: unknown, context: ParseContext = {}): AtlasError {
+  const bytes = asBytes(input);
+  return bytes && (bytes.byteLength > MAX_PAYLOAD_SIZE || !isJsonText(bytes))
+    ? decodeErrorMessage(bytes, context)
+    : parseDecoded(input, context);
+}
+
+/**
+ * Encodes an `ErrorMessage` body as MessagePack (for test servers and peers);
+ * an AtlasError is encoded from its `toWire()`, so a zone error gives a
+ * `zone.error` map. Throws a RangeError for a code that is not a u32 or a
+ * result over MAX_PAYLOAD_SIZE, and a TypeError for a message that is not a string.
+ */
+export function encodeErrorMessage(error: AtlasError | AtlasErrorMessage): Uint8Array {
+  let body: AtlasErrorMessage | ZoneErrorMessage;
+  if (error instanceof AtlasError) body = error.toWire();
+  else {
+    // Rebuilt from the documented keys only: nothing else reaches the wire.
+    const { code, message, ref_msg_id } = error;
+    if (typeof message !== "string" || (ref_msg_id !== undefined && typeof ref_msg_id !== "string"))
+      throw new TypeError("ErrorMessage: message and ref_msg_id must be strings");
+    body = errorMessage(code, message, ref_msg_id);
+  }
+  if (!("type" in body) && !isU32(body.code)) throw new RangeError(`ErrorMessage code must be a u32, got ${body.code}`);
+  const bytes = encode(body);
+  if (bytes.byteLength > MAX_PAYLOAD_SIZE) throw new RangeError(tooLarge(bytes.byteLength).message);
+  return bytes;
+}

@@ -1,0 +1,101 @@
+import { MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { asBytes, decodeInput, field, localError } from "@wirefault/core/wire";
+import * as z from "zod/mini";
+import { index } from "./catalog.js";
+import { AtlasError } from "./error.js";
+import { isU32, MAX_PAYLOAD_SIZE } from "./wire.js";
+
+/** What the transport knows beyond the payload. */
+export interface ParseContext {
+  /** An HTTP status, when the error came over HTTP; Atlas itself assigns none. */
+  status?: number;
+  /** A retry hint from the transport, in ms. */
+  retryAfterMs?: number;
+}
+
+// The u32 range of a wire code is checked by isU32 after the shape, and an
+// optional id by its own schema: zod's checks (refine, int, uint32) and
+// z.optional would add ~0.8 KB gzip to a bundle budgeted at 10 KB.
+const WireMessage = z.object({ code: z.number(), message: z.string() });
+const ZoneMessage = z.object({ code: z.string(), message: z.string() });
+const Id = z.string();
+
+/** An AtlasError for input that is not a recognisable Atlas error. */
+export function malformed(message: string, raw: unknown, cause?: unknown): AtlasError {
+  return new AtlasError(localError("atlas", MALFORMED, message, raw, cause));
+}
+
+/** An AtlasError for input refused by MAX_PAYLOAD_SIZE before decoding. */
+export function tooLarge(size: number): AtlasError {
+  return new AtlasError(
+    localError(
+      "atlas",
+      TOO_LARGE,
+      `payload of ${size} bytes exceeds MAX_PAYLOAD_SIZE (${MAX_PAYLOAD_SIZE} bytes)`,
+      undefined,
+    ),
+  );
+}
+
+/**
+ * Classifies a decoded message: a `zone.error` object is a zone error, any
+ * other object must be a wire `ErrorMessage`. Extra keys are ignored.
+ */
+export function fromMessage(value: unknown, context: ParseContext): AtlasError {
+  const type = field(value, "type");
+  const zone = type === "zone.error";
+  if (type !== undefined && !zone) {
+    const shown = typeof type === "string" ? JSON.stringify(type.slice(0, 64)) : typeof type;
+    return malformed(`not an Atlas error message: type ${shown}`, value);
+  }
+  const kind = zone ? "zone.error" : "ErrorMessage";
+  const id = zone ? "request_id" : "ref_msg_id";
+  // Only the documented keys are read, as own properties, into a fresh object.
+  const result = (zone ? ZoneMessage : WireMessage).safeParse({
+    code: field(value, "code"),
+    message: field(value, "message"),
+  });
+  if (!result.success) {
+    const key = String(result.error.issues[0]?.path[0]);
+    return malformed(`${kind}: "${key}" must be ${!zone && key === "code" ? "a u32" : "a string"}`, value);
+  }
+  const { code, message } = result.data;
+  if (!zone && !isU32(code)) return malformed('ErrorMessage: "code" must be a u32', value);
+  // `string?` on the page; a Rust-style encoder writes a missing id as nil, so null means absent too.
+  const wireId = field(value, id) ?? undefined;
+  if (wireId !== undefined && !Id.safeParse(wireId).success)
+    return malformed(`${kind}: "${id}" must be a string when present`, value);
+  const classification = index.classify(code, zone ? "zone" : "wire");
+  return new AtlasError({
+    ...classification,
+    code,
+    message,
+    raw: value,
+    status: context.status ?? classification.status,
+    retryAfterMs: context.retryAfterMs,
+    [zone ? "requestId" : "refMsgId"]: wireId as string | undefined,
+  });
+}
+
+/**
+ * Reads an Atlas error from a decoded object (a wire `ErrorMessage` or a
+ * `zone.error` message), JSON text, or UTF-8 JSON bytes. MessagePack bytes
+ * need the codec: use `parseError` from `@wirefault/atlas/msgpack`. Never throws.
+ */
+export function parseError(input: unknown, context: ParseContext = {}): AtlasError {
+  try {
+    const decoded = decodeInput(input, MAX_PAYLOAD_SIZE);
+    if (decoded.kind === "too-large") return tooLarge(decoded.size);
+    if (decoded.kind === "not-json")
+      return asBytes(input)
+        ? malformed(
+            'bytes are not JSON; decode MessagePack with parseError from "@wirefault/atlas/msgpack"',
+            input,
+            decoded.cause,
+          )
+        : malformed("text is not JSON", decoded.text, decoded.cause);
+    return fromMessage(decoded.kind === "value" ? decoded.value : undefined, context);
+  } catch (cause) {
+    return malformed("input could not be read as an Atlas error", input, cause);
+  }
+}

@@ -1,0 +1,43 @@
+/** Frame type of an `ErrorMessage` frame; its payload is the MessagePack body. */
+export const ERROR_MESSAGE_FRAME_TYPE = 0xe0;
+
+/** Largest MessagePack payload Atlas accepts (4 MB); larger input is refused before decoding. */
+export const MAX_PAYLOAD_SIZE = 4 * 1024 * 1024;
+
+/** Largest value of a u32 wire code. */
+export const MAX_U32 = 0xffff_ffff;
+
+/** The wire `ErrorMessage` body, as carried in a `0xE0` frame. */
+export interface AtlasErrorMessage {
+  /** A u32 error code. */
+  code: number;
+  message: string;
+  /** The message ID that triggered the error, when there is one. */
+  ref_msg_id?: string;
+}
+
+/** A `zone.error` message, as carried inside the AtlasMessage body. */
+export interface ZoneErrorMessage {
+  type: "zone.error";
+  /** The request ID that caused the error, when there is one. */
+  request_id?: string;
+  code: string;
+  message: string;
+}
+
+/** True for an integer in 0..2^32-1, the range of a u32 `code`. */
+export function isU32(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_U32;
+}
+
+/** Builds an `ErrorMessage` body with the page's key order, leaving out an absent `ref_msg_id`. */
+export function errorMessage(code: number, message: string, refMsgId?: string): AtlasErrorMessage {
+  return refMsgId === undefined ? { code, message } : { code, message, ref_msg_id: refMsgId };
+}
+
+/** Builds a `zone.error` message with the page's key order, leaving out an absent `request_id`. */
+export function zoneErrorMessage(code: string, message: string, requestId?: string): ZoneErrorMessage {
+  return requestId === undefined
+    ? { type: "zone.error", code, message }
+    : { type: "zone.error", request_id: requestId, code, message };
+}
