@@ -1,0 +1,105 @@
+import { type CodeRange, defineCatalog, indexCatalog } from "@wirefault/core";
+import { codeMap } from "@wirefault/core/wire";
+
+/** The server layer a Tryll code belongs to; `client` is code 0, a failure the client raised itself. */
+export type TryllLayer =
+  | "client"
+  | "connection"
+  | "session"
+  | "agent"
+  | "inference"
+  | "protocol"
+  | "download"
+  | "storage"
+  | "embedded-storage";
+
+// The page's per-range advice: reconnect with backoff after a lost
+// connection; a shutting-down server is given a longer, floored delay so
+// that clients do not pile onto it while it drains; a failed download gets a
+// few spaced tries.
+const CONNECTION = { baseMs: 1_000, capMs: 30_000 } as const;
+const SHUTDOWN = { baseMs: 5_000, minDelayMs: 5_000, capMs: 60_000 } as const;
+const DOWNLOAD = { baseMs: 2_000, capMs: 30_000, maxAttempts: 3 } as const;
+
+/** Every Tryll ErrorResponse code: the page's, plus those the current server documents. */
+// biome-ignore format: one line per code reads as a table
+export const catalog = defineCatalog([
+  { surface: "response", layer: "connection", code: 1001, name: "ConnectionFailed", retryable: "yes", action: "reconnect", summary: "TCP connect failed; is the server running and the port open?", policy: CONNECTION },
+  { surface: "response", layer: "connection", code: 1002, name: "ConnectionDropped", retryable: "yes", action: "reconnect", summary: "Connection lost mid-session; reconnect, configure and recreate agents.", policy: CONNECTION },
+  { surface: "response", layer: "connection", code: 1003, name: "Timeout", retryable: "yes", action: "reconnect", summary: "No response frame in time; the server may be overloaded.", policy: CONNECTION },
+  { surface: "response", layer: "session", code: 2001, name: "ServerShuttingDown", retryable: "yes", action: "reconnect", summary: "Server is shutting down; stop sending, back off, reconnect.", policy: SHUTDOWN },
+  { surface: "response", layer: "session", code: 2002, name: "SessionNotReady", retryable: "maybe", action: "reset", summary: "Send ConfigureSession first, then retry." },
+  { surface: "response", layer: "agent", code: 3001, name: "InvalidAgentId", retryable: "no", action: "reset", summary: "No such agent; recreate it, never retry the old id." },
+  { surface: "response", layer: "agent", code: 3002, name: "AgentAlreadyDestroyed", retryable: "no", action: "reset", summary: "Agent was destroyed; recreate it, never retry the old id." },
+  { surface: "response", layer: "agent", code: 3003, name: "GraphCompilationFailed", retryable: "no", action: "fix-request", summary: "The agent graph does not compile; the message names the node." },
+  { surface: "response", layer: "agent", code: 3004, name: "AgentBusy", retryable: "maybe", action: "wait", summary: "Agent is mid-turn; wait for TurnComplete, then send." },
+  { surface: "response", layer: "agent", code: 3005, name: "UnknownNode", retryable: "no", action: "fix-request", summary: "ChangeAgentParam named a node not in the graph." },
+  { surface: "response", layer: "agent", code: 3006, name: "ParamNotMutable", retryable: "no", action: "fix-request", summary: "Structural parameter; it cannot change at runtime." },
+  { surface: "response", layer: "agent", code: 3007, name: "InvalidParamValue", retryable: "no", action: "fix-request", summary: "Parameter value failed validation." },
+  { surface: "response", layer: "agent", code: 3008, name: "InvalidExitTarget", retryable: "no", action: "fix-request", summary: "A node exit names a missing node." },
+  { surface: "response", layer: "agent", code: 3009, name: "StorageOutsideRoot", retryable: "no", action: "fix-request", summary: "Storage path is absolute or escapes the storage root." },
+  { surface: "response", layer: "agent", code: 3010, name: "StorageFileNotFound", retryable: "no", action: "fix-request", summary: "Storage file missing when the agent was created." },
+  { surface: "response", layer: "agent", code: 3011, name: "StorageKindMismatch", retryable: "no", action: "fix-request", summary: "Node needs Map storage but got List or Multimap." },
+  { surface: "response", layer: "inference", code: 4001, name: "InferenceFailed", retryable: "maybe", action: "retry", summary: "Inference node failed; the turn ended, the agent is usable." },
+  { surface: "response", layer: "inference", code: 4002, name: "InferenceTimeout", retryable: "maybe", action: "retry", summary: "Node over its time budget; often a too-large prompt." },
+  { surface: "response", layer: "inference", code: 4003, name: "MaxStepsExceeded", retryable: "maybe", action: "retry", summary: "Too many node transitions; likely a loop in the graph." },
+  { surface: "response", layer: "inference", code: 4100, name: "SttModelLoadFailed", retryable: "maybe", action: "retry", summary: "Speech-to-text model failed to load." },
+  { surface: "response", layer: "inference", code: 4101, name: "AudioFormatUnsupported", retryable: "maybe", action: "retry", summary: "Audio format not supported." },
+  { surface: "response", layer: "inference", code: 4102, name: "VoiceInputNotFound", retryable: "maybe", action: "retry", summary: "Voice input not found." },
+  { surface: "response", layer: "inference", code: 4103, name: "UtteranceInProgress", retryable: "maybe", action: "retry", summary: "An utterance is already in progress." },
+  { surface: "response", layer: "inference", code: 4104, name: "NoActiveUtterance", retryable: "maybe", action: "retry", summary: "No utterance is active." },
+  { surface: "response", layer: "inference", code: 4105, name: "UtteranceTimeout", retryable: "maybe", action: "retry", summary: "Utterance timed out." },
+  { surface: "response", layer: "protocol", code: 5001, name: "MalformedMessage", retryable: "no", action: "abort", summary: "Server could not decode the frame; client bug." },
+  { surface: "response", layer: "protocol", code: 5002, name: "UnknownMessageType", retryable: "no", action: "abort", summary: "Message type unknown to the server; version mismatch?" },
+  { surface: "response", layer: "protocol", code: 5003, name: "FrameTooLarge", retryable: "no", action: "abort", summary: "Frame over the 1 MiB maximum." },
+  { surface: "response", layer: "protocol", code: 5004, name: "ProtocolVersionMismatch", retryable: "no", action: "abort", summary: "Server cannot parse this wire-protocol version." },
+  { surface: "response", layer: "download", code: 6001, name: "DownloadFailed", retryable: "yes", action: "retry", summary: "Model download failed in transit; check connectivity.", policy: DOWNLOAD },
+  { surface: "response", layer: "download", code: 6002, name: "DownloadNotAvailable", retryable: "no", action: "user-action", summary: "No model variant for this engine in the catalog." },
+  { surface: "response", layer: "download", code: 6003, name: "InsufficientDiskSpace", retryable: "no", action: "user-action", summary: "Not enough disk space for the model." },
+  { surface: "response", layer: "download", code: 6004, name: "DownloadAlreadyActive", retryable: "maybe", action: "wait", summary: "Model already downloading; wait for its completion frame." },
+  { surface: "response", layer: "download", code: 6006, name: "ModelAutoDownloadFailed", retryable: "no", action: "user-action", summary: "Auto-download failed or has no source; the message names the model." },
+  { surface: "response", layer: "storage", code: 7001, name: "InvalidStringStorageName", retryable: "no", action: "fix-request", summary: "Storage name empty, malformed or reserved." },
+  { surface: "response", layer: "storage", code: 7002, name: "StringStorageAlreadyExists", retryable: "no", action: "fix-request", summary: "A storage with this name already exists." },
+  { surface: "response", layer: "storage", code: 7003, name: "InvalidStringStorageData", retryable: "no", action: "fix-request", summary: "Storage content rejected." },
+  { surface: "response", layer: "storage", code: 7004, name: "StorageNameInUse", retryable: "no", action: "fix-request", summary: "Inline storage name shadows a file under the storage root." },
+  { surface: "response", layer: "embedded-storage", code: 8001, name: "InvalidEmbeddedStringStorageName", retryable: "no", action: "fix-request", summary: "Storage name empty, malformed or reserved." },
+  { surface: "response", layer: "embedded-storage", code: 8002, name: "EmbeddedStringStorageAlreadyExists", retryable: "no", action: "fix-request", summary: "A storage with this name already exists." },
+  { surface: "response", layer: "embedded-storage", code: 8003, name: "InvalidEmbeddedStringStorageData", retryable: "no", action: "fix-request", summary: "Embedded storage content or config rejected." },
+] as const);
+
+/** Code constants by the Tryll clients' enum names: `TryllErrorCode.AgentBusy === 3004`. */
+export const TryllErrorCode = codeMap(catalog);
+/** A documented Tryll code. */
+export type TryllCode = (typeof catalog)[number]["code"];
+/** One entry of {@link catalog}. */
+export type TryllCatalogEntry = (typeof catalog)[number];
+
+const layerRange = (min: number, max: number, name: TryllLayer): CodeRange => ({
+  surface: "response",
+  min,
+  max,
+  name,
+  summary: `${name} layer`,
+});
+
+// The ranges only name a layer: the page calls any unlisted code a protocol
+// violation, so an unknown code inside a range is still `abort`, not the
+// range's recovery.
+const ranges = [
+  layerRange(0, 0, "client"),
+  layerRange(1000, 1999, "connection"),
+  layerRange(2000, 2999, "session"),
+  layerRange(3000, 3999, "agent"),
+  layerRange(4000, 4999, "inference"),
+  layerRange(5000, 5999, "protocol"),
+  layerRange(6000, 6999, "download"),
+  layerRange(7000, 7999, "storage"),
+  layerRange(8000, 8999, "embedded-storage"),
+];
+
+export const index = indexCatalog(catalog, { ranges });
+
+/** The layer of a code: the catalog's, else its range's; undefined outside every range. */
+export function layerOf(code: unknown): TryllLayer | undefined {
+  return (index.get(code)?.layer ?? index.range(code)?.name) as TryllLayer | undefined;
+}

@@ -1,0 +1,372 @@
+// The FlatBuffers frame codec, on its own subpath (`@wirefault/tryll/frame`)
+// so that users who only classify decoded errors do not ship it.
+import { MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { asBytes } from "@wirefault/core/wire";
+import { Builder, ByteBuffer } from "flatbuffers";
+import type { TryllError } from "./error.js";
+import { localTryllError, parseWith, type TryllParseContext, tryllError } from "./parse.js";
+import { MAX_FRAME_BYTES, PREFIX_BYTES, readLength, toUint64 } from "./wire.js";
+
+/** `MessageBody` union tags the codec reads; every other tag is a message that is not an error. */
+export const MessageType = { None: 0, TurnComplete: 9, ErrorResponse: 10 } as const;
+/** `TurnComplete.status` values. */
+export const TurnStatus = { Success: 0, Error: 1, Cancelled: 2 } as const;
+
+// vtable slots, in schema order. A union field takes two: its type tag, then its table.
+const MESSAGE = { bodyType: 0, body: 1 } as const;
+const ERROR_RESPONSE = { requestId: 0, code: 1, message: 2, agentId: 3 } as const;
+const TURN_COMPLETE = { requestId: 0, agentId: 1, status: 2, debugInfo: 3, tokensGenerated: 4 } as const;
+
+/** The decoded `TurnComplete` table, kept as `raw` on the error it yields. */
+export interface TurnCompleteBody {
+  readonly request_id: bigint;
+  readonly agent_id: bigint;
+  readonly status: number;
+  readonly debug_info: string | null;
+  readonly tokens_generated: number;
+}
+
+// The runtime's readers index the array without checks; every offset is
+// verified here first, so hostile bytes fail with this instead of reading garbage.
+class Corrupt extends Error {}
+
+function need(bb: ByteBuffer, at: number, size: number, what: string): void {
+  if (!(at >= 0 && size >= 0 && at + size <= bb.capacity())) throw new Corrupt(`${what} lies outside the frame`);
+}
+
+interface Table {
+  readonly bb: ByteBuffer;
+  readonly pos: number;
+  readonly vtable: number;
+  readonly vtableSize: number;
+  readonly size: number;
+}
+
+function table(bb: ByteBuffer, pos: number): Table {
+  need(bb, pos, 4, "table");
+  // The soffset is signed: the vtable may sit before or after its table.
+  const vtable = pos - bb.readInt32(pos);
+  need(bb, vtable, 4, "vtable");
+  const vtableSize = bb.readUint16(vtable);
+  const size = bb.readUint16(vtable + 2);
+  if (vtableSize < 4 || vtableSize % 2 !== 0) throw new Corrupt(`vtable size ${vtableSize} is invalid`);
+  if (size < 4) throw new Corrupt(`table size ${size} is invalid`);
+  need(bb, vtable, vtableSize, "vtable");
+  need(bb, pos, size, "table");
+  return { bb, pos, vtable, vtableSize, size };
+}
+
+// Where a field's bytes start, or undefined when the field is absent (its default applies).
+function slot(t: Table, index: number, width: number): number | undefined {
+  const entry = 4 + 2 * index;
+  if (entry + 2 > t.vtableSize) return undefined;
+  const offset = t.bb.readUint16(t.vtable + entry);
+  if (offset === 0) return undefined;
+  if (offset + width > t.size) throw new Corrupt(`field ${index} lies outside its table`);
+  return t.pos + offset;
+}
+
+const u8 = (t: Table, index: number): number => {
+  const at = slot(t, index, 1);
+  return at === undefined ? 0 : t.bb.readUint8(at);
+};
+const u32 = (t: Table, index: number): number => {
+  const at = slot(t, index, 4);
+  return at === undefined ? 0 : t.bb.readUint32(at);
+};
+const u64 = (t: Table, index: number): bigint => {
+  const at = slot(t, index, 8);
+  return at === undefined ? 0n : t.bb.readUint64(at);
+};
+
+// The absolute position a uoffset field points at, checked to hold `size` bytes.
+function target(t: Table, index: number, size: number, what: string): number | undefined {
+  const at = slot(t, index, 4);
+  if (at === undefined) return undefined;
+  const to = at + t.bb.readUint32(at);
+  need(t.bb, to, size, what);
+  return to;
+}
+
+function str(t: Table, index: number): string | null {
+  const to = target(t, index, 4, "string length");
+  if (to === undefined) return null;
+  need(t.bb, to + 4, t.bb.readUint32(to), "string");
+  // Safe now: the offset and length are in bounds, so the runtime's signed reads agree.
+  return t.bb.__string(slot(t, index, 4)!) as string;
+}
+
+/** An error frame, a frame of another kind (its union tag), or a local failure. */
+type Read = TryllError | number;
+
+function read(bytes: Uint8Array): Read {
+  // Size first: nothing past the prefix is looked at before the limit holds.
+  if (bytes.byteLength > PREFIX_BYTES + MAX_FRAME_BYTES)
+    return localTryllError(TOO_LARGE, `Tryll frame of ${bytes.byteLength} bytes exceeds the 1 MiB limit`, bytes);
+  if (bytes.byteLength < PREFIX_BYTES)
+    return localTryllError(MALFORMED, "Truncated Tryll frame: no 4-byte length prefix", bytes);
+  const length = readLength(bytes);
+  if (length > MAX_FRAME_BYTES)
+    return localTryllError(TOO_LARGE, `Tryll frame length prefix ${length} exceeds the 1 MiB limit`, bytes);
+  if (length !== bytes.byteLength - PREFIX_BYTES)
+    return localTryllError(
+      MALFORMED,
+      `Tryll frame length prefix says ${length} bytes but ${bytes.byteLength - PREFIX_BYTES} follow`,
+      bytes,
+    );
+  try {
+    const bb = new ByteBuffer(bytes.subarray(PREFIX_BYTES));
+    need(bb, 0, 4, "root offset");
+    const message = table(bb, bb.readUint32(0));
+    const tag = u8(message, MESSAGE.bodyType);
+    if (tag !== MessageType.ErrorResponse && tag !== MessageType.TurnComplete) return tag;
+    const at = target(message, MESSAGE.body, 4, "message body");
+    if (at === undefined) throw new Corrupt(`union tag ${tag} has no body`);
+    const body = table(bb, at);
+    if (tag === MessageType.ErrorResponse) {
+      const raw = {
+        request_id: u64(body, ERROR_RESPONSE.requestId),
+        code: u32(body, ERROR_RESPONSE.code),
+        message: str(body, ERROR_RESPONSE.message),
+        agent_id: u64(body, ERROR_RESPONSE.agentId),
+      };
+      return tryllError(raw.code, raw.message, { requestId: raw.request_id, agentId: raw.agent_id, raw });
+    }
+    const raw: TurnCompleteBody = {
+      request_id: u64(body, TURN_COMPLETE.requestId),
+      agent_id: u64(body, TURN_COMPLETE.agentId),
+      status: u8(body, TURN_COMPLETE.status),
+      debug_info: str(body, TURN_COMPLETE.debugInfo),
+      tokens_generated: u32(body, TURN_COMPLETE.tokensGenerated),
+    };
+    if (raw.status !== TurnStatus.Error) return tag;
+    // A failed turn names no code; it is the inference layer's generic failure.
+    // Empty debug info says nothing, so the catalog's summary stands in for it.
+    return tryllError(4001, raw.debug_info || undefined, {
+      requestId: raw.request_id,
+      agentId: raw.agent_id,
+      raw,
+      turnLocal: true,
+    });
+  } catch (cause) {
+    return localTryllError(MALFORMED, `Malformed Tryll frame: ${(cause as Error).message}`, bytes, cause);
+  }
+}
+
+function readInput(input: unknown): Read {
+  try {
+    const bytes = asBytes(input);
+    return bytes ? read(bytes) : localTryllError(MALFORMED, "A Tryll frame must be a Uint8Array or ArrayBuffer", input);
+  } catch (cause) {
+    return localTryllError(MALFORMED, "Unreadable Tryll frame", input, cause);
+  }
+}
+
+/**
+ * Decodes one length-prefixed frame: the error of an `ErrorResponse`, or a
+ * turn-local error for a `TurnComplete` whose status is Error; undefined for
+ * any other message. Oversize, truncated or corrupt frames give a local
+ * `TOO_LARGE` or `MALFORMED` error. Never throws, never reads out of bounds.
+ */
+export function decodeFrame(bytes: Uint8Array | ArrayBuffer): TryllError | undefined {
+  const result = readInput(bytes);
+  return typeof result === "number" ? undefined : result;
+}
+
+/**
+ * `parseError` with frame support: binary frames are decoded, and a frame
+ * that carries no error is MALFORMED. Everything else is read as the main
+ * entry's `parseError` reads it. Never throws.
+ */
+export function parseError(input: unknown, context: TryllParseContext = {}): TryllError {
+  return parseWith(input, context, (bytes) => {
+    const result = read(bytes);
+    return typeof result === "number"
+      ? localTryllError(MALFORMED, `Tryll frame carries no error (message type ${result})`, bytes)
+      : result;
+  });
+}
+
+/** What an ErrorResponse frame is built from; a TryllError fits. */
+export interface ErrorFrameInput {
+  readonly code: number | string;
+  readonly message?: string;
+  readonly requestId?: bigint | number | undefined;
+  readonly agentId?: bigint | number | undefined;
+  /** When true, a `TurnComplete` with status Error is built instead, as `decodeFrame` reads it back. */
+  readonly turnLocal?: boolean;
+}
+
+/** What a TurnComplete frame is built from. */
+export interface TurnCompleteFrameInput {
+  readonly requestId?: bigint | number | undefined;
+  readonly agentId?: bigint | number | undefined;
+  readonly status: number;
+  readonly debugInfo?: string | undefined;
+  readonly tokensGenerated?: number | undefined;
+}
+
+function id(value: bigint | number | undefined, what: string): bigint {
+  const n = value === undefined ? 0n : toUint64(value);
+  if (n === undefined) throw new RangeError(`${what} must be a uint64`);
+  return n;
+}
+
+function uint(value: unknown, max: number, what: string): number {
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > max)
+    throw new RangeError(`${what} must be an integer from 0 to ${max}`);
+  return value as number;
+}
+
+// Fields are added largest first, last slot first, as flatc's C++ CreateX
+// helpers do, so the bytes match what a Tryll server builds.
+function frame(tag: number, build: (b: Builder) => number): Uint8Array {
+  const b = new Builder(256);
+  const body = build(b);
+  b.startObject(2);
+  b.addFieldOffset(MESSAGE.body, body, 0);
+  b.addFieldInt8(MESSAGE.bodyType, tag, 0);
+  b.finish(b.endObject(), undefined, true);
+  const bytes = b.asUint8Array().slice();
+  if (bytes.byteLength > PREFIX_BYTES + MAX_FRAME_BYTES)
+    throw new RangeError(`Tryll frame of ${bytes.byteLength} bytes exceeds the 1 MiB limit`);
+  return bytes;
+}
+
+/**
+ * Builds the length-prefixed frame of an error, for test servers: an
+ * `ErrorResponse`, or for a turn-local error a `TurnComplete` with status
+ * Error. `decodeFrame` gives back its code, message and ids. Throws a
+ * RangeError for a code that is not a uint32 (local codes included) or an
+ * id that is not a uint64.
+ */
+export function encodeErrorFrame(err: ErrorFrameInput): Uint8Array {
+  if (err.turnLocal === true)
+    return encodeTurnCompleteFrame({
+      requestId: err.requestId,
+      agentId: err.agentId,
+      status: TurnStatus.Error,
+      debugInfo: err.message,
+    });
+  const code = uint(err.code, 0xffff_ffff, "code");
+  const requestId = id(err.requestId, "requestId");
+  const agentId = id(err.agentId, "agentId");
+  return frame(MessageType.ErrorResponse, (b) => {
+    const message = b.createString(err.message ?? "");
+    b.startObject(4);
+    b.addFieldInt64(ERROR_RESPONSE.agentId, agentId, 0n);
+    b.addFieldInt64(ERROR_RESPONSE.requestId, requestId, 0n);
+    b.addFieldOffset(ERROR_RESPONSE.message, message, 0);
+    b.addFieldInt32(ERROR_RESPONSE.code, code, 0);
+    return b.endObject();
+  });
+}
+
+/** Builds a length-prefixed `TurnComplete` frame, for test servers. */
+export function encodeTurnCompleteFrame(turn: TurnCompleteFrameInput): Uint8Array {
+  const status = uint(turn.status, 0xff, "status");
+  const tokens = uint(turn.tokensGenerated ?? 0, 0xffff_ffff, "tokensGenerated");
+  const requestId = id(turn.requestId, "requestId");
+  const agentId = id(turn.agentId, "agentId");
+  return frame(MessageType.TurnComplete, (b) => {
+    const debugInfo = b.createString(turn.debugInfo ?? "");
+    b.startObject(5);
+    b.addFieldInt64(TURN_COMPLETE.agentId, agentId, 0n);
+    b.addFieldInt64(TURN_COMPLETE.requestId, requestId, 0n);
+    b.addFieldInt32(TURN_COMPLETE.tokensGenerated, tokens, 0);
+    b.addFieldOffset(TURN_COMPLETE.debugInfo, debugInfo, 0);
+    b.addFieldInt8(TURN_COMPLETE.status, status, 0);
+    return b.endObject();
+  });
+}
+
+/**
+ * Splits a TCP byte stream into whole frames, whatever the chunk boundaries.
+ * A length prefix over the 1 MiB limit cannot be skipped (the next frame's
+ * start is unknown), so the reader stops: `error` is set, buffered bytes are
+ * dropped, and later chunks are ignored until `reset()`, which belongs after
+ * a reconnect. Between pushes it holds at most one unfinished frame.
+ */
+export class FrameReader {
+  #chunks: Uint8Array[] = [];
+  // Bytes of the first chunk already handed out.
+  #head = 0;
+  #size = 0;
+  #error: TryllError | undefined;
+
+  /** The TOO_LARGE error that stopped the stream, if any. */
+  get error(): TryllError | undefined {
+    return this.#error;
+  }
+
+  /** Bytes held, waiting for the rest of their frame. */
+  get buffered(): number {
+    return this.#size;
+  }
+
+  /** Adds a chunk; returns the frames it completed, each with its length prefix, ready for `decodeFrame`. */
+  push(chunk: Uint8Array | ArrayBuffer): Uint8Array[] {
+    const frames: Uint8Array[] = [];
+    const bytes = asBytes(chunk);
+    if (this.#error || !bytes || bytes.byteLength === 0) return frames;
+    // Copied, so that a caller reusing its buffer cannot change a frame still being assembled.
+    this.#chunks.push(bytes.slice());
+    this.#size += bytes.byteLength;
+    while (this.#size >= PREFIX_BYTES) {
+      const length = readLength(this.#peek(PREFIX_BYTES));
+      if (length > MAX_FRAME_BYTES) {
+        this.#error = localTryllError(
+          TOO_LARGE,
+          `Tryll frame length prefix ${length} exceeds the 1 MiB limit; the stream cannot be resynchronised`,
+          this.#peek(PREFIX_BYTES),
+        );
+        this.#clear();
+        break;
+      }
+      if (this.#size < PREFIX_BYTES + length) break;
+      frames.push(this.#take(PREFIX_BYTES + length));
+    }
+    return frames;
+  }
+
+  /** Forgets buffered bytes and any error, for a fresh connection. */
+  reset(): void {
+    this.#clear();
+    this.#error = undefined;
+  }
+
+  #clear(): void {
+    this.#chunks = [];
+    this.#head = 0;
+    this.#size = 0;
+  }
+
+  // The first n buffered bytes, copied out without consuming them.
+  #peek(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let filled = 0;
+    for (let i = 0, from = this.#head; filled < n; i++, from = 0) {
+      const part = this.#chunks[i]!.subarray(from, from + n - filled);
+      out.set(part, filled);
+      filled += part.byteLength;
+    }
+    return out;
+  }
+
+  #take(n: number): Uint8Array {
+    const out = this.#peek(n);
+    let left = n;
+    while (left > 0) {
+      const available = this.#chunks[0]!.byteLength - this.#head;
+      if (available > left) {
+        this.#head += left;
+        break;
+      }
+      left -= available;
+      this.#chunks.shift();
+      this.#head = 0;
+    }
+    this.#size -= n;
+    return out;
+  }
+}

@@ -1,0 +1,19 @@
+export { type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
+export {
+  catalog,
+  layerOf,
+  type TryllCatalogEntry,
+  type TryllCode,
+  TryllErrorCode,
+  type TryllLayer,
+} from "./catalog.js";
+export {
+  CLIENT_FAILURE,
+  TryllError,
+  type TryllErrorCodeValue,
+  type TryllErrorInit,
+  type TryllErrorResponse,
+} from "./error.js";
+export { parseError, type TryllParseContext } from "./parse.js";
+export { fromSocketError, type SocketErrorContext } from "./socket.js";
+export { isFrame, MAX_FRAME_BYTES } from "./wire.js";

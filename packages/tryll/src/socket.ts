@@ -1,0 +1,71 @@
+import { CLIENT_FAILURE, TryllError } from "./error.js";
+import { tryllError } from "./parse.js";
+
+/** What the caller knows about the socket when it failed. */
+export interface SocketErrorContext {
+  /** False while still connecting: any recognised failure is then 1001 ConnectionFailed. */
+  connected?: boolean;
+  requestId?: bigint;
+  agentId?: bigint;
+}
+
+// Node system errors and undici codes, by what they mean for a Tryll session.
+const FAILED =
+  /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ENETDOWN|EADDRNOTAVAIL|UND_ERR_CONNECT_TIMEOUT)$/;
+const DROPPED =
+  /^(ECONNRESET|EPIPE|ECONNABORTED|ERR_STREAM_PREMATURE_CLOSE|ERR_SOCKET_CLOSED|UND_ERR_SOCKET|UND_ERR_CLOSED)$/;
+const TIMEOUT = /^(ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT)$/;
+const MAX_DEPTH = 8;
+
+const read = (value: unknown, key: string): unknown => {
+  try {
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+// 1001, 1002 or 1003 for the first recognisable failure along the cause chain.
+function socketCode(err: unknown): number | undefined {
+  // A plain close (Node's `close` event passes a boolean, a WebSocket a CloseEvent) is a drop.
+  if (err === undefined || err === null || typeof err === "boolean" || read(err, "type") === "close") return 1002;
+  for (
+    let e: unknown = err, depth = 0;
+    depth < MAX_DEPTH && typeof e === "object" && e !== null;
+    e = read(e, "cause"), depth++
+  ) {
+    const code = read(e, "code");
+    const name = read(e, "name");
+    if (name === "AbortError") return undefined;
+    if (name === "TimeoutError" || (typeof code === "string" && TIMEOUT.test(code))) return 1003;
+    if (typeof code === "string" && FAILED.test(code)) return 1001;
+    if (typeof code === "string" && DROPPED.test(code)) return 1002;
+  }
+  return undefined;
+}
+
+/**
+ * Maps a socket failure to 1001 ConnectionFailed, 1002 ConnectionDropped or
+ * 1003 Timeout. Anything else (an abort, a TLS or programming error) becomes
+ * code 0, the client-failure code: unknown, `abort`. Never throws.
+ */
+export function fromSocketError(err?: unknown, context: SocketErrorContext = {}): TryllError {
+  let message: unknown;
+  let code: number | undefined;
+  try {
+    if (err instanceof TryllError) return err;
+    message = read(err, "message");
+    code = socketCode(err);
+  } catch {
+    // A revoked proxy fails even instanceof; it is simply not a recognisable socket error.
+  }
+  const text = typeof message === "string" && message !== "" ? message : undefined;
+  const extra = {
+    requestId: context.requestId,
+    agentId: context.agentId,
+    raw: err,
+    cause: typeof err === "object" && err !== null ? err : undefined,
+  };
+  if (code === undefined) return tryllError(CLIENT_FAILURE, text ?? "Client-side failure", extra);
+  return tryllError(context.connected === false ? 1001 : code, text, extra);
+}
