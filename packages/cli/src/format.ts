@@ -1,0 +1,55 @@
+import type { CatalogEntry, RetryPolicy } from "@wirefault/core";
+
+const seconds = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+
+/** One line for a retry policy: what `retry()` does with the code. */
+export function describePolicy(policy: RetryPolicy | undefined): string {
+  if (!policy) return "";
+  const parts: string[] = [];
+  if (policy.baseMs !== undefined)
+    parts.push(`from ${seconds(policy.baseMs)}${policy.factor ? ` ×${policy.factor}` : ""}`);
+  if (policy.minDelayMs) parts.push(`≥ ${seconds(policy.minDelayMs)}`);
+  if (policy.capMs !== undefined) parts.push(`≤ ${seconds(policy.capMs)}`);
+  if (policy.maxAttempts !== undefined) parts.push(`${policy.maxAttempts} attempts max`);
+  if (policy.jitter) parts.push(`${policy.jitter} jitter`);
+  return parts.join(", ");
+}
+
+/** What each recovery action asks of the caller, in one phrase. */
+export const ACTIONS: Readonly<Record<CatalogEntry["action"], string>> = Object.freeze({
+  retry: "a transient failure; the same request may succeed after backoff",
+  throttle: "rate limited; retry more slowly and honour retryAfterMs",
+  reconnect: "the connection or session is gone; reconnect, then retry",
+  reset: "re-create server-side state, then retry",
+  wait: "an operation is still in flight; wait for it rather than re-send",
+  "fix-request": "the request is wrong; retrying it unchanged cannot help",
+  "user-action": "a person must act (permissions, payment, disk, catalog)",
+  abort: "a protocol violation or version mismatch; stop, log and investigate",
+});
+
+const cell = (value: unknown): string =>
+  value === undefined || value === null ? "" : String(value).replaceAll("|", "\\|");
+
+/** A catalog as a markdown table, hiding columns that would say nothing. */
+export function catalogTable(catalog: readonly (CatalogEntry & { readonly layer?: string })[]): string {
+  const showName = catalog.some((entry) => entry.name !== entry.code);
+  const showSurface = new Set(catalog.map((entry) => entry.surface)).size > 1;
+  const showLayer = catalog.some((entry) => entry.layer !== undefined);
+  type Entry = (typeof catalog)[number];
+  const columns: [string, (entry: Entry) => unknown][] = [
+    ["Code", (e) => (typeof e.code === "string" ? `\`${e.code}\`` : e.code)],
+    ...(showName ? [["Name", (e: Entry) => `\`${e.name}\``] as [string, (entry: Entry) => unknown]] : []),
+    ...(showSurface ? [["Surface", (e: Entry) => e.surface] as [string, (entry: Entry) => unknown]] : []),
+    ...(showLayer ? [["Layer", (e: Entry) => e.layer] as [string, (entry: Entry) => unknown]] : []),
+    ["Status", (e) => e.status],
+    ["Retryable", (e) => e.retryable],
+    ["Action", (e) => `\`${e.action}\``],
+    ["Retry policy", (e) => describePolicy(e.policy)],
+    ["Summary", (e) => e.summary],
+  ];
+  return [
+    `| ${columns.map(([title]) => title).join(" | ")} |`,
+    `|${columns.map(() => "---").join("|")}|`,
+    ...catalog.map((entry) => `| ${columns.map(([, get]) => cell(get(entry))).join(" | ")} |`),
+  ].join("\n");
+}
