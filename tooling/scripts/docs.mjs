@@ -1,0 +1,77 @@
+// The one docs generator: every package README's error table and the combined
+// docs/errors.md come from the catalogs, so docs and code cannot disagree.
+// `node tooling/scripts/docs.mjs` writes; `--check` exits 1 when a file is stale.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ACTIONS, catalogTable } from "@wirefault/cli";
+
+const root = new URL("../..", import.meta.url).pathname;
+export const PROTOCOLS = ["teale-relay", "telemetry-server", "ckg-relay", "atlas", "tryll"];
+const START = "<!-- catalog:start -->";
+const END = "<!-- catalog:end -->";
+
+/** The README with its marked table section replaced. */
+export function withTable(readme, table) {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start === -1 || end < start) throw new Error(`README has no ${START} … ${END} section`);
+  const note = "<!-- Generated from `catalog` by tooling/scripts/docs.mjs; edit the catalog, not this table. -->";
+  return `${readme.slice(0, start + START.length)}\n${note}\n\n${table}\n\n${readme.slice(end)}`;
+}
+
+export async function loadCatalogs() {
+  const out = [];
+  for (const protocol of PROTOCOLS) {
+    const mod = await import(`@wirefault/${protocol}`);
+    out.push({ protocol, catalog: mod.catalog });
+  }
+  return out;
+}
+
+/** Every generated file: path and wanted content. */
+export async function generated() {
+  const files = [];
+  const catalogs = await loadCatalogs();
+  const sections = [
+    "# Error reference",
+    "",
+    "Every code of every protocol wirefault covers, with what to do about it. Generated from the catalogs",
+    "by `tooling/scripts/docs.mjs`; `npm test` fails when this file is stale.",
+    "",
+    "| action | meaning |",
+    "|---|---|",
+    ...Object.entries(ACTIONS).map(([action, meaning]) => `| \`${action}\` | ${meaning} |`),
+  ];
+  for (const { protocol, catalog } of catalogs) {
+    const table = catalogTable(catalog);
+    const path = join(root, "packages", protocol, "README.md");
+    files.push({ path, content: withTable(readFileSync(path, "utf8"), table) });
+    sections.push("", `## ${protocol}`, "", `\`npm install @wirefault/${protocol}\``, "", table);
+  }
+  files.push({ path: join(root, "docs", "errors.md"), content: `${sections.join("\n")}\n` });
+  return files;
+}
+
+/** Paths whose content differs from what the catalogs generate. */
+export async function stale() {
+  const out = [];
+  for (const { path, content } of await generated()) {
+    let current = "";
+    try {
+      current = readFileSync(path, "utf8");
+    } catch {}
+    if (current !== content) out.push(path);
+  }
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv.includes("--check")) {
+    const paths = await stale();
+    for (const path of paths) console.error(`stale: ${path} (run: npm run docs)`);
+    process.exit(paths.length ? 1 : 0);
+  }
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(join(root, "docs"), { recursive: true });
+  for (const { path, content } of await generated()) writeFileSync(path, content);
+}
