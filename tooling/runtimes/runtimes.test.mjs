@@ -1,0 +1,37 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { bundle, installRuntimes, runtimes } from "./runtimes.mjs";
+
+const expected = [
+  "@wirefault/teale-relay:rate_limited",
+  "@wirefault/telemetry-server:device_already_exists",
+  "@wirefault/ckg-relay:AGENT_OFFLINE",
+  "@wirefault/atlas:4001",
+  "@wirefault/tryll:3004",
+];
+
+let smoke = "";
+beforeAll(() => {
+  installRuntimes();
+  smoke = bundle();
+}, 180_000);
+
+describe("the smoke test on every runtime", { timeout: 90_000 }, () => {
+  for (const [name, run] of Object.entries(runtimes)) {
+    it(name, async () => {
+      let output;
+      try {
+        output = await run(smoke);
+      } catch (error) {
+        // One line: what failed to start, not a stack.
+        throw new Error(
+          `${name} could not run the smoke test: ${
+            String(error.stderr || error.message)
+              .trim()
+              .split("\n")[0]
+          }`,
+        );
+      }
+      expect(JSON.parse(String(output).trim().split("\n").pop())).toEqual(expected);
+    });
+  }
+});
