@@ -82,11 +82,14 @@ export const runtimes = {
       const page = await browser.newPage();
       await page.setContent("<!doctype html><title>smoke</title>");
       const code = readFileSync(smoke, "utf8");
-      return await page.evaluate(async (source) => {
-        const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-        const mod = await import(url);
-        return JSON.stringify(await mod.run());
-      }, code);
+      // A string, not a function: test runners rewrite import() inside functions.
+      return await page.evaluate(
+        `(async () => {
+          const url = URL.createObjectURL(new Blob([${JSON.stringify(code)}], { type: "text/javascript" }));
+          const mod = await import(url);
+          return JSON.stringify(await mod.run());
+        })()`,
+      );
     } finally {
       await browser.close();
     }

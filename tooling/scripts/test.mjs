@@ -8,6 +8,7 @@ const root = new URL("../..", import.meta.url).pathname;
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
 const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: "inherit", env }).status === 0;
 
+// A run starts from no reports, so that stale ones cannot be counted.
 for (const path of reportPaths()) rmSync(path, { force: true });
 
 const turbo = ["turbo", "run", "--env-mode=loose", "--concurrency=2"];
