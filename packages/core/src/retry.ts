@@ -176,7 +176,12 @@ export async function retry<T>(fn: (attempt: number) => T | Promise<T>, options:
           ? Math.min(hint, maxHint)
           : Math.min(
               Math.max(
-                backoffDelay(attempt, options.jitter ? { ...policy, jitter: options.jitter } : policy, random, previousMs),
+                backoffDelay(
+                  attempt,
+                  options.jitter ? { ...policy, jitter: options.jitter } : policy,
+                  random,
+                  previousMs,
+                ),
                 options.minDelayMs ?? 0,
               ),
               options.maxDelayMs ?? Number.POSITIVE_INFINITY,
