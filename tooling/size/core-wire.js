@@ -1,5 +1,3 @@
 // Size entry: core with the ./wire subpath, as protocol packages use it.
-import * as core from "@wirefault/core";
-import * as wire from "@wirefault/core/wire";
-
-console.log(core, wire);
+export * from "@wirefault/core";
+export * from "@wirefault/core/wire";

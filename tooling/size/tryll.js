@@ -1,4 +1,2 @@
 // Size entry: the whole public API of @wirefault/tryll (core and zod/mini included).
-import * as tryll from "@wirefault/tryll";
-
-console.log(tryll);
+export * from "@wirefault/tryll";

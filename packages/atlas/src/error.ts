@@ -38,7 +38,7 @@ export class AtlasError extends ProtocolError<AtlasErrorCodeValue> {
   declare readonly requestId?: string;
 
   constructor(init: AtlasErrorInit) {
-    super({ ...init, protocol: "atlas" });
+    super(init, "atlas");
     // Set only when present, so that toJSON() carries no empty keys.
     if (init.refMsgId !== undefined) (this as { refMsgId?: string }).refMsgId = init.refMsgId;
     if (init.requestId !== undefined) (this as { requestId?: string }).requestId = init.requestId;

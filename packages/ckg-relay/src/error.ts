@@ -28,7 +28,7 @@ export class CkgRelayError extends ProtocolError<CkgRelayErrorCodeValue> {
   declare readonly eventId: string | undefined;
 
   constructor(init: CkgRelayErrorInit) {
-    super({ ...init, protocol: "ckg-relay" });
+    super(init, "ckg-relay");
     // Only set when present, so toJSON() has no empty eventId key.
     if (init.eventId !== undefined) this.eventId = init.eventId;
   }

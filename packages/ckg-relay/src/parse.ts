@@ -93,8 +93,14 @@ function read(input: unknown, context: ParseContext): CkgRelayError {
   });
 }
 
+// A char is 1 to 3 UTF-8 bytes: most strings are decided by length alone,
+// without encoding them.
 const bytes = (value: unknown): number =>
-  typeof value !== "string" ? 0 : value.length > MAX_ERROR_BYTES ? value.length : utf8Length(value);
+  typeof value !== "string"
+    ? 0
+    : value.length > MAX_ERROR_BYTES || value.length * 3 <= MAX_ERROR_BYTES
+      ? value.length
+      : utf8Length(value);
 
 const httpStatus = (status: unknown): number | undefined =>
   typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;

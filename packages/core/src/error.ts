@@ -46,18 +46,6 @@ export interface ProtocolErrorInit<C extends string | number = string | number> 
 // agent, so the brand survives duplicated installs where instanceof does not.
 const BRAND: unique symbol = Symbol.for("wirefault.ProtocolError") as never;
 const MAX_CAUSE_DEPTH = 8;
-const FIELDS = [
-  "protocol",
-  "surface",
-  "code",
-  "codeName",
-  "status",
-  "retryable",
-  "action",
-  "retryAfterMs",
-  "known",
-] as const satisfies readonly (keyof ProtocolErrorInit)[];
-
 /** Base class of every wirefault error: what it is, and what to do about it. */
 export class ProtocolError<C extends string | number = string | number> extends Error {
   static {
@@ -80,19 +68,45 @@ export class ProtocolError<C extends string | number = string | number> extends 
   declare readonly attempts?: number;
   /** Total backoff slept, set by `retry()` when it gives up. */
   declare readonly totalDelayMs?: number;
-  /** The decoded wire payload; non-enumerable and never serialized. */
-  declare readonly raw: unknown;
-  /** Per-code retry policy from the catalog, read by `retry()`. */
-  declare readonly policy: RetryPolicy | undefined;
+  // Private fields: invisible to keys, JSON and inspect, and cheaper than
+  // defineProperty, which moves an Error instance to V8's slow dictionary mode.
+  #raw: unknown;
+  #policy: RetryPolicy | undefined;
 
-  constructor(init: ProtocolErrorInit<C>) {
+  /** The decoded wire payload; non-enumerable and never serialized. */
+  get raw(): unknown {
+    return this.#raw;
+  }
+
+  /** Per-code retry policy from the catalog, read by `retry()`. */
+  get policy(): RetryPolicy | undefined {
+    return this.#policy;
+  }
+
+  /**
+   * Subclasses pass their `protocol` as the second argument instead of
+   * spreading it into `init`: V8 copies a spread object on its slow path,
+   * which would double the cost of every parse.
+   */
+  constructor(init: ProtocolErrorInit<C> | Omit<ProtocolErrorInit<C>, "protocol">, protocol?: Protocol) {
     super(redactSecrets(init.message), init.cause === undefined ? undefined : { cause: init.cause });
     // Copied from a fixed list, never by spreading init, so that nothing
     // unlisted (a classification's entry, a secret) becomes a public field.
-    for (const key of FIELDS) (this as Record<string, unknown>)[key] = init[key];
-    (this as { retryAfterMs?: number }).retryAfterMs = sanitizeDelay(init.retryAfterMs);
-    Object.defineProperty(this, "raw", { value: init.raw, configurable: true });
-    Object.defineProperty(this, "policy", { value: init.policy, configurable: true });
+    // Named stores from a fixed list, never a spread of init, so that nothing
+    // unlisted (a classification's entry, a secret) becomes a public field.
+    // Named, not a keyed loop: V8 makes keyed stores megamorphic.
+    const self = this as Record<string, unknown>;
+    self.protocol = protocol ?? (init as ProtocolErrorInit).protocol;
+    self.surface = init.surface;
+    self.code = init.code;
+    self.codeName = init.codeName;
+    self.status = init.status;
+    self.retryable = init.retryable;
+    self.action = init.action;
+    self.retryAfterMs = sanitizeDelay(init.retryAfterMs);
+    self.known = init.known;
+    this.#raw = init.raw;
+    this.#policy = init.policy;
   }
 
   /** A plain object of the public fields; never the raw payload, headers or secrets. */

@@ -44,7 +44,7 @@ export class TryllError extends ProtocolError<TryllErrorCodeValue> {
   constructor(init: TryllErrorInit) {
     // The base class copies a fixed list of fields, so the Tryll ones riding
     // along in init do not leak into it.
-    super({ ...init, protocol: "tryll" });
+    super(init, "tryll");
     this.layer = init.layer;
     this.requestId = init.requestId;
     this.agentId = init.agentId;
