@@ -1,8 +1,11 @@
 // The one docs generator: every package README's error table and the combined
-// docs/errors.md come from the catalogs, so docs and code cannot disagree.
+// docs/errors.md come from the catalogs, so docs and code cannot disagree;
+// docs/api comes from TypeDoc over the packages' public entry points.
 // `node tooling/scripts/docs.mjs` writes; `--check` exits 1 when a file is stale.
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { ACTIONS, catalogTable } from "@wirefault/cli";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -52,6 +55,47 @@ export async function generated() {
   return files;
 }
 
+/** Writes the TypeDoc API reference (markdown) into `out`. */
+export function apiDocs(out = join(root, "docs", "api")) {
+  execFileSync(
+    join(root, "node_modules", ".bin", "typedoc"),
+    ["--options", "tooling/typedoc/typedoc.json", "--out", out],
+    {
+      cwd: root,
+      stdio: "pipe",
+    },
+  );
+}
+
+function files(dir) {
+  const out = new Map();
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.set(relative(dir, path), readFileSync(path, "utf8"));
+    }
+  };
+  try {
+    walk(dir);
+  } catch {}
+  return out;
+}
+
+/** docs/api paths that differ from a fresh TypeDoc run. */
+export function staleApiDocs() {
+  const fresh = mkdtempSync(join(tmpdir(), "wirefault-api-"));
+  try {
+    apiDocs(fresh);
+    const want = files(fresh);
+    const have = files(join(root, "docs", "api"));
+    const paths = new Set([...want.keys(), ...have.keys()]);
+    return [...paths].filter((path) => want.get(path) !== have.get(path)).map((path) => join("docs", "api", path));
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+}
+
 /** Paths whose content differs from what the catalogs generate. */
 export async function stale() {
   const out = [];
@@ -67,11 +111,12 @@ export async function stale() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes("--check")) {
-    const paths = await stale();
+    const paths = [...(await stale()), ...staleApiDocs()];
     for (const path of paths) console.error(`stale: ${path} (run: npm run docs)`);
     process.exit(paths.length ? 1 : 0);
   }
   const { mkdirSync } = await import("node:fs");
   mkdirSync(join(root, "docs"), { recursive: true });
   for (const { path, content } of await generated()) writeFileSync(path, content);
+  apiDocs();
 }

@@ -1,10 +1,14 @@
 import { catalogTable, describePolicy } from "@wirefault/cli";
 import { describe, expect, it } from "vitest";
-import { PROTOCOLS, stale, withTable } from "./docs.mjs";
+import { PROTOCOLS, stale, staleApiDocs, withTable } from "./docs.mjs";
 
 describe("generated docs", () => {
   it("every README table and docs/errors.md match the catalogs", async () => {
     expect(await stale()).toEqual([]);
+  });
+
+  it("docs/api matches a fresh TypeDoc run", { timeout: 60_000 }, () => {
+    expect(staleApiDocs()).toEqual([]);
   });
 
   it("covers all five protocols", () => {

@@ -1,3 +1,7 @@
+/**
+ * Typed errors for Atlas wire ErrorMessage and zone.error messages, without the MessagePack codec.
+ * @module @wirefault/atlas
+ */
 export {
   type AtlasCode,
   AtlasErrorCode,

@@ -1,5 +1,8 @@
-// The MessagePack codec, on its own subpath (`@wirefault/atlas/msgpack`) so
-// that users who only parse decoded objects never load @msgpack/msgpack.
+/**
+ * The MessagePack codec, on its own subpath (`@wirefault/atlas/msgpack`) so
+ * that users who only parse decoded objects never load @msgpack/msgpack.
+ * @module @wirefault/atlas/msgpack
+ */
 import { decode, encode } from "@msgpack/msgpack";
 import { asBytes } from "@wirefault/core/wire";
 import { AtlasError } from "./error.js";

@@ -1,3 +1,7 @@
+/**
+ * Typed errors for CKG Relay, with the page's retry rules, user messages and event validation.
+ * @module @wirefault/ckg-relay
+ */
 export { type CkgRelayCode, CkgRelayErrorCode, catalog, codeAliases } from "./catalog.js";
 export { CkgRelayCloseCode, classifyCloseCode, fromClose } from "./close.js";
 export {

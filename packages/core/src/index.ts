@@ -1,3 +1,7 @@
+/**
+ * The base error class, retry classification, backoff and retry() shared by every wirefault package.
+ * @module @wirefault/core
+ */
 export { backoffDelay, DEFAULT_POLICY, type Jitter, parseRetryAfter } from "./backoff.js";
 export {
   type CatalogEntry,

@@ -1,6 +1,9 @@
-// Plumbing for the protocol packages' parsers, on its own subpath
-// (`@wirefault/core/wire`) so that the main entry stays small for users who
-// only classify and retry.
+/**
+ * Plumbing for the protocol packages' parsers, on its own subpath
+ * (`@wirefault/core/wire`) so that the main entry stays small for users who
+ * only classify and retry.
+ * @module @wirefault/core/wire
+ */
 import { parseRetryAfter } from "./backoff.js";
 import type { CatalogEntry } from "./catalog.js";
 import type { LocalCode, Protocol, ProtocolErrorInit, RecoveryAction, Retryable } from "./error.js";

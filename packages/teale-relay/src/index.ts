@@ -1,3 +1,7 @@
+/**
+ * Typed errors for the Teale relay, its local HTTP API, PTN and Noise.
+ * @module @wirefault/teale-relay
+ */
 export {
   type ApiCode,
   catalog,

@@ -1,3 +1,7 @@
+/**
+ * Typed errors for the device telemetry server's HTTP contract, for devices and servers.
+ * @module @wirefault/telemetry-server
+ */
 export { type BlockCode, catalog, MAX_BYTES, type TelemetryServerCode, TelemetryServerErrorCode } from "./catalog.js";
 export { isAlreadyRegistered, mustRegister, seqsToResend } from "./device.js";
 export {

@@ -1,5 +1,8 @@
-// The FlatBuffers frame codec, on its own subpath (`@wirefault/tryll/frame`)
-// so that users who only classify decoded errors do not ship it.
+/**
+ * The FlatBuffers frame codec, on its own subpath (`@wirefault/tryll/frame`)
+ * so that users who only classify decoded errors do not ship it.
+ * @module @wirefault/tryll/frame
+ */
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { asBytes } from "@wirefault/core/wire";
 import { Builder, ByteBuffer } from "flatbuffers";

@@ -1,3 +1,7 @@
+/**
+ * Typed errors for Tryll ErrorResponse codes, recovery by range, without frame support.
+ * @module @wirefault/tryll
+ */
 export { type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
 export {
   catalog,
