@@ -1,3 +1,4 @@
+import type { Parsed } from "@wirefault/core";
 import {
   type LocalCode,
   MALFORMED,
@@ -59,3 +60,9 @@ export class AtlasError extends ProtocolError<AtlasErrorCodeValue> {
       : zoneErrorMessage(wire, this.message, this.requestId);
   }
 }
+
+/**
+ * What this package's parsers return: narrowing on `known` makes `code` the
+ * documented literal union, so `if (err.known) switch (err.code)` is exhaustive.
+ */
+export type ParsedAtlasError = Parsed<AtlasError, AtlasCode>;

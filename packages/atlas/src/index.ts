@@ -19,6 +19,7 @@ export {
   ERR_RATE_LIMITED,
   ranges,
 } from "./catalog.js";
+export type { ParsedAtlasError } from "./error.js";
 export { AtlasError, type AtlasErrorCodeValue, type AtlasErrorInit } from "./error.js";
 export { type ParseContext, parseError } from "./parse.js";
 export {

@@ -5,6 +5,7 @@
  */
 import { decode, encode } from "@msgpack/msgpack";
 import { asBytes } from "@wirefault/core/wire";
+import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
 import { fromMessage, malformed, type ParseContext, parseError as parseDecoded, tooLarge } from "./parse.js";
 import { type AtlasErrorMessage, errorMessage, isU32, MAX_PAYLOAD_SIZE, type ZoneErrorMessage } from "./wire.js";
@@ -97,6 +98,7 @@ function checkStructure(bytes: Uint8Array): string | undefined {
  * an AtlasError; a `zone.error` map is read as a zone error. Input over
  * MAX_PAYLOAD_SIZE is refused before decoding. Never throws.
  */
+export function decodeErrorMessage(bytes: Uint8Array | ArrayBuffer, context?: ParseContext): ParsedAtlasError;
 export function decodeErrorMessage(bytes: Uint8Array | ArrayBuffer, context: ParseContext = {}): AtlasError {
   try {
     const view = asBytes(bytes);
@@ -123,6 +125,7 @@ function isJsonText(bytes: Uint8Array): boolean {
  * `ErrorMessage` unless they are JSON text; everything else goes to the main
  * entry's `parseError`. Never throws.
  */
+export function parseError(input: unknown, context?: ParseContext): ParsedAtlasError;
 export function parseError(input: unknown, context: ParseContext = {}): AtlasError {
   const bytes = asBytes(input);
   return bytes && (bytes.byteLength > MAX_PAYLOAD_SIZE || !isJsonText(bytes))

@@ -1,6 +1,8 @@
 import { isProtocolError, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { AtlasCode } from "./catalog.js";
 import { catalog } from "./catalog.js";
+import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
 import { parseError } from "./parse.js";
 import { MAX_PAYLOAD_SIZE } from "./wire.js";
@@ -316,5 +318,18 @@ describe("bad input", () => {
 
   it("masks secrets in messages", () => {
     expect(parseError({ code: 1002, message: "bad token Bearer abc.def" }).message).toBe("bad token Bearer [redacted]");
+  });
+});
+
+describe("the code type", () => {
+  it("is the documented literal union once narrowed by known, so a switch on it is exhaustive", () => {
+    const err: ParsedAtlasError = parseError(
+      '{"code":4001,"message":"rate limit exceeded","ref_msg_id":"msg_01JX..."}',
+    );
+    expect(err.known).toBe(true);
+    if (err.known) {
+      expectTypeOf(err.code).toEqualTypeOf<AtlasCode>();
+      expect(err.code).toBe(4001);
+    } else expectTypeOf(err.code).not.toEqualTypeOf<AtlasCode>();
   });
 });

@@ -2,6 +2,7 @@ import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { asBytes, decodeInput, field, localError } from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { index } from "./catalog.js";
+import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
 import { isU32, MAX_PAYLOAD_SIZE } from "./wire.js";
 
@@ -82,6 +83,7 @@ export function fromMessage(value: unknown, context: ParseContext): AtlasError {
  * `zone.error` message), JSON text, or UTF-8 JSON bytes. MessagePack bytes
  * need the codec: use `parseError` from `@wirefault/atlas/msgpack`. Never throws.
  */
+export function parseError(input: unknown, context?: ParseContext): ParsedAtlasError;
 export function parseError(input: unknown, context: ParseContext = {}): AtlasError {
   try {
     const decoded = decodeInput(input, MAX_PAYLOAD_SIZE);

@@ -1,3 +1,4 @@
+import type { Parsed } from "@wirefault/core";
 import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
 import type { CkgRelayCode } from "./catalog.js";
 
@@ -40,3 +41,9 @@ export class CkgRelayError extends ProtocolError<CkgRelayErrorCodeValue> {
     return wire;
   }
 }
+
+/**
+ * What this package's parsers return: narrowing on `known` makes `code` the
+ * documented literal union, so `if (err.known) switch (err.code)` is exhaustive.
+ */
+export type ParsedCkgRelayError = Parsed<CkgRelayError, CkgRelayCode>;

@@ -1,5 +1,6 @@
 import { TOO_LARGE } from "@wirefault/core";
 import { localError, readResponse } from "@wirefault/core/wire";
+import type { ParsedCkgRelayError } from "./error.js";
 import { CkgRelayError } from "./error.js";
 import { fromStatus, MAX_ERROR_BYTES, parseError } from "./parse.js";
 
@@ -9,6 +10,7 @@ import { fromStatus, MAX_ERROR_BYTES, parseError } from "./parse.js";
  * too large) falls back to the status: a bare 503 is AGENT_OFFLINE, a bare
  * 500 RELAY_INTERNAL_ERROR. Never rejects.
  */
+export async function fromResponse(res: Response): Promise<ParsedCkgRelayError>;
 export async function fromResponse(res: Response): Promise<CkgRelayError> {
   try {
     const body = await readResponse(res, MAX_ERROR_BYTES);

@@ -4,6 +4,7 @@
  */
 export { type CkgRelayCode, CkgRelayErrorCode, catalog, codeAliases } from "./catalog.js";
 export { CkgRelayCloseCode, classifyCloseCode, fromClose } from "./close.js";
+export type { ParsedCkgRelayError } from "./error.js";
 export {
   CkgRelayError,
   type CkgRelayErrorCodeValue,

@@ -2,6 +2,7 @@ import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { classifyStatus, decodeInput, field, localError, utf8Length } from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { byStatus, index } from "./catalog.js";
+import type { ParsedCkgRelayError } from "./error.js";
 import { CkgRelayError } from "./error.js";
 
 /** What the transport knew about the error beyond its body. */
@@ -35,6 +36,7 @@ function pick<T>(schema: z.ZodMiniType<T>, value: unknown, key: string): T | und
  * with its text in `message` or `error`) or an HTTP body. Never throws: input
  * that is not such an error gives `known: false` and the raw input kept.
  */
+export function parseError(input: unknown, context?: ParseContext): ParsedCkgRelayError;
 export function parseError(input: unknown, context: ParseContext = {}): CkgRelayError {
   try {
     return read(input, context);

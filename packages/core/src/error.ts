@@ -121,6 +121,15 @@ export class ProtocolError<C extends string | number = string | number> extends 
   }
 }
 
+/**
+ * A parser's result narrowed by `known`: a documented code is a literal
+ * union `C`, so `if (err.known) switch (err.code)` is exhaustive-checked; an
+ * undocumented one keeps whatever the wire sent.
+ */
+export type Parsed<E extends ProtocolError, C extends string | number> =
+  | (E & { readonly known: true; readonly code: C })
+  | (E & { readonly known: false });
+
 /** True for any wirefault error, from any copy of the package or any realm. */
 export function isProtocolError(value: unknown): value is ProtocolError {
   try {

@@ -18,6 +18,7 @@ export {
   isProtocolError,
   type LocalCode,
   MALFORMED,
+  type Parsed,
   type Protocol,
   ProtocolError,
   type ProtocolErrorInit,

@@ -1,3 +1,4 @@
+import type { Parsed } from "@wirefault/core";
 import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
 import { index, type NoiseCode, type PtnCode, type TealeRelayCode } from "./catalog.js";
 import { PROTOCOL, type TealeWire, toWire } from "./wire.js";
@@ -121,3 +122,9 @@ export class NoiseError extends TealeRelayError<NoiseCode> {
     return new NoiseError("handshakeFailed", { message: `Noise handshake failed: ${detail}`, ...options, detail });
   }
 }
+
+/**
+ * What this package's parsers return: narrowing on `known` makes `code` the
+ * documented literal union, so `if (err.known) switch (err.code)` is exhaustive.
+ */
+export type ParsedTealeRelayError = Parsed<TealeRelayError, TealeRelayCode>;

@@ -1,5 +1,5 @@
 import { readResponse } from "@wirefault/core/wire";
-import type { TealeRelayError } from "./error.js";
+import type { ParsedTealeRelayError, TealeRelayError } from "./error.js";
 import { byStatus, parseError, tooLarge } from "./parse.js";
 import { MAX_BYTES } from "./wire.js";
 
@@ -8,6 +8,7 @@ import { MAX_BYTES } from "./wire.js";
  * Falls back to the status when the body is empty or not JSON. Only `Retry-After` is read
  * from the headers, so a request's `Authorization` can never end up in the error. Never rejects.
  */
+export async function fromResponse(res: Response): Promise<ParsedTealeRelayError>;
 export async function fromResponse(res: Response): Promise<TealeRelayError> {
   const body = await readResponse(res, MAX_BYTES);
   const status = body.status || undefined;

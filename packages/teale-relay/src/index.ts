@@ -14,6 +14,7 @@ export {
   TealeRelayErrorCode,
 } from "./catalog.js";
 export { type CloseLike, fromClose, REPLACED_BY_NEWER_SESSION } from "./close.js";
+export type { ParsedTealeRelayError } from "./error.js";
 export {
   type LocalErrorOptions,
   NoiseError,

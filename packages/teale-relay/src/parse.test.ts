@@ -1,5 +1,7 @@
 import { isProtocolError, MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import type { TealeRelayCode } from "./catalog.js";
+import type { ParsedTealeRelayError } from "./error.js";
 import { TealeRelayError } from "./error.js";
 import { parseError, peerNodeIdOf } from "./parse.js";
 
@@ -529,5 +531,18 @@ describe("bad input", () => {
     expect(isProtocolError(error)).toBe(true);
     expect(error.name).toBe("TealeRelayError");
     expect(error.protocol).toBe("teale-relay");
+  });
+});
+
+describe("the code type", () => {
+  it("is the documented literal union once narrowed by known, so a switch on it is exhaustive", () => {
+    const err: ParsedTealeRelayError = parseError(
+      '{"error":{"code":"peer_not_found","message":"Peer abc... is not connected"}}',
+    );
+    expect(err.known).toBe(true);
+    if (err.known) {
+      expectTypeOf(err.code).toEqualTypeOf<TealeRelayCode>();
+      expect(err.code).toBe("peer_not_found");
+    } else expectTypeOf(err.code).not.toEqualTypeOf<TealeRelayCode>();
   });
 });

@@ -2,6 +2,7 @@ import { MALFORMED, type RecoveryAction, type Retryable, sanitizeDelay, TOO_LARG
 import { classifyStatus, decodeInput, field, localError } from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { catalog, index } from "./catalog.js";
+import type { ParsedTealeRelayError } from "./error.js";
 import { TealeRelayError } from "./error.js";
 import { MAX_BYTES, PROTOCOL } from "./wire.js";
 
@@ -53,6 +54,7 @@ export function peerNodeIdOf(message: string): string | undefined {
  * (with `context.status`, or any envelope that has a `type`), or a relayed `inferenceError`.
  * Never throws: input that is not a Teale error gives `code: MALFORMED` (or `TOO_LARGE`), `known: false`.
  */
+export function parseError(input: unknown, context?: ParseContext): ParsedTealeRelayError;
 export function parseError(input: unknown, context: ParseContext = {}): TealeRelayError {
   try {
     return parse(input, context);

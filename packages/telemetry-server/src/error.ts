@@ -1,3 +1,4 @@
+import type { Parsed } from "@wirefault/core";
 import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
 import { type BlockCode, index, PROTOCOL, SURFACE, type TelemetryServerCode } from "./catalog.js";
 import { deviceNotFoundMessage, invalidPayloadMessage, invalidSignatureMessage } from "./template.js";
@@ -5,8 +6,9 @@ import { deviceNotFoundMessage, invalidPayloadMessage, invalidSignatureMessage }
 /** One Zod issue of a 400 `validation_error`, kept verbatim (zod 3 or zod 4 keys, in their order). */
 export type ValidationIssue = { code: string; path: (string | number)[]; message: string } & Record<string, unknown>;
 
+// `& {}` keeps editor completion for the documented literals and reduces away when narrowed.
 /** A code a TelemetryServerError may carry: documented, local, or whatever an unknown server sent. */
-export type AnyTelemetryServerCode = TelemetryServerCode | LocalCode | (string & Record<never, never>);
+export type AnyTelemetryServerCode = TelemetryServerCode | LocalCode | (string & {});
 
 /** Everything a TelemetryServerError is built from. */
 export interface TelemetryServerErrorInit extends ProtocolErrorInit<AnyTelemetryServerCode> {
@@ -173,3 +175,9 @@ export const BLOCK_CLASSES: Readonly<Record<BlockCode, new (...args: never[]) =>
 
 /** A per-block error of a 207 answer: always has its `seq`. */
 export type BlockError = TelemetryServerError & { readonly seq: string };
+
+/**
+ * What this package's parsers return: narrowing on `known` makes `code` the
+ * documented literal union, so `if (err.known) switch (err.code)` is exhaustive.
+ */
+export type ParsedTelemetryServerError = Parsed<TelemetryServerError, TelemetryServerCode>;

@@ -1,7 +1,7 @@
 import { MALFORMED } from "@wirefault/core";
 import { readResponse } from "@wirefault/core/wire";
 import { MAX_BYTES } from "./catalog.js";
-import type { TelemetryServerError } from "./error.js";
+import type { ParsedTelemetryServerError, TelemetryServerError } from "./error.js";
 import {
   type BatchResult,
   type ParseBatchOptions,
@@ -17,6 +17,7 @@ type ResponseLike = Parameters<typeof readResponse>[0];
  * Reads a failed response (at most 1 MiB, only `Retry-After` among headers)
  * into a typed error; falls back to the status when the body is empty or not JSON.
  */
+export async function fromResponse(res: Response | ResponseLike): Promise<ParsedTelemetryServerError>;
 export async function fromResponse(res: Response | ResponseLike): Promise<TelemetryServerError> {
   const body = await readResponse(res, MAX_BYTES);
   const context = { status: body.status, retryAfterMs: body.retryAfterMs };

@@ -4,6 +4,7 @@
  */
 export { type BlockCode, catalog, MAX_BYTES, type TelemetryServerCode, TelemetryServerErrorCode } from "./catalog.js";
 export { isAlreadyRegistered, mustRegister, seqsToResend } from "./device.js";
+export type { ParsedTelemetryServerError } from "./error.js";
 export {
   type AnyTelemetryServerCode,
   type BlockError,

@@ -1,5 +1,7 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { TelemetryServerCode } from "./catalog.js";
+import type { ParsedTelemetryServerError } from "./error.js";
 import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError, TelemetryServerError } from "./error.js";
 import { parseBatchResponse, parseError } from "./parse.js";
 
@@ -471,5 +473,16 @@ describe("hostile input", () => {
     );
     expect(result.errors[0]?.deviceId).toBe("ab");
     expect((result.errors[0] as unknown as Record<string, unknown>).y).toBeUndefined();
+  });
+});
+
+describe("the code type", () => {
+  it("is the documented literal union once narrowed by known, so a switch on it is exhaustive", () => {
+    const err: ParsedTelemetryServerError = parseError('{"error":"device_already_exists"}', { status: 409 });
+    expect(err.known).toBe(true);
+    if (err.known) {
+      expectTypeOf(err.code).toEqualTypeOf<TelemetryServerCode>();
+      expect(err.code).toBe("device_already_exists");
+    } else expectTypeOf(err.code).not.toEqualTypeOf<TelemetryServerCode>();
   });
 });

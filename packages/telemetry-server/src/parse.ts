@@ -2,6 +2,7 @@ import { type CatalogEntry, type LocalCode, MALFORMED, TOO_LARGE } from "@wirefa
 import { classifyStatus, decodeInput, field, localError } from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { index, MAX_BYTES, PROTOCOL, SURFACE, type TelemetryServerCode } from "./catalog.js";
+import type { ParsedTelemetryServerError } from "./error.js";
 import {
   BLOCK_CLASSES,
   type BlockError,
@@ -142,6 +143,7 @@ function fromValue(value: unknown, context: ParseContext): TelemetryServerError 
  * value) into a typed error. Never throws: unreadable input is a
  * `WIREFAULT_MALFORMED` or `WIREFAULT_TOO_LARGE` error classified by status.
  */
+export function parseError(input: unknown, context?: ParseContext): ParsedTelemetryServerError;
 export function parseError(input: unknown, context: ParseContext = {}): TelemetryServerError {
   try {
     const ctx = readContext(context);

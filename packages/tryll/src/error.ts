@@ -1,3 +1,4 @@
+import type { Parsed } from "@wirefault/core";
 import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
 import type { TryllCode, TryllLayer } from "./catalog.js";
 
@@ -62,3 +63,9 @@ export class TryllError extends ProtocolError<TryllErrorCodeValue> {
     return wire;
   }
 }
+
+/**
+ * What this package's parsers return: narrowing on `known` makes `code` the
+ * documented literal union, so `if (err.known) switch (err.code)` is exhaustive.
+ */
+export type ParsedTryllError = Parsed<TryllError, TryllCode>;

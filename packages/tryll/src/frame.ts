@@ -6,7 +6,7 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { asBytes } from "@wirefault/core/wire";
 import { Builder, ByteBuffer } from "flatbuffers";
-import type { TryllError } from "./error.js";
+import type { ParsedTryllError, TryllError } from "./error.js";
 import { localTryllError, parseWith, type TryllParseContext, tryllError } from "./parse.js";
 import { MAX_FRAME_BYTES, PREFIX_BYTES, readLength, toUint64 } from "./wire.js";
 
@@ -171,6 +171,7 @@ function readInput(input: unknown): Read {
  * any other message. Oversize, truncated or corrupt frames give a local
  * `TOO_LARGE` or `MALFORMED` error. Never throws, never reads out of bounds.
  */
+export function decodeFrame(bytes: Uint8Array | ArrayBuffer): ParsedTryllError | undefined;
 export function decodeFrame(bytes: Uint8Array | ArrayBuffer): TryllError | undefined {
   const result = readInput(bytes);
   return typeof result === "number" ? undefined : result;
@@ -181,6 +182,7 @@ export function decodeFrame(bytes: Uint8Array | ArrayBuffer): TryllError | undef
  * that carries no error is MALFORMED. Everything else is read as the main
  * entry's `parseError` reads it. Never throws.
  */
+export function parseError(input: unknown, context?: TryllParseContext): ParsedTryllError;
 export function parseError(input: unknown, context: TryllParseContext = {}): TryllError {
   return parseWith(input, context, (bytes) => {
     const result = read(bytes);

@@ -11,6 +11,7 @@ export {
   TryllErrorCode,
   type TryllLayer,
 } from "./catalog.js";
+export type { ParsedTryllError } from "./error.js";
 export {
   CLIENT_FAILURE,
   TryllError,

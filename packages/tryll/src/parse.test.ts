@@ -1,5 +1,7 @@
 import { isProtocolError, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { TryllCode } from "./catalog.js";
+import type { ParsedTryllError } from "./error.js";
 import { TryllError } from "./error.js";
 import { encodeErrorFrame } from "./frame.js";
 import { parseError } from "./parse.js";
@@ -196,5 +198,16 @@ describe("parseError: bad input", () => {
       "Binary Tryll frame: import parseError or decodeFrame from @wirefault/tryll/frame to decode it",
     );
     expect(err.raw).toBe(frame);
+  });
+});
+
+describe("the code type", () => {
+  it("is the documented literal union once narrowed by known, so a switch on it is exhaustive", () => {
+    const err: ParsedTryllError = parseError('{"code":3004,"message":"busy"}');
+    expect(err.known).toBe(true);
+    if (err.known) {
+      expectTypeOf(err.code).toEqualTypeOf<TryllCode>();
+      expect(err.code).toBe(3004);
+    } else expectTypeOf(err.code).not.toEqualTypeOf<TryllCode>();
   });
 });

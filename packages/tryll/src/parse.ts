@@ -2,6 +2,7 @@ import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { asBytes, decodeInput, field, localError } from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { index, layerOf } from "./catalog.js";
+import type { ParsedTryllError } from "./error.js";
 import { TryllError, type TryllErrorInit } from "./error.js";
 import { isFrame, MAX_FRAME_BYTES, toUint64 } from "./wire.js";
 
@@ -85,6 +86,7 @@ export function parseWith(
  * its JSON text or UTF-8 bytes. Never throws. Binary frames need the frame
  * codec: use `parseError` from `@wirefault/tryll/frame`; here they give MALFORMED.
  */
+export function parseError(input: unknown, context?: TryllParseContext): ParsedTryllError;
 export function parseError(input: unknown, context: TryllParseContext = {}): TryllError {
   return parseWith(input, context, (bytes) =>
     localTryllError(
