@@ -5,6 +5,7 @@ import {
   type Protocol,
   ProtocolError,
   type ProtocolErrorInit,
+  redactSecrets,
   TOO_LARGE,
 } from "@wirefault/core";
 import type { AtlasCode } from "./catalog.js";
@@ -41,8 +42,9 @@ export class AtlasError extends ProtocolError<AtlasErrorCodeValue> {
   constructor(init: AtlasErrorInit) {
     super(init, "atlas");
     // Set only when present, so that toJSON() carries no empty keys.
-    if (init.refMsgId !== undefined) (this as { refMsgId?: string }).refMsgId = init.refMsgId;
-    if (init.requestId !== undefined) (this as { requestId?: string }).requestId = init.requestId;
+    // Ids may echo what the request sent: masked like the message.
+    if (init.refMsgId !== undefined) (this as { refMsgId?: string }).refMsgId = redactSecrets(init.refMsgId);
+    if (init.requestId !== undefined) (this as { requestId?: string }).requestId = redactSecrets(init.requestId);
   }
 
   /**

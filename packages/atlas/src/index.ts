@@ -21,7 +21,7 @@ export {
 } from "./catalog.js";
 export type { ParsedAtlasError } from "./error.js";
 export { AtlasError, type AtlasErrorCodeValue, type AtlasErrorInit } from "./error.js";
-export { type ParseContext, parseError } from "./parse.js";
+export { MAX_JSON_BYTES, type ParseContext, parseError } from "./parse.js";
 export {
   type AtlasErrorMessage,
   ERROR_MESSAGE_FRAME_TYPE,

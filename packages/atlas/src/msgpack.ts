@@ -4,7 +4,7 @@
  * @module @wirefault/atlas/msgpack
  */
 import { decode, encode } from "@msgpack/msgpack";
-import { asBytes } from "@wirefault/core/wire";
+import { asBytes, readContext } from "@wirefault/core/wire";
 import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
 import { fromMessage, malformed, type ParseContext, parseError as parseDecoded, tooLarge } from "./parse.js";
@@ -100,6 +100,8 @@ function checkStructure(bytes: Uint8Array): string | undefined {
  */
 export function decodeErrorMessage(bytes: Uint8Array | ArrayBuffer, context?: ParseContext): ParsedAtlasError;
 export function decodeErrorMessage(bytes: Uint8Array | ArrayBuffer, context: ParseContext = {}): AtlasError {
+  // Read once, safely: a null or hostile context must not break a valid error.
+  context = readContext(context);
   try {
     const view = asBytes(bytes);
     if (!view) return malformed("expected MessagePack bytes", bytes);
@@ -127,6 +129,8 @@ function isJsonText(bytes: Uint8Array): boolean {
  */
 export function parseError(input: unknown, context?: ParseContext): ParsedAtlasError;
 export function parseError(input: unknown, context: ParseContext = {}): AtlasError {
+  // Read once, safely: a null or hostile context must not break a valid error.
+  context = readContext(context);
   const bytes = asBytes(input);
   return bytes && (bytes.byteLength > MAX_PAYLOAD_SIZE || !isJsonText(bytes))
     ? decodeErrorMessage(bytes, context)

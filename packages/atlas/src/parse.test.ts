@@ -4,7 +4,7 @@ import type { AtlasCode } from "./catalog.js";
 import { catalog } from "./catalog.js";
 import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
-import { parseError } from "./parse.js";
+import { MAX_JSON_BYTES, parseError } from "./parse.js";
 import { MAX_PAYLOAD_SIZE } from "./wire.js";
 
 // The page's two example structures, verbatim.
@@ -275,9 +275,11 @@ describe("bad input", () => {
     const big = new Uint8Array(10 * 1024 * 1024);
     const err = parseError(big);
     expect(err).toMatchObject({ code: TOO_LARGE, known: false, retryable: "no", action: "abort" });
-    expect(err.message).toBe(`payload of ${big.byteLength} bytes exceeds MAX_PAYLOAD_SIZE (${MAX_PAYLOAD_SIZE} bytes)`);
+    expect(err.message).toBe(`payload of ${big.byteLength} bytes exceeds MAX_JSON_BYTES (${MAX_JSON_BYTES} bytes)`);
     expect(err.raw).toBeUndefined();
-    expect(parseError(" ".repeat(MAX_PAYLOAD_SIZE + 1)).code).toBe(TOO_LARGE);
+    expect(parseError(" ".repeat(MAX_JSON_BYTES + 1)).code).toBe(TOO_LARGE);
+    // MessagePack keeps the page's 4 MB; JSON text, a convenience, gets 1 MiB.
+    expect(MAX_JSON_BYTES).toBeLessThan(MAX_PAYLOAD_SIZE);
   });
 
   it("deeply nested JSON is malformed, not a stack overflow", () => {

@@ -1,18 +1,10 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { asBytes, decodeInput, field, localError } from "@wirefault/core/wire";
+import { asBytes, decodeInput, field, localError, type ParseContext, readContext } from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { index } from "./catalog.js";
 import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
 import { isU32, MAX_PAYLOAD_SIZE } from "./wire.js";
-
-/** What the transport knows beyond the payload. */
-export interface ParseContext {
-  /** An HTTP status, when the error came over HTTP; Atlas itself assigns none. */
-  status?: number;
-  /** A retry hint from the transport, in ms. */
-  retryAfterMs?: number;
-}
 
 // The u32 range of a wire code is checked by isU32 after the shape, and an
 // optional id by its own schema: zod's checks (refine, int, uint32) and
@@ -27,16 +19,18 @@ export function malformed(message: string, raw: unknown, cause?: unknown): Atlas
 }
 
 /** An AtlasError for input refused by MAX_PAYLOAD_SIZE before decoding. */
-export function tooLarge(size: number): AtlasError {
+export function tooLarge(size: number, limit = MAX_PAYLOAD_SIZE, name = "MAX_PAYLOAD_SIZE"): AtlasError {
   return new AtlasError(
-    localError(
-      "atlas",
-      TOO_LARGE,
-      `payload of ${size} bytes exceeds MAX_PAYLOAD_SIZE (${MAX_PAYLOAD_SIZE} bytes)`,
-      undefined,
-    ),
+    localError("atlas", TOO_LARGE, `payload of ${size} bytes exceeds ${name} (${limit} bytes)`, undefined),
   );
 }
+
+/**
+ * Cap on JSON text. Atlas's wire format is MessagePack, capped at
+ * MAX_PAYLOAD_SIZE (4 MB); JSON is a convenience, and 4 MB of it takes V8
+ * about 100 ms to parse, so it gets the 1 MiB the other packages use.
+ */
+export const MAX_JSON_BYTES = 1_048_576;
 
 /**
  * Classifies a decoded message: a `zone.error` object is a zone error, any
@@ -85,9 +79,11 @@ export function fromMessage(value: unknown, context: ParseContext): AtlasError {
  */
 export function parseError(input: unknown, context?: ParseContext): ParsedAtlasError;
 export function parseError(input: unknown, context: ParseContext = {}): AtlasError {
+  // Read once, safely: a null or hostile context must not break a valid error.
+  context = readContext(context);
   try {
-    const decoded = decodeInput(input, MAX_PAYLOAD_SIZE);
-    if (decoded.kind === "too-large") return tooLarge(decoded.size);
+    const decoded = decodeInput(input, MAX_JSON_BYTES);
+    if (decoded.kind === "too-large") return tooLarge(decoded.size, MAX_JSON_BYTES, "MAX_JSON_BYTES");
     if (decoded.kind === "not-json")
       return asBytes(input)
         ? malformed(
@@ -101,3 +97,6 @@ export function parseError(input: unknown, context: ParseContext = {}): AtlasErr
     return malformed("input could not be read as an Atlas error", input, cause);
   }
 }
+
+/** What a parser takes besides its input: the transport's status and retry hint. */
+export type { ParseContext };

@@ -1,5 +1,5 @@
 import { MALFORMED } from "@wirefault/core";
-import { asBytes, type CloseClassification, classifyClose, localError } from "@wirefault/core/wire";
+import { type CloseClassification, classifyClose, closeReason, localError } from "@wirefault/core/wire";
 import { CkgRelayError } from "./error.js";
 
 /** The relay's own WebSocket close codes. */
@@ -20,9 +20,6 @@ export function classifyCloseCode(code: number): CloseClassification | undefined
   return code === CkgRelayCloseCode.BAD_AGENT_TOKEN ? BAD_AGENT_TOKEN : classifyClose(code);
 }
 
-const MAX_REASON = 123; // RFC 6455 leaves room for at most 123 bytes of reason.
-const decoder = /* @__PURE__ */ new TextDecoder();
-
 /**
  * A WebSocket close as a {@link CkgRelayError} (`surface: "close"`, the close
  * code as `code`), so that `retry()` can decide whether to reconnect.
@@ -33,13 +30,7 @@ export function fromClose(code: unknown, reason?: unknown): CkgRelayError {
     if (typeof code !== "number" || !Number.isInteger(code))
       return new CkgRelayError(localError("ckg-relay", MALFORMED, "WebSocket close without a numeric code", code));
     const verdict = classifyCloseCode(code);
-    const bytes = typeof reason === "string" ? undefined : asBytes(reason);
-    const text =
-      typeof reason === "string"
-        ? reason.slice(0, MAX_REASON)
-        : bytes
-          ? decoder.decode(bytes.subarray(0, MAX_REASON))
-          : "";
+    const text = closeReason(reason);
     return new CkgRelayError({
       surface: "close",
       code,

@@ -1,5 +1,5 @@
 import type { Parsed } from "@wirefault/core";
-import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
+import { type LocalCode, ProtocolError, type ProtocolErrorInit, redactSecrets } from "@wirefault/core";
 import type { CkgRelayCode } from "./catalog.js";
 
 /** A code an error may carry: documented, local to wirefault, or an unknown value kept as received. */
@@ -31,7 +31,8 @@ export class CkgRelayError extends ProtocolError<CkgRelayErrorCodeValue> {
   constructor(init: CkgRelayErrorInit) {
     super(init, "ckg-relay");
     // Only set when present, so toJSON() has no empty eventId key.
-    if (init.eventId !== undefined) this.eventId = init.eventId;
+    // It may echo what the request sent: masked like the message.
+    if (init.eventId !== undefined) this.eventId = redactSecrets(init.eventId);
   }
 
   /** The documented wire message, keys in the order `type`, `code`, `message`, `event_id`. */

@@ -121,3 +121,20 @@ describe("fromResponse", () => {
     expect(error).toMatchObject({ code: MALFORMED, known: false, status: undefined });
   });
 });
+
+describe("a body cut off by the network", () => {
+  it("is retried whatever the status said, keeping the status and the cause", async () => {
+    const reset = new TypeError("terminated", {
+      cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+    });
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"err'));
+        controller.error(reset);
+      },
+    });
+    const error = await fromResponse(new Response(stream, { status: 200 }));
+    expect(error).toMatchObject({ code: MALFORMED, status: 200, retryable: "yes", action: "retry", known: false });
+    expect(error.cause).toBe(reset);
+  });
+});

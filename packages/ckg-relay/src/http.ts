@@ -1,5 +1,5 @@
 import { TOO_LARGE } from "@wirefault/core";
-import { localError, readResponse } from "@wirefault/core/wire";
+import { localError, readResponse, unreadableBody } from "@wirefault/core/wire";
 import type { ParsedCkgRelayError } from "./error.js";
 import { CkgRelayError } from "./error.js";
 import { fromStatus, MAX_ERROR_BYTES, parseError } from "./parse.js";
@@ -21,6 +21,9 @@ export async function fromResponse(res: Response): Promise<CkgRelayError> {
       );
       return fromStatus(status, retryAfterMs, undefined, cause);
     }
+    // Cut off by a network failure: the answer was lost, so retry whatever the status said.
+    const lost = unreadableBody("ckg-relay", body);
+    if (lost) return new CkgRelayError(lost);
     if (body.text === undefined || body.text.trim() === "")
       return fromStatus(status, retryAfterMs, body.text, body.cause);
     return parseError(body.text, { status, retryAfterMs });

@@ -1,17 +1,17 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { classifyStatus, decodeInput, field, localError, utf8Length } from "@wirefault/core/wire";
+import {
+  classifyStatus,
+  decodeInput,
+  field,
+  localError,
+  type ParseContext,
+  readContext,
+  utf8Length,
+} from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { byStatus, index } from "./catalog.js";
 import type { ParsedCkgRelayError } from "./error.js";
 import { CkgRelayError } from "./error.js";
-
-/** What the transport knew about the error beyond its body. */
-export interface ParseContext {
-  /** The HTTP status, when the error came over HTTP; it wins over the catalog's. */
-  status?: number;
-  /** A server hint such as the `Retry-After` header, in ms. */
-  retryAfterMs?: number;
-}
 
 /** Cap on an incoming error message; the page documents none for errors, so the shared 1 MiB. */
 export const MAX_ERROR_BYTES = 1_048_576;
@@ -38,6 +38,8 @@ function pick<T>(schema: z.ZodMiniType<T>, value: unknown, key: string): T | und
  */
 export function parseError(input: unknown, context?: ParseContext): ParsedCkgRelayError;
 export function parseError(input: unknown, context: ParseContext = {}): CkgRelayError {
+  // Read once, safely: a null or hostile context must not break a valid error.
+  context = readContext(context);
   try {
     return read(input, context);
   } catch (cause) {
@@ -150,3 +152,6 @@ export function fromStatus(
     retryAfterMs,
   });
 }
+
+/** What a parser takes besides its input: the transport's status and retry hint. */
+export type { ParseContext };

@@ -90,6 +90,15 @@ describe("ProtocolError", () => {
     expect(err.toJSON().requestId).toBe("18446744073709551615");
   });
 
+  it("masks secrets in a code kept as received and in every string field of toJSON", () => {
+    class WithId extends ProtocolError {
+      readonly eventId = "evt?token=rla_abcdef123";
+    }
+    const err = new WithId({ ...init, code: "invalid token rla_abcdef123" as never, known: false });
+    expect(err.code).toBe("invalid token rla_[redacted]");
+    expect(JSON.stringify(err)).not.toContain("abcdef123");
+  });
+
   it("rejects a non-finite or negative retry hint", () => {
     for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
       expect(new ProtocolError({ ...init, retryAfterMs: bad }).retryAfterMs).toBeUndefined();
@@ -100,6 +109,12 @@ describe("ProtocolError", () => {
     const err = new ProtocolError({ ...init, message: "bad key sk-abcdef123456 at /v1?token=rla_xyz&x=1" });
     expect(err.message).toBe("bad key sk-[redacted] at /v1?token=[redacted]&x=1");
     expect(redactSecrets("Authorization: Bearer abc.def.ghi")).toBe("Authorization: Bearer [redacted]");
+    expect(redactSecrets("bad api_key=abc123 here")).toBe("bad api_key=[redacted] here");
+    expect(redactSecrets('{"api_key": "abc123", "token":"x9"}')).toBe(
+      '{"api_key": "[redacted]", "token":"[redacted]"}',
+    );
+    expect(redactSecrets("Missing nodeID in register payload")).toBe("Missing nodeID in register payload");
+    expect(redactSecrets("invalid token")).toBe("invalid token");
   });
 });
 

@@ -90,15 +90,14 @@ export class ProtocolError<C extends string | number = string | number> extends 
    */
   constructor(init: ProtocolErrorInit<C> | Omit<ProtocolErrorInit<C>, "protocol">, protocol?: Protocol) {
     super(redactSecrets(init.message), init.cause === undefined ? undefined : { cause: init.cause });
-    // Copied from a fixed list, never by spreading init, so that nothing
-    // unlisted (a classification's entry, a secret) becomes a public field.
     // Named stores from a fixed list, never a spread of init, so that nothing
     // unlisted (a classification's entry, a secret) becomes a public field.
     // Named, not a keyed loop: V8 makes keyed stores megamorphic.
     const self = this as Record<string, unknown>;
     self.protocol = protocol ?? (init as ProtocolErrorInit).protocol;
     self.surface = init.surface;
-    self.code = init.code;
+    // An unknown code is kept as received, so it may echo what the request sent.
+    self.code = typeof init.code === "string" ? redactSecrets(init.code) : init.code;
     self.codeName = init.codeName;
     self.status = init.status;
     self.retryable = init.retryable;
@@ -147,7 +146,8 @@ function plain(error: unknown, depth: number): unknown {
       // whatever a subclass adds (ids); raw and policy are non-enumerable.
       const out: Record<string, unknown> = { name: error.name, message: redactSecrets(error.message) };
       if (isProtocolError(error))
-        for (const [key, value] of Object.entries(error)) out[key] = typeof value === "bigint" ? `${value}` : value;
+        for (const [key, value] of Object.entries(error))
+          out[key] = typeof value === "bigint" ? `${value}` : typeof value === "string" ? redactSecrets(value) : value;
       out.cause = plain(error.cause, depth + 1);
       return out;
     }
@@ -162,9 +162,11 @@ export function sanitizeDelay(value: unknown): number | undefined {
   return typeof value === "number" && value >= 0 && value <= Number.MAX_SAFE_INTEGER ? value : undefined;
 }
 
-// A prefix worth keeping for the log reader, then the secret itself.
+// A prefix worth keeping for the log reader, then the secret itself: bearer
+// tokens, sk-/rla_-style keys, and secret-named fields in query strings,
+// text (`api_key=…`) and JSON (`"token": "…"`).
 const SECRET =
-  /(\bBearer\s+|\b(?:sk|rla|pk|rk)[-_]|[?&](?:(?:access_)?token|api_?key|key|secret|password|sig(?:nature)?)=)[^\s"'&#,;]+/gi;
+  /(\bBearer\s+|\b(?:sk|rla|pk|rk)[-_]|\b(?:access_token|token|api_?key|secret|password|sig(?:nature)?)["']?\s*[:=]\s*["']?)[^\s"'&#,;}]+/gi;
 
 /** Masks bearer tokens, `sk-`-style API keys and secret query parameters in text. */
 export function redactSecrets(text: string): string {

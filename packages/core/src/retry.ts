@@ -184,7 +184,7 @@ export async function retry<T>(fn: (attempt: number) => T | Promise<T>, options:
                 ),
                 options.minDelayMs ?? 0,
               ),
-              options.maxDelayMs ?? Number.POSITIVE_INFINITY,
+              options.maxDelayMs ?? Infinity,
             );
       previousMs = delayMs;
       await options.onRetry?.({ error, attempt, delayMs });

@@ -4,11 +4,14 @@ import {
   asBytes,
   classifyClose,
   classifyStatus,
+  closeReason,
   codeMap,
   decodeInput,
   field,
   localError,
+  readContext,
   readResponse,
+  unreadableBody,
   utf8Length,
 } from "./wire.js";
 
@@ -38,6 +41,17 @@ describe("decodeInput", () => {
   it("hands bytes back untouched for binary protocols", () => {
     const b = new Uint8Array([0x81, 0xa1]);
     expect(decodeInput(b, 100, { binary: true })).toEqual({ kind: "bytes", bytes: b, text: undefined });
+  });
+
+  it("refuses JSON nested deeper than MAX_DEPTH before parsing it, in linear time", () => {
+    const deep = `${"[".repeat(600_000)}${"]".repeat(600_000)}`;
+    const started = performance.now();
+    expect(decodeInput(deep, 2_000_000)).toMatchObject({ kind: "not-json" });
+    expect(performance.now() - started).toBeLessThan(50);
+    const nested64 = `${"[".repeat(64)}${"]".repeat(64)}${" ".repeat(5000)}`;
+    expect(decodeInput(nested64, 10_000).kind).toBe("value");
+    const inStrings = `["${"[".repeat(10_000)}", "\\"[["]`;
+    expect(decodeInput(inStrings, 100_000).kind).toBe("value");
   });
 
   it("survives deep nesting", () => {
@@ -150,6 +164,25 @@ describe("classifyStatus", () => {
   });
 });
 
+describe("readContext", () => {
+  it("keeps a valid status and hint, and drops everything else", () => {
+    expect(readContext({ status: 503, retryAfterMs: 8000 })).toEqual({ status: 503, retryAfterMs: 8000 });
+    expect(readContext({ status: 1.5, retryAfterMs: -1 })).toEqual({ status: undefined, retryAfterMs: undefined });
+    expect(readContext({ status: 99 })).toEqual({ status: undefined, retryAfterMs: undefined });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("trap");
+        },
+      },
+    );
+    for (const value of [null, undefined, 42, "x", hostile]) {
+      expect(readContext(value)).toEqual({ status: undefined, retryAfterMs: undefined });
+    }
+  });
+});
+
 describe("localError, codeMap and classifyClose", () => {
   it("builds a local error init that is never retried", () => {
     const cause = new SyntaxError("bad");
@@ -165,6 +198,26 @@ describe("localError, codeMap and classifyClose", () => {
     });
   });
 
+  it("classifies an unreadable response body by its cause, keeping the status", () => {
+    const cut = new TypeError("terminated", {
+      cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+    });
+    const body = { status: 200, text: undefined, tooLarge: false, retryAfterMs: 5000, cause: cut };
+    expect(unreadableBody("telemetry-server", body)).toMatchObject({
+      code: "WIREFAULT_MALFORMED",
+      status: 200,
+      retryAfterMs: 5000,
+      retryable: "yes",
+      action: "retry",
+      cause: cut,
+    });
+    expect(unreadableBody("telemetry-server", { ...body, cause: new DOMException("aborted", "AbortError") })).toBe(
+      undefined,
+    );
+    expect(unreadableBody("telemetry-server", { ...body, cause: new Error("bug") })).toBe(undefined);
+    expect(unreadableBody("telemetry-server", { ...body, cause: undefined, text: "{}" })).toBe(undefined);
+  });
+
   it("derives literal name-to-code constants from a catalog", () => {
     const codes = codeMap([
       { surface: "s", code: 3004, name: "AgentBusy", retryable: "maybe", action: "wait", summary: "" },
@@ -172,6 +225,14 @@ describe("localError, codeMap and classifyClose", () => {
     const busy: 3004 = codes.AgentBusy;
     expect(busy).toBe(3004);
     expect(Object.isFrozen(codes)).toBe(true);
+  });
+
+  it("reads a close reason from a string or a Buffer, capped at 123 bytes", () => {
+    expect(closeReason("Replaced by newer session")).toBe("Replaced by newer session");
+    expect(closeReason(Buffer.from("Replaced by newer session"))).toBe("Replaced by newer session");
+    expect(closeReason("x".repeat(500))).toHaveLength(123);
+    expect(closeReason(undefined)).toBe("");
+    expect(closeReason({ toString: () => "nope" })).toBe("");
   });
 
   it("classifies standard close codes and leaves application codes to the protocol", () => {

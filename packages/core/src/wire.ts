@@ -6,6 +6,7 @@
  */
 import { parseRetryAfter } from "./backoff.js";
 import type { CatalogEntry } from "./catalog.js";
+import { isRetryable } from "./classify.js";
 import type { LocalCode, Protocol, ProtocolErrorInit, RecoveryAction, Retryable } from "./error.js";
 
 /** What `decodeInput` made of a parser's input. */
@@ -58,11 +59,61 @@ export function decodeInput(input: unknown, maxBytes: number, options: { binary?
     if (options.binary) return { kind: "bytes", bytes, text: undefined };
     text = decoder.decode(bytes);
   }
+  // JSON.parse of a megabyte of nesting takes 50-200 ms; a linear scan refuses it first.
+  if (text.length > DEEP_SCAN_FROM && tooDeep(text)) {
+    return { kind: "not-json", text, cause: new SyntaxError(`JSON nested deeper than ${MAX_DEPTH} levels`) };
+  }
   try {
     return { kind: "value", value: JSON.parse(text) };
   } catch (cause) {
     return { kind: "not-json", text, cause };
   }
+}
+
+/** Deepest JSON nesting any parser accepts; real error payloads nest a handful of levels. */
+export const MAX_DEPTH = 64;
+// Below this length JSON.parse is fast whatever the nesting.
+const DEEP_SCAN_FROM = 4096;
+
+/** True when JSON text nests arrays or objects deeper than MAX_DEPTH, outside strings. Linear. */
+function tooDeep(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** What a parser takes besides its input: the transport's status and retry hint. */
+export interface ParseContext {
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+}
+
+/**
+ * A parser's `context`, read without trusting it: `null`, a hostile Proxy or
+ * a throwing getter give `{}`; a status must be an integer from 100 to 599,
+ * a hint a finite non-negative number.
+ */
+export function readContext(context: unknown): ParseContext {
+  const status = field(context, "status");
+  const retryAfterMs = field(context, "retryAfterMs");
+  return {
+    status:
+      Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599
+        ? (status as number)
+        : undefined,
+    retryAfterMs:
+      typeof retryAfterMs === "number" && retryAfterMs >= 0 && retryAfterMs < Infinity ? retryAfterMs : undefined,
+  };
 }
 
 /** The body of an HTTP response, read under a size cap. */
@@ -170,6 +221,26 @@ export function localError(
   return { protocol, code, message, raw, cause, known: false, retryable: "no", action: "abort" };
 }
 
+/**
+ * The init for a response whose body was cut off by a transient network
+ * failure (a reset mid-body): the answer was lost, so it is retried whatever
+ * the status said, and the status is kept. Undefined when the body was read,
+ * or failed for another reason; the status then decides, as for any body.
+ */
+export function unreadableBody(protocol: Protocol, body: ResponseBody): ProtocolErrorInit<LocalCode> | undefined {
+  if (!isRetryable(body.cause)) return undefined;
+  return {
+    ...localError(protocol, MALFORMED_CODE, `HTTP ${body.status} response body was cut off`, undefined, body.cause),
+    retryable: "yes",
+    action: "retry",
+    status: body.status || undefined,
+    retryAfterMs: body.retryAfterMs,
+  };
+}
+
+// Local to avoid importing error.ts (and the ProtocolError class) into this entry.
+const MALFORMED_CODE = "WIREFAULT_MALFORMED" satisfies LocalCode;
+
 /** Name-to-code constants derived from a catalog, e.g. `{ AgentBusy: 3004 }`. */
 export type CodeMap<E extends readonly CatalogEntry[]> = {
   readonly [K in E[number] as K["name"]]: K["code"];
@@ -204,6 +275,16 @@ const CLOSE: Record<number, readonly [string, Retryable, RecoveryAction]> = {
   1014: ["BAD_GATEWAY", "yes", "reconnect"],
   1015: ["TLS_HANDSHAKE", "no", "abort"],
 };
+
+/**
+ * A WebSocket close reason as text, at most the protocol's 123 bytes: `ws`
+ * hands over a Buffer, browsers a string; anything else is "".
+ */
+export function closeReason(reason: unknown): string {
+  if (typeof reason === "string") return reason.slice(0, 123);
+  const bytes = asBytes(reason);
+  return bytes ? decoder.decode(bytes.subarray(0, 123)) : "";
+}
 
 /** The standard meaning of a WebSocket close code, or undefined for application codes. */
 export function classifyClose(code: number): CloseClassification | undefined {

@@ -1,5 +1,5 @@
 import { type LocalCode, MALFORMED } from "@wirefault/core";
-import { classifyClose, localError } from "@wirefault/core/wire";
+import { classifyClose, closeReason, localError } from "@wirefault/core/wire";
 import { TealeRelayError } from "./error.js";
 import { PROTOCOL } from "./wire.js";
 
@@ -9,7 +9,6 @@ export const REPLACED_BY_NEWER_SESSION = "Replaced by newer session";
 // Swift clients reconnect with backoff from 1 s up to 60 s.
 const RECONNECT = { baseMs: 1000, capMs: 60_000 } as const;
 // RFC 6455 caps a close reason at 123 bytes; anything longer did not come off a socket.
-const MAX_REASON = 123;
 
 /** The parts of a `CloseEvent` that classification reads. */
 export interface CloseLike {
@@ -32,7 +31,7 @@ export function fromClose(event: number | CloseLike, reason?: string): TealeRela
     if (typeof code !== "number" || !Number.isInteger(code) || code < 0 || code > 4999) {
       return new TealeRelayError(localError(PROTOCOL, MALFORMED, "Not a WebSocket close code", event));
     }
-    const text = typeof said === "string" ? said.slice(0, MAX_REASON) : "";
+    const text = closeReason(said);
     const replaced = code === 1012 && text === REPLACED_BY_NEWER_SESSION;
     const standard = classifyClose(code);
     const [codeName, retryable, action] = replaced

@@ -1,5 +1,5 @@
 import type { Parsed } from "@wirefault/core";
-import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
+import { type LocalCode, ProtocolError, type ProtocolErrorInit, redactSecrets } from "@wirefault/core";
 import { index, type NoiseCode, type PtnCode, type TealeRelayCode } from "./catalog.js";
 import { PROTOCOL, type TealeWire, toWire } from "./wire.js";
 
@@ -50,7 +50,12 @@ export class TealeRelayError<
   constructor(init: TealeRelayErrorInit<C>) {
     super(init);
     // Only the listed details, and only when set, so toJSON() shows what the error really carries.
-    for (const key of DETAILS) if (init[key] !== undefined) (this as Record<string, unknown>)[key] = init[key];
+    for (const key of DETAILS) {
+      const value = init[key];
+      // Ids and details may echo what the request sent: masked like the message.
+      if (value !== undefined)
+        (this as Record<string, unknown>)[key] = typeof value === "string" ? redactSecrets(value) : value;
+    }
   }
 
   /**

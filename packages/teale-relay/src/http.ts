@@ -1,5 +1,5 @@
-import { readResponse } from "@wirefault/core/wire";
-import type { ParsedTealeRelayError, TealeRelayError } from "./error.js";
+import { readResponse, unreadableBody } from "@wirefault/core/wire";
+import { type ParsedTealeRelayError, TealeRelayError } from "./error.js";
 import { byStatus, parseError, tooLarge } from "./parse.js";
 import { MAX_BYTES } from "./wire.js";
 
@@ -13,6 +13,9 @@ export async function fromResponse(res: Response): Promise<TealeRelayError> {
   const body = await readResponse(res, MAX_BYTES);
   const status = body.status || undefined;
   if (body.tooLarge) return tooLarge("Response body", undefined, status);
+  // Cut off by a network failure: the answer was lost, so retry whatever the status said.
+  const lost = unreadableBody("teale-relay", body);
+  if (lost) return new TealeRelayError(lost);
   if (body.text === undefined) return byStatus(status, body.retryAfterMs, undefined, body.cause);
   return parseError(body.text, { status, retryAfterMs: body.retryAfterMs });
 }

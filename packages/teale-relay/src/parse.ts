@@ -1,18 +1,10 @@
 import { MALFORMED, type RecoveryAction, type Retryable, sanitizeDelay, TOO_LARGE } from "@wirefault/core";
-import { classifyStatus, decodeInput, field, localError } from "@wirefault/core/wire";
+import { classifyStatus, decodeInput, field, localError, type ParseContext, readContext } from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { catalog, index } from "./catalog.js";
 import type { ParsedTealeRelayError } from "./error.js";
 import { TealeRelayError } from "./error.js";
 import { MAX_BYTES, PROTOCOL } from "./wire.js";
-
-/** What the transport knows about an error besides its payload. */
-export interface ParseContext {
-  /** The HTTP status; when set, the payload is read as a local API body. */
-  status?: number;
-  /** A `Retry-After` hint in ms; a relay frame's own `retryAfterSeconds` wins. */
-  retryAfterMs?: number;
-}
 
 // Checks that zod/mini would add (min length, unknown) cost more bundle than the one line each that replaces them.
 const relayFrame = z.object({ code: z.string(), message: z.optional(z.string()) });
@@ -56,6 +48,8 @@ export function peerNodeIdOf(message: string): string | undefined {
  */
 export function parseError(input: unknown, context?: ParseContext): ParsedTealeRelayError;
 export function parseError(input: unknown, context: ParseContext = {}): TealeRelayError {
+  // Read once, safely: a null or hostile context must not break a valid error.
+  context = readContext(context);
   try {
     return parse(input, context);
   } catch (cause) {
@@ -187,3 +181,6 @@ export function tooLarge(what: string, raw: unknown, status: number | undefined)
     status,
   });
 }
+
+/** What a parser takes besides its input: the transport's status and retry hint. */
+export type { ParseContext };

@@ -1,5 +1,5 @@
 import type { Parsed } from "@wirefault/core";
-import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
+import { type LocalCode, ProtocolError, type ProtocolErrorInit, redactSecrets } from "@wirefault/core";
 import { type BlockCode, index, PROTOCOL, SURFACE, type TelemetryServerCode } from "./catalog.js";
 import { deviceNotFoundMessage, invalidPayloadMessage, invalidSignatureMessage } from "./template.js";
 
@@ -61,7 +61,12 @@ export class TelemetryServerError extends ProtocolError<AnyTelemetryServerCode> 
   constructor(init: TelemetryServerErrorInit) {
     super(init);
     // A fixed list, never a spread: nothing unlisted becomes a field.
-    for (const key of EXTRA) if (init[key] !== undefined) (this as Record<string, unknown>)[key] = init[key];
+    for (const key of EXTRA) {
+      const value = init[key];
+      // Ids and details may echo what the request sent: masked like the message.
+      if (value !== undefined)
+        (this as Record<string, unknown>)[key] = typeof value === "string" ? redactSecrets(value) : value;
+    }
   }
 
   /** The body the server sends for this error: page shape, per-block entry or framework shape. */

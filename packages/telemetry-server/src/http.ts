@@ -1,7 +1,7 @@
 import { MALFORMED } from "@wirefault/core";
-import { readResponse } from "@wirefault/core/wire";
+import { readResponse, unreadableBody } from "@wirefault/core/wire";
 import { MAX_BYTES } from "./catalog.js";
-import type { ParsedTelemetryServerError, TelemetryServerError } from "./error.js";
+import { type ParsedTelemetryServerError, TelemetryServerError } from "./error.js";
 import {
   type BatchResult,
   type ParseBatchOptions,
@@ -22,6 +22,9 @@ export async function fromResponse(res: Response | ResponseLike): Promise<Teleme
   const body = await readResponse(res, MAX_BYTES);
   const context = { status: body.status, retryAfterMs: body.retryAfterMs };
   if (body.tooLarge) return tooLargeError(context);
+  // Cut off by a network failure: the answer was lost, so retry whatever the status said.
+  const lost = unreadableBody("telemetry-server", body);
+  if (lost) return new TelemetryServerError(lost);
   if (body.text === undefined) return statusError(MALFORMED, "Body could not be read", undefined, context, body.cause);
   return parseError(body.text, context);
 }
@@ -35,6 +38,9 @@ export async function readBatchResponse(
   const context = { status: body.status, retryAfterMs: body.retryAfterMs };
   const fail = (error: TelemetryServerError): BatchResult => ({ status: body.status, accepted: 0, errors: [], error });
   if (body.tooLarge) return fail(tooLargeError(context));
+  // Cut off by a network failure: the blocks may not be stored, and resending is safe (duplicates are accepted).
+  const lost = unreadableBody("telemetry-server", body);
+  if (lost) return fail(new TelemetryServerError(lost));
   if (body.text === undefined)
     return fail(statusError(MALFORMED, "Body could not be read", undefined, context, body.cause));
   return parseBatchResponse(body.status, body.text, { sent: options.sent, retryAfterMs: body.retryAfterMs });

@@ -105,10 +105,28 @@ describe("parseError: field-notes variants", () => {
     expect(JSON.stringify(err.toWire())).toBe(body);
   });
 
-  it("keeps the very issue objects of a decoded body", () => {
+  it("keeps a copy of each issue of a decoded body, every key in its order", () => {
     const issue = { code: "custom", path: ["blocks", 0, "seq"], message: "bad", params: { x: 1 } };
     const err = parseError({ error: "validation_error", details: [issue] }, { status: 400 });
-    expect(err.details?.[0]).toBe(issue);
+    expect(err.details?.[0]).toEqual(issue);
+    expect(err.details?.[0]).not.toBe(issue);
+    expect(Object.keys(err.details?.[0] ?? {})).toEqual(["code", "path", "message", "params"]);
+  });
+
+  it("drops an issue that cannot be copied (a cycle, a throwing getter), so JSON.stringify(err) works", () => {
+    const cyclic: Record<string, unknown> = { code: "custom", path: [], message: "m" };
+    cyclic.self = cyclic;
+    const getter = {
+      code: "custom",
+      path: [],
+      get message(): string {
+        throw new Error("getter");
+      },
+    };
+    const ok = { code: "too_small", path: ["name"], message: "m" };
+    const err = parseError({ error: "validation_error", details: [cyclic, getter, ok] }, { status: 400 });
+    expect(err.details).toEqual([ok]);
+    expect(() => JSON.stringify(err)).not.toThrow();
   });
 
   it("drops details entries that are not issues, keeping the rest", () => {

@@ -1,5 +1,5 @@
-import { type CatalogEntry, type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { classifyStatus, decodeInput, field, localError } from "@wirefault/core/wire";
+import { type CatalogEntry, type LocalCode, MALFORMED, redactSecrets, TOO_LARGE } from "@wirefault/core";
+import { classifyStatus, decodeInput, field, localError, type ParseContext, readContext } from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { index, MAX_BYTES, PROTOCOL, SURFACE, type TelemetryServerCode } from "./catalog.js";
 import type { ParsedTelemetryServerError } from "./error.js";
@@ -12,12 +12,6 @@ import {
   type ValidationIssue,
 } from "./error.js";
 import { matchTemplate } from "./template.js";
-
-/** What the transport knows about a body: its HTTP status and Retry-After. */
-export interface ParseContext {
-  status?: number;
-  retryAfterMs?: number;
-}
 
 // `string | number` is checked by hand: z.union alone would cost ~400 bytes
 // of the 10 KB budget for two scalar checks.
@@ -98,10 +92,6 @@ function blockError(seq: string | number, message: string, status: number | unde
   ) as BlockError;
 }
 
-function readContext(context: unknown): ParseContext {
-  return { status: httpStatus(field(context, "status")), retryAfterMs: field(context, "retryAfterMs") as number };
-}
-
 function fromValue(value: unknown, context: ParseContext): TelemetryServerError {
   const seq = field(value, "seq");
   const text = field(value, "error");
@@ -122,7 +112,7 @@ function fromValue(value: unknown, context: ParseContext): TelemetryServerError 
   const c = index.classify(code, SURFACE);
   const status = context.status ?? statusCode ?? c.status;
   const framework = statusCode !== undefined && error !== undefined && message !== undefined;
-  const details = Array.isArray(rawDetails) ? rawDetails.filter(isIssue) : undefined;
+  const details = Array.isArray(rawDetails) ? rawDetails.flatMap(copyIssue).filter(isIssue) : undefined;
   return new TelemetryServerError({
     ...c,
     ...(c.known ? {} : statusClassification(status)),
@@ -145,6 +135,8 @@ function fromValue(value: unknown, context: ParseContext): TelemetryServerError 
  */
 export function parseError(input: unknown, context?: ParseContext): ParsedTelemetryServerError;
 export function parseError(input: unknown, context: ParseContext = {}): TelemetryServerError {
+  // Read once, safely: a null or hostile context must not break a valid error.
+  context = readContext(context);
   try {
     const ctx = readContext(context);
     const decoded = decodeInput(input, MAX_BYTES);
@@ -225,5 +217,20 @@ export function parseBatchResponse(status: number, body: unknown, options: Parse
       code,
       new TelemetryServerError(localError(PROTOCOL, MALFORMED, "Unreadable batch answer", body, cause)),
     );
+  }
+}
+
+/** What a parser takes besides its input: the transport's status and retry hint. */
+export type { ParseContext };
+
+// Issues are copied, never kept by reference: a cycle or a throwing getter in
+// the caller's object must not break JSON.stringify(err) later. The copy keeps
+// zod's keys in their order, with secrets masked; an issue that cannot be
+// copied is dropped from `details` (it stays in `raw`).
+function copyIssue(issue: unknown): unknown[] {
+  try {
+    return [JSON.parse(redactSecrets(JSON.stringify(issue)))];
+  } catch {
+    return [];
   }
 }

@@ -4,10 +4,10 @@
  * @module @wirefault/tryll/frame
  */
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { asBytes } from "@wirefault/core/wire";
+import { asBytes, readContext } from "@wirefault/core/wire";
 import { Builder, ByteBuffer } from "flatbuffers";
 import type { ParsedTryllError, TryllError } from "./error.js";
-import { localTryllError, parseWith, type TryllParseContext, tryllError } from "./parse.js";
+import { localTryllError, type ParseContext, parseWith, tryllError } from "./parse.js";
 import { MAX_FRAME_BYTES, PREFIX_BYTES, readLength, toUint64 } from "./wire.js";
 
 /** `MessageBody` union tags the codec reads; every other tag is a message that is not an error. */
@@ -182,8 +182,10 @@ export function decodeFrame(bytes: Uint8Array | ArrayBuffer): TryllError | undef
  * that carries no error is MALFORMED. Everything else is read as the main
  * entry's `parseError` reads it. Never throws.
  */
-export function parseError(input: unknown, context?: TryllParseContext): ParsedTryllError;
-export function parseError(input: unknown, context: TryllParseContext = {}): TryllError {
+export function parseError(input: unknown, context?: ParseContext): ParsedTryllError;
+export function parseError(input: unknown, context: ParseContext = {}): TryllError {
+  // Read once, safely: a null or hostile context must not break a valid error.
+  context = readContext(context);
   return parseWith(input, context, (bytes) => {
     const result = read(bytes);
     return typeof result === "number"

@@ -19,6 +19,6 @@ export {
   type TryllErrorInit,
   type TryllErrorResponse,
 } from "./error.js";
-export { parseError, type TryllParseContext } from "./parse.js";
+export { type ParseContext, parseError } from "./parse.js";
 export { fromSocketError, type SocketErrorContext } from "./socket.js";
 export { isFrame, MAX_FRAME_BYTES } from "./wire.js";

@@ -1,16 +1,10 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { asBytes, decodeInput, field, localError } from "@wirefault/core/wire";
+import { asBytes, decodeInput, field, localError, type ParseContext, readContext } from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { index, layerOf } from "./catalog.js";
 import type { ParsedTryllError } from "./error.js";
 import { TryllError, type TryllErrorInit } from "./error.js";
 import { isFrame, MAX_FRAME_BYTES, toUint64 } from "./wire.js";
-
-/** Transport facts a caller may know; Tryll itself has no HTTP status. */
-export interface TryllParseContext {
-  status?: number;
-  retryAfterMs?: number;
-}
 
 type Extra = Omit<TryllErrorInit, "code" | "message" | "retryable" | "action" | "known">;
 
@@ -44,11 +38,7 @@ const Code = z.int().check(z.minimum(0), z.maximum(0xffff_ffff));
 const Message = z.optional(z.nullable(z.string()));
 
 /** Shared by the main entry and the frame subpath; they differ only in what a binary frame becomes. */
-export function parseWith(
-  input: unknown,
-  context: TryllParseContext,
-  frame: (bytes: Uint8Array) => TryllError,
-): TryllError {
+export function parseWith(input: unknown, context: ParseContext, frame: (bytes: Uint8Array) => TryllError): TryllError {
   try {
     const bytes = asBytes(input);
     if (bytes && isFrame(bytes)) return frame(bytes);
@@ -86,8 +76,10 @@ export function parseWith(
  * its JSON text or UTF-8 bytes. Never throws. Binary frames need the frame
  * codec: use `parseError` from `@wirefault/tryll/frame`; here they give MALFORMED.
  */
-export function parseError(input: unknown, context?: TryllParseContext): ParsedTryllError;
-export function parseError(input: unknown, context: TryllParseContext = {}): TryllError {
+export function parseError(input: unknown, context?: ParseContext): ParsedTryllError;
+export function parseError(input: unknown, context: ParseContext = {}): TryllError {
+  // Read once, safely: a null or hostile context must not break a valid error.
+  context = readContext(context);
   return parseWith(input, context, (bytes) =>
     localTryllError(
       MALFORMED,
@@ -96,3 +88,6 @@ export function parseError(input: unknown, context: TryllParseContext = {}): Try
     ),
   );
 }
+
+/** What a parser takes besides its input: the transport's status and retry hint. */
+export type { ParseContext };
