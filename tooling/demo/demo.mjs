@@ -1,0 +1,90 @@
+// `npm run demo`: start every loopback peer on 127.0.0.1, run each protocol's
+// scenarios through the public API, show live progress and a summary table.
+// Exits 0 only if every scenario ends as designed. `--headless` (or a
+// non-TTY stdout) prints plain lines, for CI and the demo's own test.
+import { startPeers } from "@wirefault/testkit";
+import { PROTOCOLS } from "./scenarios.mjs";
+
+const headless = process.argv.includes("--headless") || !process.stdout.isTTY;
+const color = (code) => (text) => (headless ? text : `\u001b[${code}m${text}\u001b[0m`);
+const green = color(32);
+const red = color(31);
+const dim = color(2);
+const bold = color(1);
+
+const seconds = (ms) => (ms ? `${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s` : "-");
+
+function table(rows) {
+  const head = ["protocol", "scenario", "code", "action taken", "attempts", "waited", "outcome"];
+  const body = rows.map((r) => [
+    r.protocol,
+    r.scenario,
+    r.code,
+    r.action,
+    String(r.attempts),
+    seconds(r.waitedMs),
+    `${r.ok ? "ok" : "UNEXPECTED"}: ${r.outcome}`,
+  ]);
+  const widths = head.map((h, i) => Math.min(i === 6 ? 80 : 48, Math.max(h.length, ...body.map((b) => b[i].length))));
+  const line = (cells) =>
+    cells.map((c, i) => (c.length > widths[i] ? `${c.slice(0, widths[i] - 1)}…` : c.padEnd(widths[i]))).join("  ");
+  return [
+    bold(line(head)),
+    dim(widths.map((w) => "-".repeat(w)).join("  ")),
+    ...body.map((b, i) => (rows[i].ok ? line(b) : red(line(b)))),
+  ].join("\n");
+}
+
+export async function demo(out = (line) => console.log(line)) {
+  const peers = await startPeers({ tealeRelay: { discoverIntervalMs: 200 }, tryll: { split: { maxChunk: 7 } } });
+  const rows = [];
+  try {
+    out(bold("wirefault demo: real errors from five protocols, handled through the public API"));
+    out(
+      dim(
+        `loopback peers on 127.0.0.1 (ports ${[peers.tealeRelay, peers.tealeApi, peers.telemetry, peers.ckgRelay, peers.atlas, peers.tryll].map((p) => p.port).join(", ")}); backoff sleeps run at 1/1000 speed, times shown are the real policy's`,
+      ),
+    );
+    for (const [protocol, run] of Object.entries(PROTOCOLS)) {
+      out(`\n${bold(protocol)}`);
+      let results;
+      try {
+        results = await run(peers);
+      } catch (error) {
+        results = [
+          {
+            protocol,
+            scenario: "scenario crashed",
+            code: "-",
+            action: "-",
+            attempts: 0,
+            waitedMs: 0,
+            outcome: String(error?.message ?? error),
+            ok: false,
+          },
+        ];
+      }
+      for (const r of results) {
+        out(
+          `  ${r.ok ? green("✓") : red("✗")} ${r.scenario}: ${r.code} → ${r.action}, ${r.attempts} attempt${r.attempts === 1 ? "" : "s"}${r.waitedMs ? `, waited ${seconds(r.waitedMs)}` : ""} ${dim(`(${r.outcome})`)}`,
+        );
+      }
+      rows.push(...results);
+    }
+  } finally {
+    await peers.close();
+  }
+  const failed = rows.filter((r) => !r.ok);
+  out(`\n${table(rows)}\n`);
+  out(
+    failed.length
+      ? red(`${failed.length} of ${rows.length} scenarios did not end as designed`)
+      : green(`all ${rows.length} scenarios ended as designed`),
+  );
+  return { rows, failed: failed.length };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { failed } = await demo();
+  process.exitCode = failed ? 1 : 0;
+}
