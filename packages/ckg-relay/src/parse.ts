@@ -5,6 +5,7 @@ import {
   field,
   localError,
   type ParseContext,
+  pick,
   readContext,
   utf8Length,
 } from "@wirefault/core/wire";
@@ -22,14 +23,6 @@ const SURFACE = "relay";
 const Code = z.union([z.string(), z.number()]);
 const Text = z.string();
 const Seconds = z.number();
-
-// Fields are checked one by one, and only own properties are read: a field of
-// the wrong type is dropped rather than fatal, so one odd field never hides
-// the code that came with it.
-function pick<T>(schema: z.ZodMiniType<T>, value: unknown, key: string): T | undefined {
-  const result = schema.safeParse(field(value, key));
-  return result.success ? result.data : undefined;
-}
 
 /**
  * Reads a CKG Relay error message, from the WebSocket (`{"type":"error",...}`,

@@ -9,6 +9,7 @@ import {
   decodeInput,
   field,
   localError,
+  pick,
   readContext,
   readResponse,
   unreadableBody,
@@ -161,6 +162,19 @@ describe("classifyStatus", () => {
     [undefined, "no", "abort"],
   ] as const)("%s is %s / %s", (status, retryable, action) => {
     expect(classifyStatus(status)).toEqual({ retryable, action });
+  });
+});
+
+describe("pick", () => {
+  const text = {
+    safeParse: (v: unknown) =>
+      typeof v === "string" ? { success: true as const, data: v } : { success: false as const },
+  };
+  it("reads one own field through a schema, undefined when absent or wrong", () => {
+    expect(pick(text, { code: "x" }, "code")).toBe("x");
+    expect(pick(text, { code: 1 }, "code")).toBeUndefined();
+    expect(pick(text, Object.create({ code: "inherited" }), "code")).toBeUndefined();
+    expect(pick(text, null, "code")).toBeUndefined();
   });
 });
 

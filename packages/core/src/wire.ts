@@ -179,6 +179,22 @@ export async function readResponse(
   return out;
 }
 
+/** Anything with zod's `safeParse`: a zod/mini schema, without core depending on zod. */
+export interface Schema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
+/**
+ * One field of a decoded payload, validated by a schema; undefined when it is
+ * absent or of the wrong type. Field by field rather than one object schema:
+ * a wrong type in one field never hides the code in another, and zod/mini's
+ * object schema alone costs about 1 KB of each package's bundle.
+ */
+export function pick<T>(schema: Schema<T>, value: unknown, key: string): T | undefined {
+  const result = schema.safeParse(field(value, key));
+  return result.success ? result.data : undefined;
+}
+
 /** An own property of a plain-ish object, or undefined; never triggers a throw. */
 export function field(value: unknown, key: string): unknown {
   try {

@@ -1,24 +1,25 @@
 import { MALFORMED, type RecoveryAction, type Retryable, sanitizeDelay, TOO_LARGE } from "@wirefault/core";
-import { classifyStatus, decodeInput, field, localError, type ParseContext, readContext } from "@wirefault/core/wire";
+import {
+  classifyStatus,
+  decodeInput,
+  field,
+  localError,
+  type ParseContext,
+  pick,
+  readContext,
+} from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { catalog, index } from "./catalog.js";
 import type { ParsedTealeRelayError } from "./error.js";
 import { TealeRelayError } from "./error.js";
 import { MAX_BYTES, PROTOCOL } from "./wire.js";
 
-// Checks that zod/mini would add (min length, unknown) cost more bundle than the one line each that replaces them.
-const relayFrame = z.object({ code: z.string(), message: z.optional(z.string()) });
+// Field by field with core's pick(): a wrong type in one field drops that
+// field, never the code beside it. Checks that zod/mini would add (min
+// length) cost more bundle than the one line each that replaces them.
+const Text = z.string();
 // OpenAI-style servers send `"code": null` as often as they leave it out.
-const apiEnvelope = z.object({
-  message: z.optional(z.string()),
-  type: z.optional(z.nullable(z.string())),
-  code: z.optional(z.nullable(z.string())),
-});
-const inferenceFrame = z.object({
-  requestID: z.string(),
-  errorMessage: z.string(),
-  code: z.optional(z.nullable(z.string())),
-});
+const NullableText = z.nullable(z.string());
 
 // Codes FIELD-NOTES.md lists beside the page's inside relayed inference
 // errors. They are not on the page, so they stay `known: false`, but their
@@ -73,9 +74,9 @@ function parse(input: unknown, context: ParseContext): TealeRelayError {
 }
 
 function fromRelay(error: unknown, raw: unknown, hint: number | undefined): TealeRelayError {
-  const parsed = relayFrame.safeParse(error);
-  if (!parsed.success || !parsed.data.code) return byStatus(undefined, hint, raw);
-  const { code, message } = parsed.data;
+  const code = pick(Text, error, "code");
+  if (!code) return byStatus(undefined, hint, raw);
+  const message = pick(Text, error, "message");
   const retryAfterSeconds = field(error, "retryAfterSeconds");
   const verdict = index.classify(code, "relay");
   // Only a finite, non-negative number of seconds is a hint; anything else is ignored, not fatal.
@@ -95,9 +96,10 @@ function fromRelay(error: unknown, raw: unknown, hint: number | undefined): Teal
 }
 
 function fromApi(error: unknown, raw: unknown, status: number | undefined, hint: number | undefined): TealeRelayError {
-  const parsed = apiEnvelope.safeParse(error);
-  if (!parsed.success) return byStatus(status, hint, raw);
-  const { message, type, code } = parsed.data;
+  if (typeof error !== "object" || error === null) return byStatus(status, hint, raw);
+  const message = pick(Text, error, "message");
+  const type = pick(NullableText, error, "type");
+  const code = pick(NullableText, error, "code");
   // The code names the error when there is one; the real app's 400s name it only by type.
   const name = code || type;
   if (!name) return byStatus(status, hint, raw, undefined, message);
@@ -116,9 +118,10 @@ function fromApi(error: unknown, raw: unknown, status: number | undefined, hint:
 }
 
 function fromInference(inference: unknown, raw: unknown, hint: number | undefined): TealeRelayError {
-  const parsed = inferenceFrame.safeParse(inference);
-  if (!parsed.success) return byStatus(undefined, hint, raw);
-  const { requestID, errorMessage, code } = parsed.data;
+  const requestID = pick(Text, inference, "requestID");
+  const errorMessage = pick(Text, inference, "errorMessage");
+  if (requestID === undefined || errorMessage === undefined) return byStatus(undefined, hint, raw);
+  const code = pick(NullableText, inference, "code");
   // Older providers send no code; a failed inference with no stated cause is the provider's internal error.
   const name = code || "internal_error";
   const verdict = index.classify(name, "api");

@@ -1,5 +1,13 @@
 import { type CatalogEntry, type LocalCode, MALFORMED, redactSecrets, TOO_LARGE } from "@wirefault/core";
-import { classifyStatus, decodeInput, field, localError, type ParseContext, readContext } from "@wirefault/core/wire";
+import {
+  classifyStatus,
+  decodeInput,
+  field,
+  localError,
+  type ParseContext,
+  pick,
+  readContext,
+} from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { index, MAX_BYTES, PROTOCOL, SURFACE, type TelemetryServerCode } from "./catalog.js";
 import type { ParsedTelemetryServerError } from "./error.js";
@@ -16,15 +24,19 @@ import { matchTemplate } from "./template.js";
 // `string | number` is checked by hand: z.union alone would cost ~400 bytes
 // of the 10 KB budget for two scalar checks.
 const isKey = (value: unknown): value is string | number => typeof value === "string" || typeof value === "number";
-const Issue = z.object({ code: z.string(), path: z.array(z.unknown()), message: z.string() });
+// Field by field with core's pick(), never z.object: an object schema alone
+// costs about 1 KB of the 10 KB budget.
+const Text = z.string();
+const Count = z.number();
 const isIssue = (value: unknown): value is ValidationIssue => {
-  const parsed = Issue.safeParse(value);
-  return parsed.success && parsed.data.path.every(isKey);
+  const path = field(value, "path");
+  return (
+    pick(Text, value, "code") !== undefined &&
+    pick(Text, value, "message") !== undefined &&
+    Array.isArray(path) &&
+    path.every(isKey)
+  );
 };
-const Batch = z.object({
-  accepted: z.number(),
-  errors: z.array(z.object({ seq: z.unknown(), error: z.string() })),
-});
 
 // What each status of the page means when the body names no code we know.
 const BY_STATUS: Record<number, TelemetryServerCode> = {
@@ -198,18 +210,22 @@ export function parseBatchResponse(status: number, body: unknown, options: Parse
     const bad = (problem: string, cause?: unknown): BatchResult =>
       failed(code, statusError(MALFORMED, `Batch answer ${problem}`, value, context, cause));
     if (decoded.kind !== "value") return bad("is not JSON", field(decoded, "cause"));
-    const parsed = Batch.safeParse(value);
-    if (!parsed.success)
-      return bad(`has a bad shape at ${parsed.error.issues[0]?.path.join(".") || "the top"}`, parsed.error);
-    const { accepted, errors } = parsed.data;
+    const accepted = pick(Count, value, "accepted");
+    const entries = field(value, "errors");
+    if (accepted === undefined) return bad("has a bad shape at accepted");
+    if (!Array.isArray(entries)) return bad("has a bad shape at errors");
+    const errors = entries.map((entry) => ({ seq: field(entry, "seq"), error: pick(Text, entry, "error") }));
+    const at = errors.findIndex((entry) => entry.error === undefined);
+    if (at !== -1) return bad(`has a bad shape at errors.${at}.error`);
     if (!errors.every((entry) => isKey(entry.seq))) return bad("has a seq that is neither a string nor a number");
     if (!Number.isSafeInteger(accepted) || accepted < 0) return bad(`has a bad accepted count: ${accepted}`);
     if (typeof sent === "number" && accepted > sent) return bad(`accepts ${accepted} of ${sent} blocks sent`);
-    const entries = field(value, "errors") as unknown[];
     return {
       status: code,
       accepted,
-      errors: errors.map((entry, i) => blockError(entry.seq as string | number, entry.error, code, entries[i])),
+      errors: errors.map((entry, i) =>
+        blockError(entry.seq as string | number, entry.error as string, code, entries[i]),
+      ),
       error: undefined,
     };
   } catch (cause) {
