@@ -82,6 +82,7 @@ export function markdown(results, meta) {
     `| \`await fn()\` (ns) | ${f(retry.directNs)} | |`,
     `| \`await retry(fn)\`, success at once (ns) | ${f(retry.retryNs)} | |`,
     `| overhead ratio | ${x(retry.ratio)} | ≤ 1.1×: ${verdict(retry.ratio <= 1.1)} |`,
+    `| floor of any wrapper that observes rejections: \`await fn().catch(h)\` (ns) | ${f(retry.catchNs)} (${x(retry.catchRatio)}) | |`,
     `| backoff timer lateness, median of ${retry.sleeps} sleeps of 10 ms | ${f(retry.medianLatenessMs, 2)} ms | |`,
     `| backoff timer lateness, p90 | ${f(retry.p90LatenessMs, 2)} ms | |`,
     "",
