@@ -94,7 +94,7 @@ export function checkConsumers(packageDirs = publishable(), options = {}) {
     const tsImports = specs.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};`).join("\n");
     const tsUse = `export const all = [${specs.map((_, i) => `m${i}`).join(", ")}];\n`;
     const typed = manifests.some((m) => m.name === "@wirefault/atlas")
-      ? `import { parseError } from "@wirefault/atlas";\nimport { isRetryable } from "@wirefault/core";\nconst err = parseError({ code: 4001, message: "x" });\nconst retry: boolean = isRetryable(err);\nconst action: "retry" | "throttle" | "reconnect" | "reset" | "wait" | "fix-request" | "user-action" | "abort" = err.action;\nexport { retry, action };\n`
+      ? `import { type AtlasCode, parseError } from "@wirefault/atlas";\nimport { isRetryable } from "@wirefault/core";\nconst err = parseError({ code: 4001, message: "x" });\nconst retry: boolean = isRetryable(err);\nconst action: "retry" | "throttle" | "reconnect" | "reset" | "wait" | "fix-request" | "user-action" | "abort" = err.action;\nconst code: AtlasCode | undefined = err.known ? err.code : undefined;\nexport { retry, action, code };\n`
       : "";
     writeFileSync(join(app, "node16-esm.mts"), `${tsImports}\n${tsUse}${typed}`);
     writeFileSync(join(app, "node16-cjs.cts"), `${tsImports}\n${tsUse}${typed}`);
@@ -130,6 +130,34 @@ export function checkConsumers(packageDirs = publishable(), options = {}) {
       );
       run("node", ["browser.mjs"], app);
     });
+    // The CLI, as `npx wirefault` runs it from the installed tarball.
+    if (manifests.some((m) => m.name === "@wirefault/cli")) {
+      style("cli via npx", () => {
+        const npx = (args, input) =>
+          execFileSync("npx", ["--no-install", "wirefault", ...args], {
+            cwd: app,
+            encoding: "utf8",
+            input,
+            stdio: ["pipe", "pipe", "pipe"],
+          });
+        const explained = npx(["explain", "4001"]);
+        if (!explained.includes("ERR_RATE_LIMITED") || !explained.includes("InferenceFailed"))
+          throw new Error(`explain 4001:\n${explained}`);
+        if (!npx(["explain", "ckg-relay", "AGENT_OFFLINE"]).includes("503"))
+          throw new Error("explain ckg-relay AGENT_OFFLINE");
+        const parsed = JSON.parse(
+          npx(["parse", "--json"], '{"type":"error","code":"AGENT_OFFLINE","message":"offline"}'),
+        );
+        if (parsed.code !== "AGENT_OFFLINE") throw new Error(`parse: ${JSON.stringify(parsed)}`);
+        if (!npx(["list", "tryll"]).includes("AgentBusy")) throw new Error("list tryll");
+        try {
+          npx(["explain", "no-such-code"]);
+          throw new Error("explain of an unknown code exited 0");
+        } catch (error) {
+          if (error.status !== 2) throw error;
+        }
+      });
+    }
     return done;
   } finally {
     if (!options.keep) rmSync(work, { recursive: true, force: true });
