@@ -42,6 +42,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     );
     const files = Object.values(report)[0].files.map((f) => f.path);
     const found = problems(manifest, files);
+    // The root LICENSE, copied; a package that bundles third-party code appends their notices.
+    const license = readFileSync(join(dir, "LICENSE"), "utf8");
+    if (!license.startsWith(readFileSync(join(root, "LICENSE"), "utf8"))) found.push("LICENSE is not the root LICENSE");
     for (const problem of found) console.error(`${manifest.name}: ${problem}`);
     if (found.length === 0) console.log(`${manifest.name}: would publish ${files.length} files`);
     failed += found.length;
