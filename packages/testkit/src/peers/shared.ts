@@ -3,6 +3,7 @@
 // socket or timer behind.
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import type { AddressInfo, Server as NetServer, Socket } from "node:net";
+import { seededRandom } from "@wirefault/test-utils";
 
 /** The only address peers bind to. */
 export const LOOPBACK = "127.0.0.1";
@@ -88,17 +89,8 @@ export interface PeerOptions {
   seed?: number;
 }
 
-/** mulberry32: a small seeded source in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded source in [0, 1): the one the tests use too. */
+export const seeded = seededRandom;
 
 /** `n` seeded random bytes. */
 export function randomBytes(random: () => number, n: number): Uint8Array {
