@@ -11,8 +11,18 @@ const expected = [
 
 let smoke = "";
 beforeAll(() => {
-  installRuntimes();
-  smoke = bundle();
+  try {
+    installRuntimes();
+    smoke = bundle();
+  } catch (error) {
+    // One line: which step failed, not npm's log.
+    const detail =
+      String(error.stderr || error.message)
+        .trim()
+        .split("\n")
+        .find((line) => line.trim()) ?? "";
+    throw new Error(`runtime matrix could not be set up: ${detail}`);
+  }
 }, 180_000);
 
 describe("the smoke test on every runtime", { timeout: 90_000 }, () => {
