@@ -47,29 +47,29 @@ export async function demo(out = (line) => console.log(line)) {
     );
     for (const [protocol, run] of Object.entries(PROTOCOLS)) {
       out(`\n${bold(protocol)}`);
-      let results;
+      // Each scenario's line is printed the moment it finishes.
+      const live = {
+        push(r) {
+          rows.push(r);
+          out(
+            `  ${r.ok ? green("✓") : red("✗")} ${r.scenario}: ${r.code} → ${r.action}, ${r.attempts} attempt${r.attempts === 1 ? "" : "s"}${r.waitedMs ? `, waited ${seconds(r.waitedMs)}` : ""} ${dim(`(${r.outcome})`)}`,
+          );
+        },
+      };
       try {
-        results = await run(peers);
+        await run(peers, live);
       } catch (error) {
-        results = [
-          {
-            protocol,
-            scenario: "scenario crashed",
-            code: "-",
-            action: "-",
-            attempts: 0,
-            waitedMs: 0,
-            outcome: String(error?.message ?? error),
-            ok: false,
-          },
-        ];
+        live.push({
+          protocol,
+          scenario: "scenario crashed",
+          code: "-",
+          action: "-",
+          attempts: 0,
+          waitedMs: 0,
+          outcome: String(error?.message ?? error),
+          ok: false,
+        });
       }
-      for (const r of results) {
-        out(
-          `  ${r.ok ? green("✓") : red("✗")} ${r.scenario}: ${r.code} → ${r.action}, ${r.attempts} attempt${r.attempts === 1 ? "" : "s"}${r.waitedMs ? `, waited ${seconds(r.waitedMs)}` : ""} ${dim(`(${r.outcome})`)}`,
-        );
-      }
-      rows.push(...results);
     }
   } finally {
     await peers.close();
@@ -85,6 +85,11 @@ export async function demo(out = (line) => console.log(line)) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // Piped into `head`: stop quietly when the reader goes away.
+  process.stdout.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   const { failed } = await demo();
   process.exitCode = failed ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 // The demo's scenarios: for each protocol, real errors from a loopback peer,
-// handled with the public API only, as an application would.
+// handled with the public API only, as an application would. Each pushes its
+// rows into `rows` as they finish, so the demo can show them live.
 import { decode, encode } from "@msgpack/msgpack";
 import { ERROR_MESSAGE_FRAME_TYPE } from "@wirefault/atlas";
 import { parseError as parseAtlas } from "@wirefault/atlas/msgpack";
@@ -73,8 +74,7 @@ async function httpJson(url, body, headers = {}) {
   });
 }
 
-export async function tealeRelay(peers) {
-  const rows = [];
+export async function tealeRelay(peers, rows = []) {
   // 1. A rate limit honoured: the relay's real discover limit, and its retryAfterSeconds.
   const ws = await WsClient.open(peers.tealeRelay.url);
   ws.ws.send(
@@ -164,8 +164,7 @@ export async function tealeRelay(peers) {
   return rows;
 }
 
-export async function telemetryServer(peers) {
-  const rows = [];
+export async function telemetryServer(peers, rows = []) {
   const device = createTelemetryDevice("demo-sensor");
   const send = (blocks) => httpJson(`${peers.telemetry.url}/v1/telemetry`, { blocks });
   // 1. Re-register, then resend: telemetry for an unknown device is a 207, never a 404.
@@ -249,8 +248,7 @@ export async function telemetryServer(peers) {
   return rows;
 }
 
-export async function ckgRelay(peers) {
-  const rows = [];
+export async function ckgRelay(peers, rows = []) {
   let n = 0;
   const event = () => ({
     type: "event",
@@ -338,8 +336,7 @@ export async function ckgRelay(peers) {
   return rows;
 }
 
-export async function atlas(peers) {
-  const rows = [];
+export async function atlas(peers, rows = []) {
   const ws = await WsClient.open(peers.atlas.url);
   let id = 0;
   const send = counted(async () => {
@@ -403,8 +400,7 @@ export async function atlas(peers) {
   return rows;
 }
 
-export async function tryll(peers) {
-  const rows = [];
+export async function tryll(peers, rows = []) {
   const client = await TryllClient.connect(peers.tryll.port);
   const turn = counted(async () => {
     client.request();
