@@ -96,8 +96,9 @@ export class ProtocolError<C extends string | number = string | number> extends 
     const self = this as Record<string, unknown>;
     self.protocol = protocol ?? (init as ProtocolErrorInit).protocol;
     self.surface = init.surface;
-    // An unknown code is kept as received, so it may echo what the request sent.
-    self.code = typeof init.code === "string" ? redactSecrets(init.code) : init.code;
+    // An unknown code is kept as received, so it may echo what the request sent;
+    // a known one is a catalog literal.
+    self.code = typeof init.code === "string" && !init.known ? redactSecrets(init.code) : init.code;
     self.codeName = init.codeName;
     self.status = init.status;
     self.retryable = init.retryable;
