@@ -1,4 +1,5 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { cutOffResponse } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
 import { CkgRelayError } from "./error.js";
 import { fromResponse } from "./http.js";
@@ -124,16 +125,8 @@ describe("fromResponse", () => {
 
 describe("a body cut off by the network", () => {
   it("is retried whatever the status said, keeping the status and the cause", async () => {
-    const reset = new TypeError("terminated", {
-      cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
-    });
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode('{"err'));
-        controller.error(reset);
-      },
-    });
-    const error = await fromResponse(new Response(stream, { status: 200 }));
+    const { response, reset } = cutOffResponse(200);
+    const error = await fromResponse(response);
     expect(error).toMatchObject({ code: MALFORMED, status: 200, retryable: "yes", action: "retry", known: false });
     expect(error.cause).toBe(reset);
   });

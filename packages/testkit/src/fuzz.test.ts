@@ -50,6 +50,7 @@ import { arrayBufferOf, edgeNumber, junk, parseContext, parserInputs } from "./f
 import {
   checkError,
   type FuzzStats,
+  type FuzzTarget,
   fuzz,
   fuzzAsync,
   fuzzPrepared,
@@ -90,6 +91,11 @@ function expectWithinLimits(stats: FuzzStats, runs: number): void {
   expect(stats.maxMs).toBeLessThan(LIMIT_MS);
 }
 
+/** One fuzz run as a test: no throw, no pollution, every parse within the time bound. */
+function fuzzIt<I, R>(title: string, target: FuzzTarget<I, R>): void {
+  it(title, () => expectWithinLimits(fuzz(target), target.runs), timeout(target.runs));
+}
+
 // A few big bodies among the responses: at the cap, over it, full of would-be secrets.
 // Deeply nested JSON is left to fuzz-regressions.test.ts: V8's JSON.parse alone
 // takes about 45 ms on 1 MiB of `[`, so it is pinned there as a known slow input.
@@ -105,52 +111,31 @@ const bigBodies = (): string[] =>
     .map(({ input }) => input as string);
 
 describe("fuzz: teale-relay", () => {
-  it(
-    "parseError",
-    () => {
-      const stats = fuzz({
-        name: "teale-relay parseError",
-        arbitrary: fc.tuple(anyInput(teale), parseContext),
-        runs: RUNS,
-        parse: ([input, context]) => tealeParse(input, context as Context),
-        check: (err) => checkError(err, TealeRelayError, "teale-relay"),
-      });
-      expectWithinLimits(stats, RUNS);
-    },
-    timeout(RUNS),
-  );
+  fuzzIt("parseError", {
+    name: "teale-relay parseError",
+    arbitrary: fc.tuple(anyInput(teale), parseContext),
+    runs: RUNS,
+    parse: ([input, context]) => tealeParse(input, context as Context),
+    check: (err) => checkError(err, TealeRelayError, "teale-relay"),
+  });
 
-  it(
-    "isErrorFrame",
-    () => {
-      const stats = fuzz({
-        name: "teale-relay isErrorFrame",
-        arbitrary: anyInput(teale),
-        runs: RUNS,
-        parse: isErrorFrame,
-        check: (answer) => {
-          if (typeof answer !== "boolean") throw new Error(`isErrorFrame gave ${typeof answer}`);
-        },
-      });
-      expectWithinLimits(stats, RUNS);
+  fuzzIt("isErrorFrame", {
+    name: "teale-relay isErrorFrame",
+    arbitrary: anyInput(teale),
+    runs: RUNS,
+    parse: isErrorFrame,
+    check: (answer) => {
+      if (typeof answer !== "boolean") throw new Error(`isErrorFrame gave ${typeof answer}`);
     },
-    timeout(RUNS),
-  );
+  });
 
-  it(
-    "fromClose",
-    () => {
-      const stats = fuzz({
-        name: "teale-relay fromClose",
-        arbitrary: closeArgs,
-        runs: RUNS,
-        parse: ([code, reason]) => tealeFromClose(code as number | CloseLike, reason as string | undefined),
-        check: (err) => checkError(err, TealeRelayError, "teale-relay"),
-      });
-      expectWithinLimits(stats, RUNS);
-    },
-    timeout(RUNS),
-  );
+  fuzzIt("fromClose", {
+    name: "teale-relay fromClose",
+    arbitrary: closeArgs,
+    runs: RUNS,
+    parse: ([code, reason]) => tealeFromClose(code as number | CloseLike, reason as string | undefined),
+    check: (err) => checkError(err, TealeRelayError, "teale-relay"),
+  });
 
   it(
     "fromResponse",
@@ -184,20 +169,13 @@ function checkBatch(result: BatchResult, status: unknown): void {
 }
 
 describe("fuzz: telemetry-server", () => {
-  it(
-    "parseError",
-    () => {
-      const stats = fuzz({
-        name: "telemetry-server parseError",
-        arbitrary: fc.tuple(anyInput(telemetry), parseContext),
-        runs: RUNS,
-        parse: ([input, context]) => telemetryParse(input, context as Context),
-        check: (err) => checkError(err, TelemetryServerError, "telemetry-server"),
-      });
-      expectWithinLimits(stats, RUNS);
-    },
-    timeout(RUNS),
-  );
+  fuzzIt("parseError", {
+    name: "telemetry-server parseError",
+    arbitrary: fc.tuple(anyInput(telemetry), parseContext),
+    runs: RUNS,
+    parse: ([input, context]) => telemetryParse(input, context as Context),
+    check: (err) => checkError(err, TelemetryServerError, "telemetry-server"),
+  });
 
   it(
     "parseBatchResponse",
@@ -267,52 +245,31 @@ describe("fuzz: telemetry-server", () => {
 });
 
 describe("fuzz: ckg-relay", () => {
-  it(
-    "parseError",
-    () => {
-      const stats = fuzz({
-        name: "ckg-relay parseError",
-        arbitrary: fc.tuple(anyInput(ckg), parseContext),
-        runs: RUNS,
-        parse: ([input, context]) => ckgParse(input, context as Context),
-        check: (err) => checkError(err, CkgRelayError, "ckg-relay"),
-      });
-      expectWithinLimits(stats, RUNS);
-    },
-    timeout(RUNS),
-  );
+  fuzzIt("parseError", {
+    name: "ckg-relay parseError",
+    arbitrary: fc.tuple(anyInput(ckg), parseContext),
+    runs: RUNS,
+    parse: ([input, context]) => ckgParse(input, context as Context),
+    check: (err) => checkError(err, CkgRelayError, "ckg-relay"),
+  });
 
-  it(
-    "isErrorMessage",
-    () => {
-      const stats = fuzz({
-        name: "ckg-relay isErrorMessage",
-        arbitrary: anyInput(ckg),
-        runs: RUNS,
-        parse: isErrorMessage,
-        check: (answer) => {
-          if (typeof answer !== "boolean") throw new Error(`isErrorMessage gave ${typeof answer}`);
-        },
-      });
-      expectWithinLimits(stats, RUNS);
+  fuzzIt("isErrorMessage", {
+    name: "ckg-relay isErrorMessage",
+    arbitrary: anyInput(ckg),
+    runs: RUNS,
+    parse: isErrorMessage,
+    check: (answer) => {
+      if (typeof answer !== "boolean") throw new Error(`isErrorMessage gave ${typeof answer}`);
     },
-    timeout(RUNS),
-  );
+  });
 
-  it(
-    "fromClose",
-    () => {
-      const stats = fuzz({
-        name: "ckg-relay fromClose",
-        arbitrary: closeArgs,
-        runs: RUNS,
-        parse: ([code, reason]) => ckgFromClose(code, reason),
-        check: (err) => checkError(err, CkgRelayError, "ckg-relay"),
-      });
-      expectWithinLimits(stats, RUNS);
-    },
-    timeout(RUNS),
-  );
+  fuzzIt("fromClose", {
+    name: "ckg-relay fromClose",
+    arbitrary: closeArgs,
+    runs: RUNS,
+    parse: ([code, reason]) => ckgFromClose(code, reason),
+    check: (err) => checkError(err, CkgRelayError, "ckg-relay"),
+  });
 
   it(
     "fromResponse",
@@ -338,35 +295,21 @@ describe("fuzz: atlas", () => {
     { weight: 1, arbitrary: atlasMsgpack.map(arrayBufferOf) },
   );
 
-  it(
-    "parseError (main entry)",
-    () => {
-      const stats = fuzz({
-        name: "atlas parseError",
-        arbitrary: fc.tuple(atlasInputs, parseContext),
-        runs: RUNS,
-        parse: ([input, context]) => atlasParse(input, context as Context),
-        check: (err) => checkError(err, AtlasError, "atlas"),
-      });
-      expectWithinLimits(stats, RUNS);
-    },
-    timeout(RUNS),
-  );
+  fuzzIt("parseError (main entry)", {
+    name: "atlas parseError",
+    arbitrary: fc.tuple(atlasInputs, parseContext),
+    runs: RUNS,
+    parse: ([input, context]) => atlasParse(input, context as Context),
+    check: (err) => checkError(err, AtlasError, "atlas"),
+  });
 
-  it(
-    "parseError (@wirefault/atlas/msgpack)",
-    () => {
-      const stats = fuzz({
-        name: "atlas/msgpack parseError",
-        arbitrary: fc.tuple(atlasInputs, parseContext),
-        runs: RUNS,
-        parse: ([input, context]) => atlasParseMsgpack(input, context as Context),
-        check: (err) => checkError(err, AtlasError, "atlas"),
-      });
-      expectWithinLimits(stats, RUNS);
-    },
-    timeout(RUNS),
-  );
+  fuzzIt("parseError (@wirefault/atlas/msgpack)", {
+    name: "atlas/msgpack parseError",
+    arbitrary: fc.tuple(atlasInputs, parseContext),
+    runs: RUNS,
+    parse: ([input, context]) => atlasParseMsgpack(input, context as Context),
+    check: (err) => checkError(err, AtlasError, "atlas"),
+  });
 
   it(
     "decodeErrorMessage",
@@ -396,35 +339,21 @@ describe("fuzz: tryll", () => {
     { weight: 1, arbitrary: tryllFrame.map(arrayBufferOf) },
   );
 
-  it(
-    "parseError (main entry)",
-    () => {
-      const stats = fuzz({
-        name: "tryll parseError",
-        arbitrary: fc.tuple(tryllInputs, parseContext),
-        runs: RUNS,
-        parse: ([input, context]) => tryllParse(input, context as Context),
-        check: (err) => checkError(err, TryllError, "tryll"),
-      });
-      expectWithinLimits(stats, RUNS);
-    },
-    timeout(RUNS),
-  );
+  fuzzIt("parseError (main entry)", {
+    name: "tryll parseError",
+    arbitrary: fc.tuple(tryllInputs, parseContext),
+    runs: RUNS,
+    parse: ([input, context]) => tryllParse(input, context as Context),
+    check: (err) => checkError(err, TryllError, "tryll"),
+  });
 
-  it(
-    "parseError (@wirefault/tryll/frame)",
-    () => {
-      const stats = fuzz({
-        name: "tryll/frame parseError",
-        arbitrary: fc.tuple(tryllInputs, parseContext),
-        runs: RUNS,
-        parse: ([input, context]) => tryllParseFrame(input, context as Context),
-        check: (err) => checkError(err, TryllError, "tryll"),
-      });
-      expectWithinLimits(stats, RUNS);
-    },
-    timeout(RUNS),
-  );
+  fuzzIt("parseError (@wirefault/tryll/frame)", {
+    name: "tryll/frame parseError",
+    arbitrary: fc.tuple(tryllInputs, parseContext),
+    runs: RUNS,
+    parse: ([input, context]) => tryllParseFrame(input, context as Context),
+    check: (err) => checkError(err, TryllError, "tryll"),
+  });
 
   it(
     "decodeFrame",

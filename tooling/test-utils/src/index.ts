@@ -1,1 +1,2 @@
 export { type RecordingClock, recordingClock, seededRandom } from "./clock.js";
+export { cutOffResponse } from "./response.js";

@@ -1,0 +1,16 @@
+/**
+ * A Response whose body is cut off after a few bytes by a connection reset,
+ * as undici reports one (a TypeError "terminated" caused by UND_ERR_SOCKET).
+ */
+export function cutOffResponse(status: number): { readonly response: Response; readonly reset: TypeError } {
+  const reset = new TypeError("terminated", {
+    cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+  });
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"err'));
+      controller.error(reset);
+    },
+  });
+  return { response: new Response(stream, { status }), reset };
+}
