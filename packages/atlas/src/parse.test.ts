@@ -1,4 +1,5 @@
 import { isProtocolError, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
+import { trapProxy } from "@wirefault/test-utils";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { AtlasCode } from "./catalog.js";
 import { catalog } from "./catalog.js";
@@ -294,20 +295,7 @@ describe("bad input", () => {
         throw new Error("getter");
       },
     });
-    const trap = new Proxy(
-      {},
-      {
-        get() {
-          throw new Error("trap");
-        },
-        getOwnPropertyDescriptor() {
-          throw new Error("trap");
-        },
-        has() {
-          throw new Error("trap");
-        },
-      },
-    );
+    const trap = trapProxy();
     const { proxy: revoked, revoke } = Proxy.revocable({}, {});
     revoke();
     for (const input of [getters, trap, revoked]) {

@@ -1,45 +1,10 @@
+import { cyclicCause, revokedProxy, throwingGetters, trapProxy } from "@wirefault/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isRetryable } from "./classify.js";
 import { isProtocolError } from "./error.js";
 
-// Values built to break naive property access.
-const throwingGetters = () => {
-  const o = {};
-  for (const key of ["name", "code", "message", "cause", "retryable"]) {
-    Object.defineProperty(o, key, {
-      get() {
-        throw new Error(`getter ${key}`);
-      },
-    });
-  }
-  return o;
-};
-const trapAll = () =>
-  new Proxy(
-    {},
-    new Proxy(
-      {},
-      {
-        get: () => () => {
-          throw new Error("trap");
-        },
-      },
-    ),
-  );
-const cyclic = () => {
-  const a: { name: string; cause?: unknown } = { name: "Error" };
-  const b = { name: "Error", cause: a };
-  a.cause = b;
-  return a;
-};
-const revoked = () => {
-  const { proxy, revoke } = Proxy.revocable({}, {});
-  revoke();
-  return proxy;
-};
-
-const builders = [throwingGetters, trapAll, cyclic, revoked, () => Object.create(null)];
+const builders = [() => throwingGetters(), trapProxy, cyclicCause, revokedProxy, () => Object.create(null)];
 // Built inside the property: fast-check inspects generated values itself,
 // which a trap-everything proxy would not survive.
 const hostile = fc.oneof(
@@ -65,7 +30,7 @@ describe("classification never throws", () => {
   });
 
   it("the built hostile values are false", () => {
-    for (const value of [throwingGetters(), trapAll(), cyclic(), revoked()]) {
+    for (const value of [throwingGetters(), trapProxy(), cyclicCause(), revokedProxy()]) {
       expect(isRetryable(value)).toBe(false);
       expect(isProtocolError(value)).toBe(false);
     }

@@ -1,4 +1,5 @@
 import { isProtocolError, MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { trapProxy } from "@wirefault/test-utils";
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import type { TealeRelayCode } from "./catalog.js";
 import { catalog } from "./catalog.js";
@@ -505,20 +506,7 @@ describe("bad input", () => {
     };
     expect(parseError(throwing)).toMatchObject({ code: "rate_limited", known: true, action: "throttle" });
 
-    const trap = new Proxy(
-      {},
-      {
-        get() {
-          throw new Error("trap");
-        },
-        getOwnPropertyDescriptor() {
-          throw new Error("trap");
-        },
-        has() {
-          throw new Error("trap");
-        },
-      },
-    );
+    const trap = trapProxy();
     expectMalformed(parseError(trap), trap);
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();

@@ -1,2 +1,3 @@
 export { type RecordingClock, recordingClock, seededRandom } from "./clock.js";
+export { cyclicCause, revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
 export { cutOffResponse } from "./response.js";
