@@ -31,8 +31,9 @@ export type CkgRelayCode = (typeof catalog)[number]["code"] | keyof typeof codeA
 /** Lookups with the alias; internal, not exported from index.ts. */
 export const index = indexCatalog(catalog, { aliases: codeAliases });
 
-// Status to code, for bodies that name none. Later entries win, so a bare 500
-// is RELAY_INTERNAL_ERROR: AGENT_ERROR arrives with a body the relay wrote.
+// Later entries win, so a bare 500 is RELAY_INTERNAL_ERROR: AGENT_ERROR
+// arrives with a body the relay wrote.
+/** The entry a bare HTTP status stands for, for bodies that name no code; internal. */
 export const byStatus: ReadonlyMap<number | undefined, (typeof catalog)[number]> = new Map(
   catalog.map((entry) => [entry.status, entry]),
 );

@@ -14,6 +14,7 @@ const ok = (stdout: string): Result => ({ code: 0, stdout, stderr: "" });
 /** Bad usage or unknown input: one line on stderr, exit code 2, never a stack trace. */
 const usage = (message: string): Result => ({ code: 2, stdout: "", stderr: `wirefault: ${message}\n` });
 
+/** The text `wirefault help` prints. */
 export const HELP = `wirefault: what an error off the wire means, and what to do about it
 
   wirefault explain <code>                 search every protocol for a code or name

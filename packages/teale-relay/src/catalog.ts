@@ -57,6 +57,7 @@ export const NoiseErrorCode = /* @__PURE__ */ surfaceMap("noise");
 
 // The real local API names its errors in OpenAI's vocabulary; these are the
 // spellings FIELD-NOTES.md records, each mapped to the page's code.
+/** O(1) lookups over the catalog, for the parsers; internal, not exported from index.ts. */
 export const index = indexCatalog(catalog, {
   aliases: {
     invalid_api_key: "unauthorized",

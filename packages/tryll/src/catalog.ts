@@ -97,6 +97,7 @@ const ranges = [
   layerRange(8000, 8999, "embedded-storage"),
 ];
 
+/** O(1) lookups over the catalog, for the parsers; internal, not exported from index.ts. */
 export const index = indexCatalog(catalog, { ranges });
 
 /** The layer of a code: the catalog's, else its range's; undefined outside every range. */
