@@ -1,3 +1,5 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "telemetry-server" } });
+export default defineProject({
+  test: { name: "telemetry-server", setupFiles: ["@wirefault/test-utils/fast-check-seed"] },
+});

@@ -1,3 +1,3 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "tryll" } });
+export default defineProject({ test: { name: "tryll", setupFiles: ["@wirefault/test-utils/fast-check-seed"] } });
