@@ -17,3 +17,15 @@ describe("npm run bench (smoke)", { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe("size budgets", () => {
+  it("come from .size-limit.json alone, in bytes", async () => {
+    const { BUDGETS, limitBytes } = await import("./size.mjs");
+    const { default: limits } = await import("../../.size-limit.json", { with: { type: "json" } });
+    expect(BUDGETS.map(([name]) => name)).toEqual(limits.map((entry) => entry.name));
+    expect(BUDGETS.find(([name]) => name === "@wirefault/core")?.[2]).toBe(2500);
+    expect(limitBytes("10 kB")).toBe(10_000);
+    expect(limitBytes("1 KiB")).toBe(1024);
+    expect(() => limitBytes("ten")).toThrow(RangeError);
+  });
+});
