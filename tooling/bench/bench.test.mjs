@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FIGURES, figure, markdown } from "./run.mjs";
 
 // A smoke run of every figure with one iteration, so that the bench cannot rot.
-describe("npm run bench (smoke)", { timeout: 120_000 }, () => {
+describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
   it("runs every figure and renders BENCHMARKS.md", () => {
     const results = Object.fromEntries(FIGURES.map((name) => [name, figure(name, { time: 1, runs: 1, sleeps: 2 })]));
     expect(results.parse.rows.length).toBeGreaterThanOrEqual(11);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 describe("npm run demo", () => {
   it("runs every protocol's scenarios and ends with all of them as designed", () => {
     const script = fileURLToPath(new URL("./demo.mjs", import.meta.url));
-    const run = spawnSync(process.execPath, [script, "--headless"], { encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, [script, "--headless"], { encoding: "utf8", timeout: 300_000 });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     for (const protocol of ["teale-relay", "telemetry-server", "ckg-relay", "atlas", "tryll"]) {
