@@ -16,6 +16,7 @@ export {
 export { isRetryable } from "./classify.js";
 export {
   isProtocolError,
+  LOCAL_CODES,
   type LocalCode,
   MALFORMED,
   type Parsed,

@@ -1,7 +1,7 @@
 import { type CatalogEntry, isRetryable, retry } from "@wirefault/core";
 import { recordingClock, seededRandom } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
-import { catalog, NoiseErrorCode, PtnErrorCode, TealeRelayErrorCode } from "./catalog.js";
+import { catalog, codeAliases, NoiseErrorCode, PtnErrorCode, TealeRelayErrorCode } from "./catalog.js";
 import { NoiseError, PtnError } from "./error.js";
 import { parseError } from "./parse.js";
 
@@ -139,5 +139,19 @@ describe("retry classification, as retry() applies it", () => {
     expect(replay.result.attempts).toBe(1);
     const recovery = await run(PtnError.recoveryTooEarly(3));
     expect(recovery.result.attempts).toBe(1);
+  });
+});
+
+describe("codeAliases", () => {
+  it("maps each spelling FIELD-NOTES.md records to an API code, and the parser reads it as that code", () => {
+    expect(Object.keys(codeAliases).sort()).toEqual([
+      "authentication_error",
+      "invalid_api_key",
+      "invalid_request_error",
+    ]);
+    for (const [alias, code] of Object.entries(codeAliases)) {
+      expect(catalog.find((entry) => entry.code === code)?.surface).toBe("api");
+      expect(parseError({ error: { message: "m", type: alias, code: alias } })).toMatchObject({ code, known: true });
+    }
   });
 });

@@ -57,11 +57,12 @@ export const NoiseErrorCode = /* @__PURE__ */ surfaceMap("noise");
 
 // The real local API names its errors in OpenAI's vocabulary; these are the
 // spellings FIELD-NOTES.md records, each mapped to the page's code.
+/** Other spellings seen on the wire, each mapped to the documented code it stands for. */
+export const codeAliases = Object.freeze({
+  invalid_api_key: "unauthorized",
+  authentication_error: "unauthorized",
+  invalid_request_error: "invalid_request",
+} as const);
+
 /** O(1) lookups over the catalog, for the parsers; internal, not exported from index.ts. */
-export const index = indexCatalog(catalog, {
-  aliases: {
-    invalid_api_key: "unauthorized",
-    authentication_error: "unauthorized",
-    invalid_request_error: "invalid_request",
-  },
-});
+export const index = indexCatalog(catalog, { aliases: codeAliases });

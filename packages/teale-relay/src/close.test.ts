@@ -1,7 +1,7 @@
 import { isRetryable, MALFORMED, retry } from "@wirefault/core";
 import { recordingClock } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
-import { fromClose, REPLACED_BY_NEWER_SESSION } from "./close.js";
+import { fromClose, REPLACED_BY_NEWER_SESSION, TealeRelayCloseEvent } from "./close.js";
 import { TealeRelayError } from "./error.js";
 
 // A CloseEvent keeps code and reason as prototype getters, not own properties.
@@ -124,5 +124,15 @@ describe("fromClose", () => {
     ).catch((e) => e);
     expect(error.attempts).toBe(1);
     expect(clock.delays).toEqual([]);
+  });
+});
+
+describe("TealeRelayCloseEvent", () => {
+  it("is what fromClose reads: each event classifies under its own name, the bare code does not", () => {
+    for (const [name, { code, reason }] of Object.entries(TealeRelayCloseEvent)) {
+      expect(fromClose(code, reason)).toMatchObject({ code, codeName: name, known: true });
+      expect(fromClose(code).codeName).not.toBe(name);
+    }
+    expect(TealeRelayCloseEvent.SESSION_REPLACED).toEqual({ code: 1012, reason: REPLACED_BY_NEWER_SESSION });
   });
 });

@@ -6,6 +6,11 @@ import { PROTOCOL } from "./wire.js";
 /** The reason the relay gives, with close code 1012, to the socket a re-register replaced. */
 export const REPLACED_BY_NEWER_SESSION = "Replaced by newer session";
 
+/** The relay's own close events: a standard close code that the relay's reason gives another meaning. */
+export const TealeRelayCloseEvent = Object.freeze({
+  SESSION_REPLACED: Object.freeze({ code: 1012, reason: REPLACED_BY_NEWER_SESSION } as const),
+});
+
 // Swift clients reconnect with backoff from 1 s up to 60 s.
 const RECONNECT = { baseMs: 1000, capMs: 60_000 } as const;
 // RFC 6455 caps a close reason at 123 bytes; anything longer did not come off a socket.
@@ -32,7 +37,8 @@ export function fromClose(event: number | CloseLike, reason?: string): TealeRela
       return new TealeRelayError(localError(PROTOCOL, MALFORMED, "Not a WebSocket close code", event));
     }
     const text = closeReason(said);
-    const replaced = code === 1012 && text === REPLACED_BY_NEWER_SESSION;
+    const { SESSION_REPLACED } = TealeRelayCloseEvent;
+    const replaced = code === SESSION_REPLACED.code && text === SESSION_REPLACED.reason;
     const standard = classifyClose(code);
     const [codeName, retryable, action] = replaced
       ? (["SESSION_REPLACED", "no", "abort"] as const)

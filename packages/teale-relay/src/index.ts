@@ -5,6 +5,7 @@
 export {
   type ApiCode,
   catalog,
+  codeAliases,
   type NoiseCode,
   NoiseErrorCode,
   type PtnCode,
@@ -13,7 +14,7 @@ export {
   type TealeRelayCode,
   TealeRelayErrorCode,
 } from "./catalog.js";
-export { type CloseLike, fromClose, REPLACED_BY_NEWER_SESSION } from "./close.js";
+export { type CloseLike, fromClose, REPLACED_BY_NEWER_SESSION, TealeRelayCloseEvent } from "./close.js";
 export type { ParsedTealeRelayError } from "./error.js";
 export {
   type LocalErrorOptions,

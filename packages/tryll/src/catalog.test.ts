@@ -1,7 +1,7 @@
 import { retry } from "@wirefault/core";
 import { recordingClock } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
-import { catalog, layerOf, TryllErrorCode } from "./catalog.js";
+import { catalog, layerOf, ranges, TryllErrorCode } from "./catalog.js";
 import { parseError } from "./parse.js";
 
 // Every code, from the page and FIELD-NOTES.md, with the recovery the issue
@@ -177,5 +177,26 @@ describe("recovery drives retry()", () => {
     const clock = recordingClock();
     await expect(retry(failing(6001, 5), { clock, jitter: "none" })).rejects.toMatchObject({ attempts: 3 });
     expect(clock.delays).toEqual([2_000, 4_000]);
+  });
+});
+
+describe("the exported ranges", () => {
+  it("are the layers layerOf names, and leave an unlisted code unclassified", () => {
+    expect(ranges.map((range) => range.name)).toEqual([
+      "client",
+      "connection",
+      "session",
+      "agent",
+      "inference",
+      "protocol",
+      "download",
+      "storage",
+      "embedded-storage",
+    ]);
+    for (const range of ranges) {
+      expect(layerOf(range.min)).toBe(range.name);
+      expect(layerOf(range.max)).toBe(range.name);
+      expect(range.retryable).toBeUndefined();
+    }
   });
 });

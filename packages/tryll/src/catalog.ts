@@ -85,7 +85,8 @@ const layerRange = (min: number, max: number, name: TryllLayer): CodeRange => ({
 // The ranges only name a layer: the page calls any unlisted code a protocol
 // violation, so an unknown code inside a range is still `abort`, not the
 // range's recovery.
-const ranges = [
+/** The page's code ranges, one per layer; they name the layer and leave an unlisted code `no`, `abort`. */
+export const ranges: readonly CodeRange[] = [
   layerRange(0, 0, "client"),
   layerRange(1000, 1999, "connection"),
   layerRange(2000, 2999, "session"),

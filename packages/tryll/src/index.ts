@@ -6,6 +6,7 @@ export { type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
 export {
   catalog,
   layerOf,
+  ranges,
   type TryllCatalogEntry,
   type TryllCode,
   TryllErrorCode,
