@@ -1,21 +1,33 @@
 #!/usr/bin/env node
-import { run } from "./commands.js";
+import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
+import { main } from "./commands.js";
+import { MAX_INPUT_BYTES } from "./parse.js";
 
-async function readStdin(): Promise<Uint8Array> {
-  if (process.stdin.isTTY) return new Uint8Array();
+// Stops one byte past the cap: parse then refuses the payload as too large
+// instead of this process buffering an endless pipe.
+async function readCapped(stream: Readable): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).byteLength;
+    if (size > MAX_INPUT_BYTES) break;
+  }
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-run(process.argv.slice(2), readStdin).then(
+main(process.argv.slice(2), {
+  stdin: async () => (process.stdin.isTTY ? new Uint8Array() : readCapped(process.stdin)),
+  readFile: (path) => readCapped(createReadStream(path, { end: MAX_INPUT_BYTES })),
+}).then(
   (result) => {
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
     process.exitCode = result.code;
   },
   (error: unknown) => {
-    // The commands never throw; this is the last guard against a stack trace.
+    // main never rejects; this is the last guard against a stack trace.
     process.stderr.write(`wirefault: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },

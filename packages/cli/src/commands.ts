@@ -1,186 +1,170 @@
-import type { CatalogEntry, Protocol, ProtocolError } from "@wirefault/core";
-import { ACTIONS, describePolicy } from "./format.js";
-import { detectPayload } from "./payload.js";
-import { BINARY, isProtocol, PROTOCOLS } from "./protocols.js";
+import type { Protocol } from "@wirefault/core";
+import { version } from "../package.json";
+import { explain } from "./explain.js";
+import { PARSE_ARGS, parse } from "./parse.js";
+import { classifyClose, closeEventsOf, isOwnClose, isProtocol, PROTOCOL_NAMES, PROTOCOLS } from "./protocols.js";
+import { ok, type Result, readArgs, usage } from "./result.js";
+import { printable, quote } from "./text.js";
 
-/** What a command prints and the exit code it ends with. */
-export interface Result {
-  readonly code: 0 | 1 | 2;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export { explain } from "./explain.js";
+export { parse } from "./parse.js";
+export type { Result } from "./result.js";
 
-const ok = (stdout: string): Result => ({ code: 0, stdout, stderr: "" });
-/** Bad usage or unknown input: one line on stderr, exit code 2, never a stack trace. */
-const usage = (message: string): Result => ({ code: 2, stdout: "", stderr: `wirefault: ${message}\n` });
+/** The package's version, inlined at build time. */
+export const VERSION: string = version;
 
 /** The text `wirefault help` prints. */
 export const HELP = `wirefault: what an error off the wire means, and what to do about it
 
-  wirefault explain <code>                 search every protocol for a code or name
-  wirefault explain <protocol> <code>      one protocol's entry in full
-  wirefault parse [--protocol p] [--status n] [--json] < payload
-                                           classify a captured payload: JSON, MessagePack,
-                                           or a Tryll frame as bytes, hex or base64
-  wirefault list [protocol]                every documented code
+usage:
+  wirefault explain <code>                 search every protocol for a code, constant name or alias
+  wirefault explain <protocol> <code>      one protocol's reading: catalog entry, alias, WebSocket
+                                           close code, a code inside a documented range, or one of
+                                           wirefault's own WIREFAULT_* codes
+  wirefault parse [options] [payload]      classify a captured payload given as an argument,
+                                           with -f <file>, or on stdin: JSON, text, MessagePack,
+                                           or a Tryll frame as bytes, hex or base64. Every
+                                           protocol that reads it gives its reading.
+      -p, --protocol <p>                   read it as this protocol only
+      -s, --status <n>                     the HTTP status it came with; classifies a body
+                                           that names no code, and reads a telemetry 207 batch
+      -f, --file <path>                    read the payload from a file ("-" for stdin)
+      --json                               one JSON object per reading, one per line
+  wirefault list [protocol] [--json]       every documented code, with a header row
+  wirefault --version                      the version
+  wirefault help                           this text
 
-protocols: ${Object.keys(PROTOCOLS).join(", ")}
+exit codes:
+  0  done
+  1  wirefault itself failed: a bug, please report it
+  2  bad usage, or input wirefault cannot read as an error (one line on stderr)
+
+protocols: ${PROTOCOL_NAMES.join(", ")}
 `;
 
-interface Match {
-  readonly protocol: Protocol;
-  readonly entry: CatalogEntry;
-}
+const LIST_COLUMNS = ["protocol", "surface", "code", "name", "status", "retryable", "action"] as const;
+type ListRow = Record<(typeof LIST_COLUMNS)[number], string | number | undefined> & {
+  summary?: string;
+  reason?: string;
+};
 
-function find(code: string, only?: Protocol): Match[] {
-  const wanted = code.trim().toLowerCase();
-  const matches: Match[] = [];
-  for (const [protocol, mod] of Object.entries(PROTOCOLS) as [Protocol, (typeof PROTOCOLS)[Protocol]][]) {
+function listRows(only: Protocol | undefined): ListRow[] {
+  const out: ListRow[] = [];
+  for (const protocol of PROTOCOL_NAMES) {
     if (only && protocol !== only) continue;
-    for (const entry of mod.catalog) {
-      if (String(entry.code).toLowerCase() === wanted || entry.name.toLowerCase() === wanted)
-        matches.push({ protocol, entry });
+    for (const e of PROTOCOLS[protocol].catalog) {
+      out.push({
+        protocol,
+        surface: e.surface,
+        code: e.code,
+        name: e.name,
+        status: e.status,
+        retryable: e.retryable,
+        action: e.action,
+        summary: e.summary,
+      });
+    }
+    // The protocol's own close codes are documented codes too; the standard ones belong to RFC 6455.
+    for (const event of closeEventsOf(protocol).filter(isOwnClose)) {
+      const error = classifyClose(protocol, event);
+      if (!error?.known) continue;
+      const { code, codeName: name, retryable, action } = error;
+      out.push({ protocol, surface: "close", code, name, status: undefined, retryable, action, reason: event.reason });
     }
   }
-  return matches;
+  return out;
 }
 
-function describe({ protocol, entry }: Match): string {
-  const rows: [string, unknown][] = [
-    ["name", entry.name],
-    ["surface", entry.surface],
-    ["status", entry.status ?? "-"],
-    ["retryable", entry.retryable],
-    ["action", `${entry.action}: ${ACTIONS[entry.action]}`],
-    ["retry policy", describePolicy(entry.policy) || "core defaults"],
-    ["summary", entry.summary],
-  ];
-  return [
-    `${protocol} ${String(entry.code)}`,
-    ...rows.map(([key, value]) => `  ${`${key}:`.padEnd(14)}${String(value)}`),
-  ].join("\n");
-}
-
-/** `wirefault explain <code>` or `wirefault explain <protocol> <code>`. */
-export function explain(args: readonly string[]): Result {
-  const [first, second, ...rest] = args;
-  if (first === undefined || rest.length > 0) return usage("usage: wirefault explain [protocol] <code>");
-  if (second !== undefined && !isProtocol(first)) return usage(`unknown protocol "${first}"`);
-  const protocol = second === undefined ? undefined : (first as Protocol);
-  const code = second ?? first;
-  const matches = find(code, protocol);
-  if (matches.length === 0)
-    return usage(`no protocol documents the code "${code}"${protocol ? ` (searched ${protocol})` : ""}`);
-  return ok(`${matches.map(describe).join("\n\n")}\n`);
-}
-
-/** `wirefault list [protocol]`. */
+/** `wirefault list [protocol] [--json]`: every documented code, under a header row, or as a JSON array. */
 export function list(args: readonly string[]): Result {
-  const [only, ...rest] = args;
-  if (rest.length > 0) return usage("usage: wirefault list [protocol]");
-  if (only !== undefined && !isProtocol(only)) return usage(`unknown protocol "${only}"`);
-  const lines: string[] = [];
-  for (const [protocol, mod] of Object.entries(PROTOCOLS)) {
-    if (only && protocol !== only) continue;
-    for (const e of mod.catalog) {
-      lines.push([protocol, e.surface, String(e.code), e.name, e.status ?? "-", e.retryable, e.action].join("\t"));
-    }
-  }
+  const parsed = readArgs(args, { flags: ["--json"] });
+  if (typeof parsed === "string") return usage(parsed);
+  const [only, ...rest] = parsed.positionals;
+  if (rest.length > 0) return usage("usage: wirefault list [protocol] [--json]");
+  if (only !== undefined && !isProtocol(only)) return usage(`unknown protocol ${quote(only)}`);
+  const found = listRows(only);
+  if (parsed.flags.has("--json")) return ok(`${JSON.stringify(found)}\n`);
+  const lines = [LIST_COLUMNS.join("\t")];
+  for (const row of found) lines.push(LIST_COLUMNS.map((column) => printable(String(row[column] ?? "-"))).join("\t"));
   return ok(`${lines.join("\n")}\n`);
 }
 
-interface ParseOptions {
-  protocol?: Protocol;
-  status?: number;
-  json: boolean;
-}
+/** Reads the bytes of a file; rejects with the system error when it cannot. */
+export type ReadFile = (path: string) => Promise<Uint8Array>;
 
-function parseOptions(args: readonly string[]): ParseOptions | string {
-  const options: ParseOptions = { json: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = args[i + 1];
-    if (arg === "--json") options.json = true;
-    else if (arg === "--protocol" && value !== undefined) {
-      if (!isProtocol(value)) return `unknown protocol "${value}"`;
-      options.protocol = value;
-      i++;
-    } else if (arg === "--status" && value !== undefined) {
-      const status = Number(value);
-      if (!Number.isInteger(status) || status < 100 || status > 599)
-        return `--status takes an HTTP status, not "${value}"`;
-      options.status = status;
-      i++;
-    } else return `unknown option "${arg}"`;
-  }
-  return options;
-}
-
-function render(err: ProtocolError, json: boolean): string {
-  if (json) return `${JSON.stringify(err.toJSON())}\n`;
-  const name = err.codeName && err.codeName !== String(err.code) ? ` ${err.codeName}` : "";
-  return [
-    `${err.protocol} ${String(err.code)}${name}${err.known ? "" : " (not in the catalog)"}`,
-    `  message:      ${err.message}`,
-    `  status:       ${err.status ?? "-"}`,
-    `  retryable:    ${err.retryable}`,
-    `  action:       ${err.action}: ${ACTIONS[err.action]}`,
-    ...(err.retryAfterMs === undefined ? [] : [`  retry after:  ${err.retryAfterMs} ms`]),
-    "",
-  ].join("\n");
-}
-
-/** `wirefault parse`: classifies a captured payload read from stdin. */
-export function parse(args: readonly string[], input: Uint8Array): Result {
-  const options = parseOptions(args);
-  if (typeof options === "string") return usage(options);
-  const payload = detectPayload(input);
-  if (payload.kind === "empty") return usage("no payload on stdin");
-  const context = options.status === undefined ? {} : { status: options.status };
-  const candidates: Protocol[] = options.protocol ? [options.protocol] : (Object.keys(PROTOCOLS) as Protocol[]);
-  let found: ProtocolError | undefined;
-  if (payload.kind === "json") {
-    for (const protocol of candidates) {
-      const err = PROTOCOLS[protocol].parseError(payload.value, context);
-      if (err.known || options.protocol) {
-        found = err;
-        break;
-      }
-    }
-  } else {
-    for (const protocol of candidates) {
-      const decode = protocol === "atlas" || protocol === "tryll" ? BINARY[protocol] : undefined;
-      const err = decode ? decode(payload.bytes) : PROTOCOLS[protocol].parseError(payload.bytes, context);
-      if (err && (err.known || options.protocol)) {
-        found = err;
-        break;
-      }
-    }
-  }
-  if (!found) {
-    return usage(
-      `not a recognisable error of ${options.protocol ?? "any protocol"} (${payload.kind}${payload.kind === "json" ? "" : `, ${payload.bytes.byteLength} bytes`}); try --protocol`,
-    );
-  }
-  return ok(render(found, options.json));
-}
-
-/** Runs one command line; `stdin` is read only by `parse`. */
-export async function run(argv: readonly string[], stdin: () => Promise<Uint8Array>): Promise<Result> {
+/**
+ * Runs one command line. `stdin` is read only by `parse` without a payload
+ * argument or with `-f -`; `readFile` only by `parse -f <path>`.
+ */
+export async function run(
+  argv: readonly string[],
+  stdin: () => Promise<Uint8Array>,
+  readFile?: ReadFile,
+): Promise<Result> {
   const [command, ...args] = argv;
+  if (args.includes("--help") || args.includes("-h")) return ok(HELP);
   switch (command) {
     case "explain":
       return explain(args);
     case "list":
       return list(args);
-    case "parse":
-      return parse(args, await stdin());
+    case "parse": {
+      const input = await parseInput(args, stdin, readFile);
+      return typeof input === "string" ? usage(input) : parse(args, input);
+    }
     case undefined:
     case "help":
     case "--help":
     case "-h":
       return ok(HELP);
+    case "version":
+    case "--version":
+    case "-V":
+    case "-v":
+      return args.length > 0 ? usage(`${command} takes no arguments`) : ok(`${VERSION}\n`);
     default:
-      return usage(`unknown command "${command}" (try: wirefault help)`);
+      return usage(`unknown command ${quote(command)} (try: wirefault help)`);
+  }
+}
+
+// Reads what `parse` will read: nothing when the payload is an argument (or
+// the arguments are wrong; parse reports that), else the file or stdin. A
+// source that cannot be read is a message, like any other bad input.
+async function parseInput(
+  args: readonly string[],
+  stdin: () => Promise<Uint8Array>,
+  readFile: ReadFile | undefined,
+): Promise<Uint8Array | string> {
+  const parsed = readArgs(args, PARSE_ARGS);
+  if (typeof parsed === "string" || parsed.positionals.some((arg) => arg !== "-")) return new Uint8Array();
+  const file = parsed.values.get("--file");
+  const fromStdin = file === undefined || file === "-";
+  if (!fromStdin && !readFile) return `cannot read ${quote(file)}: no file access here`;
+  try {
+    return fromStdin ? await stdin() : await (readFile as ReadFile)(file);
+  } catch (error) {
+    const why = (error as { code?: unknown } | null)?.code ?? "unreadable";
+    return `cannot read ${fromStdin ? "stdin" : quote(file)} (${String(why)})`;
+  }
+}
+
+/** Where `main` reads its input from. */
+export interface Io {
+  /** The bytes piped in; empty when stdin is a terminal. */
+  stdin(): Promise<Uint8Array>;
+  readFile: ReadFile;
+}
+
+/**
+ * What the `wirefault` binary runs: one command line in, a {@link Result} out.
+ * Never rejects: bad input is exit code 2 with one line, and a failure of
+ * wirefault itself is exit code 1 with one line.
+ */
+export async function main(argv: readonly string[], io: Io): Promise<Result> {
+  try {
+    return await run(argv, () => io.stdin(), io.readFile);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { code: 1, stdout: "", stderr: `wirefault: internal error (please report it): ${printable(message)}\n` };
   }
 }

@@ -1,11 +1,35 @@
 import * as atlas from "@wirefault/atlas";
-import { decodeErrorMessage } from "@wirefault/atlas/msgpack";
+import * as atlasMsgpack from "@wirefault/atlas/msgpack";
 import * as ckgRelay from "@wirefault/ckg-relay";
-import type { CatalogEntry, Protocol, ProtocolError } from "@wirefault/core";
+import {
+  type CatalogEntry,
+  type CatalogIndex,
+  type CodeRange,
+  indexCatalog,
+  LOCAL_CODES,
+  type LocalCode,
+  type Protocol,
+  type ProtocolError,
+  type RecoveryAction,
+  type Retryable,
+} from "@wirefault/core";
+import { localError, STANDARD_CLOSE_CODES } from "@wirefault/core/wire";
 import * as tealeRelay from "@wirefault/teale-relay";
 import * as telemetryServer from "@wirefault/telemetry-server";
 import * as tryll from "@wirefault/tryll";
-import { decodeFrame } from "@wirefault/tryll/frame";
+import * as tryllFrame from "@wirefault/tryll/frame";
+
+// Everything the CLI knows about a protocol is read here, from what its
+// package exports, one function per fact: when a fact moves (into the
+// catalog, say), only its function changes.
+
+const PACKAGES = {
+  "teale-relay": tealeRelay,
+  "telemetry-server": telemetryServer,
+  "ckg-relay": ckgRelay,
+  atlas,
+  tryll,
+} as const;
 
 /** What the CLI needs of a protocol package. */
 export interface ProtocolModule {
@@ -13,21 +37,91 @@ export interface ProtocolModule {
   parseError(input: unknown, context?: { status?: number }): ProtocolError;
 }
 
-/** Every protocol package, by its `protocol` name. */
+/** Every protocol package, by its `protocol` name; Atlas and Tryll with the parsers that also read their binary wire. */
 export const PROTOCOLS: Readonly<Record<Protocol, ProtocolModule>> = Object.freeze({
   "teale-relay": tealeRelay,
   "telemetry-server": telemetryServer,
   "ckg-relay": ckgRelay,
-  atlas,
-  tryll,
+  atlas: Object.freeze({ catalog: atlas.catalog, parseError: atlasMsgpack.parseError }),
+  tryll: Object.freeze({ catalog: tryll.catalog, parseError: tryllFrame.parseError }),
 });
 
-/** Decoders for the binary wire formats: MessagePack (Atlas) and FlatBuffers frames (Tryll). */
-export const BINARY = Object.freeze({
-  atlas: (bytes: Uint8Array): ProtocolError => decodeErrorMessage(bytes),
-  tryll: (bytes: Uint8Array): ProtocolError | undefined => decodeFrame(bytes) ?? undefined,
-});
+/** Every protocol name, in the order the CLI prints them. */
+export const PROTOCOL_NAMES = Object.freeze(Object.keys(PROTOCOLS) as Protocol[]);
 
 /** True for a protocol name the CLI knows. */
 export const isProtocol = (name: string | undefined): name is Protocol =>
   name !== undefined && Object.hasOwn(PROTOCOLS, name);
+
+/** Other spellings of documented codes seen on the wire, each mapped to its code. */
+export function aliasesOf(protocol: Protocol): Readonly<Record<string, string | number>> {
+  const mod = PACKAGES[protocol];
+  return "codeAliases" in mod ? mod.codeAliases : {};
+}
+
+/** The documented numeric ranges whose unlisted codes share a reading. */
+export function rangesOf(protocol: Protocol): readonly CodeRange[] {
+  const mod = PACKAGES[protocol];
+  return "ranges" in mod ? mod.ranges : [];
+}
+
+const indexes = new Map<Protocol, CatalogIndex>();
+/** The protocol's catalog indexed with its aliases and ranges, as its parsers classify codes. */
+export function indexOf(protocol: Protocol): CatalogIndex {
+  let index = indexes.get(protocol);
+  if (!index) {
+    index = indexCatalog(PROTOCOLS[protocol].catalog, { ranges: rangesOf(protocol), aliases: aliasesOf(protocol) });
+    indexes.set(protocol, index);
+  }
+  return index;
+}
+
+/** A WebSocket close a protocol documents: the code, and the reason that gives it a meaning of its own. */
+export interface CloseEvent {
+  readonly code: number;
+  readonly reason?: string;
+}
+
+/** The WebSocket closes a protocol classifies: the standard codes, then the protocol's own. Empty without WebSockets. */
+export function closeEventsOf(protocol: Protocol): readonly CloseEvent[] {
+  const standard = STANDARD_CLOSE_CODES.map((code) => ({ code }));
+  if (protocol === "teale-relay") return [...standard, ...Object.values(tealeRelay.TealeRelayCloseEvent)];
+  if (protocol === "ckg-relay")
+    return [...standard, ...Object.values(ckgRelay.CkgRelayCloseCode).map((code) => ({ code }))];
+  return [];
+}
+
+/** True for a close the protocol gives a meaning beyond the standard one. */
+export const isOwnClose = (event: CloseEvent): boolean =>
+  event.reason !== undefined || !STANDARD_CLOSE_CODES.includes(event.code);
+
+/** The protocol's own reading of a WebSocket close (its `fromClose`); undefined without WebSockets. */
+export function classifyClose(protocol: Protocol, event: CloseEvent): ProtocolError | undefined {
+  const mod = PACKAGES[protocol];
+  return "fromClose" in mod ? mod.fromClose(event.code, event.reason) : undefined;
+}
+
+/** True when the protocol answers over HTTP (its package reads a `Response`), so that a status alone classifies a body. */
+export const isHttp = (protocol: Protocol): boolean => "fromResponse" in PACKAGES[protocol];
+
+/** The protocol's reader of a batch answer (a telemetry 207 body), or undefined where it has none. */
+export function batchReaderOf(protocol: Protocol): typeof telemetryServer.parseBatchResponse | undefined {
+  const mod = PACKAGES[protocol];
+  return "parseBatchResponse" in mod ? mod.parseBatchResponse : undefined;
+}
+
+/** A code wirefault assigns itself, with how it is classified when no status says otherwise. */
+export interface LocalCodeInfo {
+  readonly code: LocalCode;
+  readonly summary: string;
+  readonly retryable: Retryable;
+  readonly action: RecoveryAction;
+}
+
+/** Every local code (core's `WIREFAULT_*`), classified as core's `localError` classifies it. */
+export function localCodes(): readonly LocalCodeInfo[] {
+  return LOCAL_CODES.map(({ code, summary }) => {
+    const { retryable, action } = localError("atlas", code, "", undefined);
+    return { code, summary, retryable, action };
+  });
+}

@@ -1,0 +1,210 @@
+import type { Protocol, ProtocolError } from "@wirefault/core";
+import { utf8Length } from "@wirefault/core/wire";
+import { ACTIONS } from "./format.js";
+import { decodeText, detectPayload, type Payload } from "./payload.js";
+import { batchReaderOf, isHttp, isProtocol, localCodes, PROTOCOL_NAMES, PROTOCOLS } from "./protocols.js";
+import { type Args, ok, type Result, readArgs, usage } from "./result.js";
+import { quote, rows } from "./text.js";
+
+/** The most `parse` reads from stdin or a file: far above every protocol's own cap, which each parser applies itself. */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+/** The options `parse` takes. */
+export const PARSE_ARGS = Object.freeze({
+  flags: ["--json"],
+  values: ["--protocol", "--status", "--file"],
+  aliases: { "-p": "--protocol", "-s": "--status", "-f": "--file" },
+});
+
+type Batch = ReturnType<NonNullable<ReturnType<typeof batchReaderOf>>>;
+
+/** What one protocol makes of a payload. */
+type Reading =
+  | { readonly protocol: Protocol; readonly error: ProtocolError; readonly batch?: undefined }
+  | { readonly protocol: Protocol; readonly batch: Batch; readonly error?: undefined };
+
+interface Context {
+  readonly status?: number;
+}
+
+/** One form the payload may be read in: its decoded bytes, or its text. */
+interface Form {
+  readonly input: unknown;
+  readonly label: string;
+}
+
+function formsOf(payload: Exclude<Payload, { kind: "empty" }>): Form[] {
+  switch (payload.kind) {
+    case "json":
+      return [{ input: payload.value, label: "JSON" }];
+    case "text": {
+      // A word may still spell bytes ("AAAA" is three zero bytes): tried after the text.
+      const decoded = decodeText(payload.text);
+      const text = { input: payload.text, label: `text, ${utf8Length(payload.text)} bytes` };
+      return decoded
+        ? [text, { input: decoded.bytes, label: `${decoded.kind}, ${decoded.bytes.byteLength} bytes decoded` }]
+        : [text];
+    }
+    case "binary":
+      return [{ input: payload.bytes, label: `binary, ${payload.bytes.byteLength} bytes` }];
+    default:
+      // Well-formed hex or base64 may still be a word: if no protocol reads the
+      // bytes, the text itself is read, and both are named when nothing does.
+      return [
+        { input: payload.bytes, label: `${payload.kind}, ${payload.bytes.byteLength} bytes decoded` },
+        { input: payload.text, label: `text, ${utf8Length(payload.text)} bytes` },
+      ];
+  }
+}
+
+const LOCAL: ReadonlySet<unknown> = new Set(localCodes().map((info) => info.code));
+
+// A protocol reads a payload when its parser finds a code in it. The status is
+// left out of that test, so that a status alone never counts as a code in the body.
+function readingsOf(input: unknown, candidates: readonly Protocol[], context: Context): Reading[] {
+  const named: Reading[] = [];
+  for (const protocol of candidates) {
+    const { parseError } = PROTOCOLS[protocol];
+    if (LOCAL.has(parseError(input).code)) continue;
+    named.push({ protocol, error: context.status === undefined ? parseError(input) : parseError(input, context) });
+  }
+  const batches: Reading[] = [];
+  for (const protocol of context.status === undefined ? [] : candidates) {
+    const batch = batchReaderOf(protocol)?.(context.status as number, input);
+    if (batch && batch.error === undefined) batches.push({ protocol, batch });
+  }
+  const known = named.filter((reading) => reading.error?.known);
+  // A code one protocol documents outweighs another's undocumented reading of the same field.
+  return batches.length > 0 || known.length > 0 ? [...batches, ...known] : named;
+}
+
+function render(error: ProtocolError, label: string): string {
+  const name = error.codeName && error.codeName !== String(error.code) ? ` ${error.codeName}` : "";
+  // A local code's message is wirefault's own words about the body, not the server's: left out,
+  // so that protocols agreeing on a status print as one reading.
+  const local = LOCAL.has(error.code);
+  const head = local
+    ? `${label}: no code, classified by the status alone`
+    : `${label} ${String(error.code)}${name}${error.known ? "" : " (not in the catalog)"}`;
+  return rows(head, [
+    ...(local ? [] : [["message", error.message] as const]),
+    ["status", error.status ?? "-"],
+    ["retryable", error.retryable],
+    ["action", `${error.action}: ${ACTIONS[error.action]}`],
+    ...(error.retryAfterMs === undefined ? [] : [["retry after", `${error.retryAfterMs} ms`] as const]),
+  ]);
+}
+
+function renderBatch({ status, accepted, errors }: Batch, label: string): string {
+  const head = `${label} batch answer, HTTP ${status}: ${accepted} accepted, ${errors.length} failed`;
+  const entries = errors.map((error) => {
+    const block = render(error, `seq ${error.seq ?? "-"}:`).replace(/^/gm, "  ");
+    return error.deviceId === undefined ? block : `${block}\n    ${"device:".padEnd(14)}${error.deviceId}`;
+  });
+  return [rows(head, []), ...entries].join("\n");
+}
+
+const toJson = (reading: Reading): string =>
+  JSON.stringify(
+    reading.batch
+      ? {
+          protocol: reading.protocol,
+          status: reading.batch.status,
+          accepted: reading.batch.accepted,
+          errors: reading.batch.errors.map((error) => error.toJSON()),
+        }
+      : reading.error.toJSON(),
+  );
+
+// Readings that say the same thing are printed once, under every protocol that gives them.
+function renderAll(readings: readonly Reading[]): string[] {
+  const groups = new Map<string, { reading: Reading; protocols: Protocol[] }>();
+  for (const reading of readings) {
+    const key = reading.batch ? renderBatch(reading.batch, "") : render(reading.error, "");
+    const group = groups.get(key);
+    if (group) group.protocols.push(reading.protocol);
+    else groups.set(key, { reading, protocols: [reading.protocol] });
+  }
+  return [...groups.values()].map(({ reading, protocols }) =>
+    reading.batch ? renderBatch(reading.batch, protocols.join(", ")) : render(reading.error, protocols.join(", ")),
+  );
+}
+
+function readOptions(args: Args): { protocol?: Protocol; status?: number; json: boolean } | string {
+  const protocol = args.values.get("--protocol");
+  const status = args.values.get("--status");
+  if (protocol !== undefined && !isProtocol(protocol))
+    return `unknown protocol ${quote(protocol)} (protocols: ${PROTOCOL_NAMES.join(", ")})`;
+  const code = status === undefined ? undefined : Number(status);
+  if (code !== undefined && (!/^\d{3}$/.test(status as string) || code < 100 || code > 599))
+    return `--status takes an HTTP status (100-599), not ${quote(status as string)}`;
+  return { protocol, status: code, json: args.flags.has("--json") };
+}
+
+/**
+ * `wirefault parse`: what a captured payload is. `args` are the command's own
+ * arguments; a payload argument among them wins, else `input` is read (the
+ * bytes of stdin, or of the `-f` file). Each protocol that reads the payload
+ * gives its reading; with `--status`, a body that names no code is read by its status.
+ */
+export function parse(args: readonly string[], input: Uint8Array): Result {
+  const parsed = readArgs(args, PARSE_ARGS);
+  if (typeof parsed === "string") return usage(parsed);
+  const options = readOptions(parsed);
+  if (typeof options === "string") return usage(options);
+  if (parsed.positionals.length > 1)
+    return usage(`parse takes one payload argument, not ${parsed.positionals.length}; quote it`);
+  if (parsed.positionals.length > 0 && parsed.values.has("--file"))
+    return usage("give the payload once: as an argument, with -f, or on stdin");
+  const [argument] = parsed.positionals;
+  const bytes = argument === undefined || argument === "-" ? input : new TextEncoder().encode(argument);
+  if (bytes.byteLength > MAX_INPUT_BYTES) return usage(`the payload is over ${MAX_INPUT_BYTES} bytes`);
+  const payload = detectPayload(bytes);
+  if (payload.kind === "empty") return usage("no payload: give it as an argument, with -f <file>, or on stdin");
+
+  const context: Context = options.status === undefined ? {} : { status: options.status };
+  const candidates = options.protocol ? [options.protocol] : PROTOCOL_NAMES;
+  const forms = formsOf(payload);
+  let readings: Reading[] = [];
+  for (const form of forms) {
+    readings = readingsOf(form.input, candidates, context);
+    if (readings.length > 0) break;
+  }
+  // The status reading takes the body as it came: the text, not bytes it may spell.
+  const body = forms.find((form) => !(form.input instanceof Uint8Array)) ?? (forms[0] as Form);
+  const byStatus = readings.length === 0 && options.status !== undefined && options.status >= 400;
+  // The body names no code, but the status is a fact: each HTTP protocol reads it its own way.
+  if (byStatus)
+    readings = candidates.filter(isHttp).map((protocol) => ({
+      protocol,
+      error: PROTOCOLS[protocol].parseError(body.input, context),
+    }));
+
+  if (readings.length === 0) {
+    const what = forms.map((form) => form.label).join("; also tried as ");
+    const only = options.protocol
+      ? `${options.protocol} does not read this payload as an error: ${PROTOCOLS[options.protocol].parseError(forms[0]?.input, context).message}`
+      : "no protocol reads this payload as an error";
+    const batch =
+      options.status === undefined
+        ? candidates.find((protocol) => {
+            const read = batchReaderOf(protocol);
+            return read !== undefined && read(207, body.input).error === undefined;
+          })
+        : undefined;
+    const hint = batch
+      ? `; it reads as a ${batch} batch answer with --status 207`
+      : options.protocol || options.status !== undefined
+        ? ""
+        : "; try --protocol or --status";
+    return usage(`${only} (${what})${hint}`);
+  }
+  if (options.json) return ok(readings.map((reading) => `${toJson(reading)}\n`).join(""));
+  const blocks = renderAll(readings);
+  const intro = byStatus
+    ? `The body names no code; by its HTTP status ${options.status}:\n\n`
+    : readings.length > 1
+      ? `${readings.length} protocols read this payload, each its own way:\n\n`
+      : "";
+  return ok(`${intro}${blocks.join("\n\n")}\n`);
+}
