@@ -40,6 +40,14 @@ describe("explain", () => {
     expect(result.stdout).not.toContain("tryll");
   });
 
+  it("asks for the code when given only a protocol", () => {
+    expect(explain(["atlas"])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "wirefault: usage: wirefault explain atlas <code>\n",
+    });
+  });
+
   it("finds codes by constant name, case-insensitively", () => {
     expect(explain(["agentbusy"]).stdout).toContain("tryll 3004");
   });
@@ -95,7 +103,7 @@ describe("explain", () => {
   });
 
   it("answers unknown codes, protocols and usage with one line and exit code 2", () => {
-    for (const args of [["nope"], ["mars", "1"], [], ["atlas", "1", "2"], ["atlas", "9999"], ["x\ny"]]) {
+    for (const args of [["nope"], ["mars", "1"], [], ["atlas", "1", "2"], ["atlas", "9999"], ["x\ny"], ["--json"]]) {
       const result = explain(args);
       expect(result.code).toBe(2);
       oneLine(result.stderr);

@@ -12,7 +12,7 @@ import {
   PROTOCOL_NAMES,
   PROTOCOLS,
 } from "./protocols.js";
-import { ok, type Result, usage } from "./result.js";
+import { ok, type Result, readArgs, usage } from "./result.js";
 import { quote, rows } from "./text.js";
 
 /** One thing a code can be: a catalog entry (maybe by an alias), a WebSocket close, a code inside a range, or a local code. */
@@ -113,8 +113,12 @@ export function describeFinding(finding: Finding): string {
 
 /** `wirefault explain <code>` or `wirefault explain <protocol> <code>`: every reading of a code, name or alias. */
 export function explain(args: readonly string[]): Result {
-  const [first, second, ...rest] = args;
+  const parsed = readArgs(args, {});
+  if (typeof parsed === "string") return usage(parsed);
+  const [first, second, ...rest] = parsed.positionals;
   if (first === undefined || rest.length > 0) return usage("usage: wirefault explain [protocol] <code>");
+  if (second === undefined && isProtocol(first) && findCode(first).length === 0)
+    return usage(`usage: wirefault explain ${first} <code>`);
   if (second !== undefined && !isProtocol(first)) return usage(`unknown protocol ${quote(first)}`);
   const protocol = second === undefined ? undefined : (first as Protocol);
   const code = second ?? first;
