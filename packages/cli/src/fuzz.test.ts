@@ -65,9 +65,9 @@ describe("the command line contract, fuzzed through main()", () => {
         }
       }),
       {
-        seed: 19,
         numRuns: 2000,
-        // The counterexamples found so far run first, every time (seed -2018022220 found the first).
+        // The counterexamples found so far run first, every time (seed -2018022220 found the first);
+        // the run's seed comes from @wirefault/test-utils/fast-check-seed, like every property's.
         examples: [
           [["parse"], text("abcde=")],
           [["parse", "--protocol", "tryll"], text("ab=")],

@@ -58,13 +58,14 @@ describe("detectPayload", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 12, maxLength: 64 }), (bytes) => {
         const b64 = Buffer.from(bytes).toString("base64");
+        // The two documented exceptions: one-case words stay text, and hex is read as hex first.
+        fc.pre(!/^(?:[a-z]+|[A-Z]+)$/.test(b64) && !/^[0-9a-f]+$/i.test(b64));
         const wrapped = b64.replace(/.{1,16}/g, "$&\n");
         for (const form of [b64, wrapped, Buffer.from(bytes).toString("base64url")])
           expect(detectPayload(text(form))).toMatchObject({ kind: "base64", bytes });
         const hex = Buffer.from(bytes).toString("hex");
         if (/[0-9]/.test(hex)) expect(detectPayload(text(hex))).toMatchObject({ kind: "hex", bytes });
       }),
-      { seed: 19 },
     );
   });
 
@@ -74,7 +75,7 @@ describe("detectPayload", () => {
       fc.property(fc.oneof(fc.uint8Array(), fc.string({ unit: alphabet }).map(text)), (bytes) => {
         expect(() => detectPayload(bytes)).not.toThrow();
       }),
-      { seed: 19, numRuns: 2000 },
+      { numRuns: 2000 },
     );
   });
 });
