@@ -1,6 +1,6 @@
 import { encodeErrorMessage } from "@wirefault/atlas/msgpack";
 import { CkgRelayCloseCode } from "@wirefault/ckg-relay";
-import { LOCAL_CODES } from "@wirefault/core";
+import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { TealeRelayCloseEvent } from "@wirefault/teale-relay";
 import { parseBatchResponse } from "@wirefault/telemetry-server";
 import { TryllError } from "@wirefault/tryll";
@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { HELP, list, main, run, VERSION } from "./commands.js";
 import { explain } from "./explain.js";
 import { parse } from "./parse.js";
-import { PROTOCOLS } from "./protocols.js";
+import { localCodes, PROTOCOLS } from "./protocols.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -67,6 +67,13 @@ describe("explain", () => {
     expect(both).toContain("SERVICE_RESTART");
     expect(both).toContain("SESSION_REPLACED");
     expect(explain(["ckg-relay", "ABNORMAL_CLOSURE"]).stdout).toMatch(/action:\s+reconnect/);
+    // Every standard code core classifies is found, in both WebSocket protocols and nowhere else.
+    for (const code of [1000, 1001, 1011, 1013, 1015]) {
+      const found = explain([String(code)]).stdout;
+      expect(found).toContain(`teale-relay ${code} (WebSocket close code)`);
+      expect(found).toContain(`ckg-relay ${code} (WebSocket close code)`);
+    }
+    expect(explain(["ckg-relay", "1004"]).code).toBe(2);
   });
 
   it("finds aliases and says what they stand for", () => {
@@ -76,8 +83,15 @@ describe("explain", () => {
     expect(explain(["teale-relay", "invalid_api_key"]).stdout).toContain("teale-relay unauthorized");
   });
 
+  it("knows both of core's local codes, with core's classification", () => {
+    expect(localCodes()).toEqual([
+      expect.objectContaining({ code: MALFORMED, retryable: "no", action: "abort" }),
+      expect.objectContaining({ code: TOO_LARGE, retryable: "no", action: "abort" }),
+    ]);
+  });
+
   it("finds every local code, in any protocol", () => {
-    for (const { code } of LOCAL_CODES) {
+    for (const { code } of localCodes()) {
       const result = explain([code.toLowerCase()]);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`any protocol ${code}`);

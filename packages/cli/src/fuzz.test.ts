@@ -1,8 +1,7 @@
-import { LOCAL_CODES } from "@wirefault/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { main } from "./commands.js";
-import { PROTOCOL_NAMES, PROTOCOLS } from "./protocols.js";
+import { localCodes, PROTOCOL_NAMES, PROTOCOLS } from "./protocols.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -12,7 +11,7 @@ const WORDS = [
   ...["--json", "--protocol", "-p", "--status", "-s", "--file", "-f", "-", "--", "--status=207", "payload"],
   ...PROTOCOL_NAMES,
   ...["4001", "4999", "1006", "1012", "0", "207", "502", "SESSION_REPLACED", "AGENT_NOT_ALLOWED"],
-  ...LOCAL_CODES.map((info) => info.code),
+  ...localCodes().map((info) => info.code),
 ];
 const codes = PROTOCOL_NAMES.flatMap((protocol) => PROTOCOLS[protocol].catalog.map((entry) => entry.code));
 

@@ -6,14 +6,15 @@ import {
   type CatalogIndex,
   type CodeRange,
   indexCatalog,
-  LOCAL_CODES,
   type LocalCode,
+  MALFORMED,
   type Protocol,
   type ProtocolError,
   type RecoveryAction,
   type Retryable,
+  TOO_LARGE,
 } from "@wirefault/core";
-import { localError, STANDARD_CLOSE_CODES } from "@wirefault/core/wire";
+import { localError, classifyClose as standardClose } from "@wirefault/core/wire";
 import * as tealeRelay from "@wirefault/teale-relay";
 import * as telemetryServer from "@wirefault/telemetry-server";
 import * as tryll from "@wirefault/tryll";
@@ -82,9 +83,17 @@ export interface CloseEvent {
   readonly reason?: string;
 }
 
+// Core classifies the standard codes one at a time; they are found by asking it
+// about each code of RFC 6455's space (1000-4999), once.
+let standardCodes: readonly number[] | undefined;
+const standardCloseCodes = (): readonly number[] => {
+  standardCodes ??= Array.from({ length: 4000 }, (_, i) => 1000 + i).filter((code) => standardClose(code));
+  return standardCodes;
+};
+
 /** The WebSocket closes a protocol classifies: the standard codes, then the protocol's own. Empty without WebSockets. */
 export function closeEventsOf(protocol: Protocol): readonly CloseEvent[] {
-  const standard = STANDARD_CLOSE_CODES.map((code) => ({ code }));
+  const standard = standardCloseCodes().map((code) => ({ code }));
   if (protocol === "teale-relay") return [...standard, ...Object.values(tealeRelay.TealeRelayCloseEvent)];
   if (protocol === "ckg-relay")
     return [...standard, ...Object.values(ckgRelay.CkgRelayCloseCode).map((code) => ({ code }))];
@@ -93,7 +102,7 @@ export function closeEventsOf(protocol: Protocol): readonly CloseEvent[] {
 
 /** True for a close the protocol gives a meaning beyond the standard one. */
 export const isOwnClose = (event: CloseEvent): boolean =>
-  event.reason !== undefined || !STANDARD_CLOSE_CODES.includes(event.code);
+  event.reason !== undefined || !standardCloseCodes().includes(event.code);
 
 /** The protocol's own reading of a WebSocket close (its `fromClose`); undefined without WebSockets. */
 export function classifyClose(protocol: Protocol, event: CloseEvent): ProtocolError | undefined {
@@ -118,10 +127,20 @@ export interface LocalCodeInfo {
   readonly action: RecoveryAction;
 }
 
+// What each local code means. It lives here, not in core, only because core's
+// size budget has no room for the text; typed by core's LocalCode, so that a
+// new local code does not compile until it is described here too.
+const LOCAL_SUMMARIES: Readonly<Record<LocalCode, string>> = {
+  [MALFORMED]:
+    "wirefault could not read the input as an error of the protocol; over HTTP, the status still classifies it.",
+  [TOO_LARGE]:
+    "The input was over the protocol's size cap and was refused unread; over HTTP, the status still classifies it.",
+};
+
 /** Every local code (core's `WIREFAULT_*`), classified as core's `localError` classifies it. */
 export function localCodes(): readonly LocalCodeInfo[] {
-  return LOCAL_CODES.map(({ code, summary }) => {
+  return (Object.keys(LOCAL_SUMMARIES) as LocalCode[]).map((code) => {
     const { retryable, action } = localError("atlas", code, "", undefined);
-    return { code, summary, retryable, action };
+    return { code, summary: LOCAL_SUMMARIES[code], retryable, action };
   });
 }

@@ -24,20 +24,6 @@ export const TOO_LARGE = "WIREFAULT_TOO_LARGE";
 /** Codes wirefault itself assigns when the wire gave none it could read. */
 export type LocalCode = typeof MALFORMED | typeof TOO_LARGE;
 
-/** Every local code with what it means, for tools that explain codes (the `wirefault` CLI). */
-export const LOCAL_CODES: readonly { readonly code: LocalCode; readonly summary: string }[] = Object.freeze([
-  Object.freeze({
-    code: MALFORMED,
-    summary:
-      "wirefault could not read the input as an error of the protocol; over HTTP the status still classifies it.",
-  }),
-  Object.freeze({
-    code: TOO_LARGE,
-    summary:
-      "The input was over the protocol's size cap and was refused unread; over HTTP the status still classifies it.",
-  }),
-]);
-
 /** Everything a ProtocolError is built from. */
 export interface ProtocolErrorInit<C extends string | number = string | number> {
   protocol: Protocol;

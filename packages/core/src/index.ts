@@ -16,7 +16,6 @@ export {
 export { isRetryable } from "./classify.js";
 export {
   isProtocolError,
-  LOCAL_CODES,
   type LocalCode,
   MALFORMED,
   type Parsed,

@@ -302,9 +302,6 @@ export function closeReason(reason: unknown): string {
   return bytes ? decoder.decode(bytes.subarray(0, 123)) : "";
 }
 
-/** Every standard close code {@link classifyClose} knows, ascending: for tools that list them. */
-export const STANDARD_CLOSE_CODES: readonly number[] = Object.freeze(Object.keys(CLOSE).map(Number));
-
 /** The standard meaning of a WebSocket close code, or undefined for application codes. */
 export function classifyClose(code: number): CloseClassification | undefined {
   const known = CLOSE[code];
