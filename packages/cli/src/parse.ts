@@ -1,5 +1,6 @@
 import type { Protocol, ProtocolError } from "@wirefault/core";
 import { utf8Length } from "@wirefault/core/wire";
+import type { BatchResult as Batch } from "@wirefault/telemetry-server";
 import { ACTIONS } from "./format.js";
 import { decodeText, detectPayload, type Payload } from "./payload.js";
 import { batchReaderOf, isHttp, isProtocol, localCodes, PROTOCOL_NAMES, PROTOCOLS } from "./protocols.js";
@@ -15,8 +16,6 @@ export const PARSE_ARGS = Object.freeze({
   values: ["--protocol", "--status", "--file"],
   aliases: { "-p": "--protocol", "-s": "--status", "-f": "--file" },
 });
-
-type Batch = ReturnType<NonNullable<ReturnType<typeof batchReaderOf>>>;
 
 /** What one protocol makes of a payload. */
 type Reading =
@@ -65,8 +64,9 @@ function readingsOf(input: unknown, candidates: readonly Protocol[], context: Co
   const named: Reading[] = [];
   for (const protocol of candidates) {
     const { parseError } = PROTOCOLS[protocol];
-    if (LOCAL.has(parseError(input).code)) continue;
-    named.push({ protocol, error: context.status === undefined ? parseError(input) : parseError(input, context) });
+    const bare = parseError(input);
+    if (LOCAL.has(bare.code)) continue;
+    named.push({ protocol, error: context.status === undefined ? bare : parseError(input, context) });
   }
   const batches: Reading[] = [];
   for (const protocol of context.status === undefined ? [] : candidates) {
