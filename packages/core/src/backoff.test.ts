@@ -102,8 +102,68 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("Sun, 22 Nov 2026 12:00:30 GMT", now)).toBe(30_000);
     expect(parseRetryAfter("Sun, 22 Nov 2026 11:00:00 GMT", now)).toBe(0);
   });
+  it("reads all three HTTP-date forms of RFC 9110 as the same GMT instant", () => {
+    const in30s = ["Sun, 22 Nov 2026 12:00:30 GMT", "Sunday, 22-Nov-26 12:00:30 GMT", "Sun Nov 22 12:00:30 2026"];
+    expect(in30s.map((date) => parseRetryAfter(date, now))).toEqual([30_000, 30_000, 30_000]);
+    const jan1 = Date.UTC(2026, 0, 1);
+    expect(parseRetryAfter("Thu Jan  1 00:00:30 2026", jan1)).toBe(30_000);
+    expect(parseRetryAfter("Thursday, 01-Jan-26 00:01:00 GMT", jan1)).toBe(60_000);
+  });
+  it("reads an RFC 850 two-digit year as at most 50 years ahead", () => {
+    // 2077 would be over 50 years ahead of 2026: it is 1977, long past. 2076 is not.
+    expect(parseRetryAfter("Saturday, 01-Jan-77 00:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("Wednesday, 01-Jan-76 00:00:00 GMT", now)).toBe(Date.UTC(2076, 0, 1) - now);
+  });
+  it("reads an HTTP-date as GMT under any process time zone", () => {
+    const saved = process.env.TZ;
+    try {
+      process.env.TZ = "America/New_York";
+      // Proof that the zone took effect, or this test would pass vacuously.
+      expect(new Date(Date.UTC(2026, 0, 1)).getTimezoneOffset()).toBe(300);
+      const jan1 = Date.UTC(2026, 0, 1);
+      expect(parseRetryAfter("Thu Jan  1 00:00:30 2026", jan1)).toBe(30_000);
+      expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:30 GMT", jan1)).toBe(30_000);
+      expect(parseRetryAfter("Thursday, 01-Jan-26 00:00:30 GMT", jan1)).toBe(30_000);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+  it("refuses what RFC 9110 does not define: decimal seconds, ISO 8601, other zones", () => {
+    for (const bad of [
+      "1.5",
+      "30.0",
+      "+30",
+      "2026-11-22T12:00:30Z",
+      "2026-11-22",
+      "Sun, 22 Nov 2026 12:00:30 +0000",
+      "Sun, 22 Nov 2026 12:00:30 EST",
+      "Sun, 22 Nov 2026 12:00:30",
+      "sun, 22 nov 2026 12:00:30 gmt",
+    ]) {
+      expect(parseRetryAfter(bad, now), bad).toBeUndefined();
+    }
+  });
+  it("refuses dates that do not exist instead of rolling them over", () => {
+    for (const bad of [
+      "Sat, 31 Feb 2026 12:00:00 GMT",
+      "Sun, 22 Foo 2026 12:00:30 GMT",
+      "Sun, 22 Nov 2026 24:00:00 GMT",
+      "Sun, 22 Nov 2026 12:60:00 GMT",
+      "Sun, 22 Nov 2026 12:00:61 GMT",
+      "Sun, 00 Nov 2026 12:00:30 GMT",
+      "Sun Nov 22 12:00:30 26",
+      "Mon, 22 Nov 2026 12:00:30 GMT",
+    ]) {
+      expect(parseRetryAfter(bad, now), bad).toBeUndefined();
+    }
+  });
+  it("tolerates only what its documentation lists", () => {
+    expect(parseRetryAfter("Sunday, 22 Nov 2026 12:00:30 GMT", now)).toBe(30_000);
+    expect(parseRetryAfter("Sun, 22-Nov-2026 12:00:30 GMT", now)).toBe(30_000);
+  });
   it("ignores what it cannot read", () => {
-    for (const bad of [null, undefined, "", "-5", "soon", "1e3", "12 soon", "x".repeat(1000)]) {
+    for (const bad of [null, undefined, "", "-5", "soon", "1e3", "12 soon", "x".repeat(1000), "9".repeat(400)]) {
       expect(parseRetryAfter(bad, now)).toBeUndefined();
     }
   });
