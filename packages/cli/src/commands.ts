@@ -61,7 +61,7 @@ function describe({ protocol, entry }: Match): string {
   ].join("\n");
 }
 
-/** `wirefault explain <code>` or `wirefault explain <protocol> <code>`. */
+/** Explains an error code or name: `wirefault explain <code>`, or `wirefault explain <protocol> <code>`. */
 export function explain(args: readonly string[]): Result {
   const [first, second, ...rest] = args;
   if (first === undefined || rest.length > 0) return usage("usage: wirefault explain [protocol] <code>");
@@ -74,7 +74,7 @@ export function explain(args: readonly string[]): Result {
   return ok(`${matches.map(describe).join("\n\n")}\n`);
 }
 
-/** `wirefault list [protocol]`. */
+/** Lists the codes of one protocol, or of all five: `wirefault list [protocol]`. */
 export function list(args: readonly string[]): Result {
   const [only, ...rest] = args;
   if (rest.length > 0) return usage("usage: wirefault list [protocol]");
@@ -130,7 +130,7 @@ function render(err: ProtocolError, json: boolean): string {
   ].join("\n");
 }
 
-/** `wirefault parse`: classifies a captured payload read from stdin. */
+/** Classifies a captured payload read from stdin: `wirefault parse`. */
 export function parse(args: readonly string[], input: Uint8Array): Result {
   const options = parseOptions(args);
   if (typeof options === "string") return usage(options);

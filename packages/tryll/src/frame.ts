@@ -10,9 +10,9 @@ import type { ParsedTryllError, TryllError } from "./error.js";
 import { localTryllError, type ParseContext, parseWith, tryllError } from "./parse.js";
 import { MAX_FRAME_BYTES, PREFIX_BYTES, readLength, toUint64 } from "./wire.js";
 
-/** `MessageBody` union tags the codec reads; every other tag is a message that is not an error. */
+/** The `MessageBody` union tags the codec reads; every other tag is a message that is not an error. */
 export const MessageType = { None: 0, TurnComplete: 9, ErrorResponse: 10 } as const;
-/** `TurnComplete.status` values. */
+/** The values of `TurnComplete.status`: whether a turn succeeded, failed or was cancelled. */
 export const TurnStatus = { Success: 0, Error: 1, Cancelled: 2 } as const;
 
 // vtable slots, in schema order. A union field takes two: its type tag, then its table.
