@@ -1,4 +1,11 @@
 import { defineProject } from "vitest/config";
 
 // Run by `npm run test:reliability`, not by `npm test`: FUZZ_RUNS scales the fuzz suite.
-export default defineProject({ test: { name: "reliability", testTimeout: 120_000, hookTimeout: 60_000 } });
+export default defineProject({
+  test: {
+    name: "reliability",
+    setupFiles: ["@wirefault/test-utils/fast-check-seed"],
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FIGURES, figure, markdown } from "./run.mjs";
 
 // A smoke run of every figure with one iteration, so that the bench cannot rot.
-describe("npm run bench (smoke)", { timeout: 120_000 }, () => {
+describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
   it("runs every figure and renders BENCHMARKS.md", () => {
     const results = Object.fromEntries(FIGURES.map((name) => [name, figure(name, { time: 1, runs: 1, sleeps: 2 })]));
     expect(results.parse.rows.length).toBeGreaterThanOrEqual(11);
@@ -15,5 +15,17 @@ describe("npm run bench (smoke)", { timeout: 120_000 }, () => {
     for (const heading of ["## 1. Parse cost", "## 2. Bundle size", "## 3. Cold start", "## 4. Retry machinery"]) {
       expect(text).toContain(heading);
     }
+  });
+});
+
+describe("size budgets", () => {
+  it("come from .size-limit.json alone, in bytes", async () => {
+    const { BUDGETS, limitBytes } = await import("./size.mjs");
+    const { default: limits } = await import("../../.size-limit.json", { with: { type: "json" } });
+    expect(BUDGETS.map(([name]) => name)).toEqual(limits.map((entry) => entry.name));
+    expect(BUDGETS.find(([name]) => name === "@wirefault/core")?.[2]).toBe(2500);
+    expect(limitBytes("10 kB")).toBe(10_000);
+    expect(limitBytes("1 KiB")).toBe(1024);
+    expect(() => limitBytes("ten")).toThrow(RangeError);
   });
 });

@@ -1,20 +1,23 @@
 // Figure 2: bundle size of each package's whole public API, beside the
 // anchors a user would otherwise pick, all bundled the same way in one run.
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const root = new URL("../..", import.meta.url).pathname;
-export const BUDGETS = [
-  ["@wirefault/core", "core.js", 2500],
-  ["@wirefault/core + ./wire", "core-wire.js", undefined],
-  ["@wirefault/teale-relay", "teale-relay.js", 10_000],
-  ["@wirefault/telemetry-server", "telemetry-server.js", 10_000],
-  ["@wirefault/ckg-relay", "ckg-relay.js", 10_000],
-  ["@wirefault/atlas (objects only)", "atlas.js", 10_000],
-  ["@wirefault/atlas + MessagePack", "atlas-msgpack.js", 15_000],
-  ["@wirefault/tryll (no frames)", "tryll.js", 10_000],
-  ["@wirefault/tryll + FlatBuffers frames", "tryll-frame.js", 15_000],
-];
+// The budgets live in one place, .size-limit.json, which `npm run size` enforces.
+const UNITS = { B: 1, kB: 1000, KB: 1000, KiB: 1024, MB: 1_000_000 };
+/** "2.5 kB" → 2500: size-limit's units, in bytes. */
+export function limitBytes(limit) {
+  const match = /^\s*([\d.]+)\s*(B|kB|KB|KiB|MB)\s*$/.exec(limit);
+  if (!match) throw new RangeError(`unreadable size-limit "${limit}"`);
+  return Math.round(Number(match[1]) * UNITS[match[2]]);
+}
+/** [name, entry file, gzip budget in bytes] for every entry in .size-limit.json. */
+export const BUDGETS = JSON.parse(readFileSync(new URL("../../.size-limit.json", import.meta.url), "utf8")).map(
+  (entry) => [entry.name, basename(entry.path), limitBytes(entry.limit)],
+);
 const ANCHORS = [
   ["openai error module (openai/error)", 'import * as e from "openai/error"; console.log(e);'],
   ["p-retry", 'import pRetry from "p-retry"; console.log(pRetry);'],

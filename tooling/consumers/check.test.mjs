@@ -5,7 +5,7 @@ import { checkConsumers } from "./check.mjs";
 const fixture = (name) => join(new URL(".", import.meta.url).pathname, "fixtures", name);
 
 // Each case packs and installs a real tarball: slow by unit-test standards.
-describe("the consumer check", { timeout: 60_000 }, () => {
+describe("the consumer check", { timeout: 300_000 }, () => {
   it("passes a correct package in all five styles", () => {
     expect(checkConsumers([fixture("good")], { smoke: false })).toEqual([
       "esm",

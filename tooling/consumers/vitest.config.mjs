@@ -1,3 +1,4 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "consumers" } });
+// The timeout only detects a hang; no test here may fail for being slow on a loaded machine.
+export default defineProject({ test: { name: "consumers", testTimeout: 60_000 } });

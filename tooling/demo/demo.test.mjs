@@ -8,7 +8,7 @@ const script = fileURLToPath(new URL("./demo.mjs", import.meta.url));
 let once;
 // One run serves every test: it is the slowest thing here.
 const demoRun = () => {
-  once ??= spawnSync(process.execPath, [script, "--headless"], { encoding: "utf8", timeout: 60_000 });
+  once ??= spawnSync(process.execPath, [script, "--headless"], { encoding: "utf8", timeout: 300_000 });
   return once;
 };
 

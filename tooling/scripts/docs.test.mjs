@@ -7,7 +7,7 @@ describe("generated docs", () => {
     expect(await stale()).toEqual([]);
   });
 
-  it("docs/api matches a fresh TypeDoc run", { timeout: 60_000 }, () => {
+  it("docs/api matches a fresh TypeDoc run", { timeout: 300_000 }, () => {
     expect(staleApiDocs()).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "scripts" } });
+// The timeout only detects a hang; no test here may fail for being slow on a loaded machine.
+export default defineProject({ test: { name: "scripts", testTimeout: 60_000 } });

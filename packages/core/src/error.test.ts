@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { runInNewContext } from "node:vm";
+import { revokedProxy } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
 import { isProtocolError, ProtocolError, type ProtocolErrorInit, redactSecrets } from "./error.js";
 
@@ -125,6 +126,34 @@ describe("isProtocolError", () => {
     );
     expect(isProtocolError(foreign)).toBe(true);
     expect(foreign instanceof ProtocolError).toBe(true);
+  });
+
+  it("matches a subclass's errors from another copy of it, by brand and class name", () => {
+    // Another copy of core (a CJS build, a duplicate install): its own base class with the shared brand.
+    class CopiedBase extends Error {
+      static {
+        Object.defineProperty(this.prototype, Symbol.for("wirefault.ProtocolError"), { value: true });
+      }
+    }
+    class CopiedSubError extends CopiedBase {
+      static {
+        this.prototype.name = "SubError";
+      }
+    }
+    class CopiedOtherError extends CopiedBase {
+      static {
+        this.prototype.name = "OtherError";
+      }
+    }
+    class Unbranded extends Error {
+      static {
+        this.prototype.name = "SubError";
+      }
+    }
+    expect(new CopiedSubError("x") instanceof SubError).toBe(true);
+    expect(new CopiedOtherError("x") instanceof SubError).toBe(false);
+    expect(new Unbranded("x") instanceof SubError).toBe(false);
+    expect(revokedProxy() instanceof SubError).toBe(false);
   });
 
   it("does not let one subclass claim another's errors", () => {

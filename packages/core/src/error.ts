@@ -115,9 +115,11 @@ export class ProtocolError<C extends string | number = string | number> extends 
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    // Only the base class matches by brand; subclasses keep ordinary
-    // prototype checks so one protocol's class never claims another's error.
-    return this === ProtocolError ? isProtocolError(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+    if (!isProtocolError(value)) return false;
+    // Another copy of the same subclass (the ESM and CJS builds, a duplicate
+    // install) is matched by brand and by the name its static block set on its
+    // own prototype, so one protocol's class never claims another's error.
+    return this === ProtocolError || inheritsFrom(value, this.prototype as object);
   }
 }
 
@@ -129,6 +131,27 @@ export class ProtocolError<C extends string | number = string | number> extends 
 export type Parsed<E extends ProtocolError, C extends string | number> =
   | (E & { readonly known: true; readonly code: C })
   | (E & { readonly known: false });
+
+const ownName = (prototype: unknown): string | undefined => {
+  const descriptor = Object.getOwnPropertyDescriptor(prototype, "name");
+  return typeof descriptor?.value === "string" ? descriptor.value : undefined;
+};
+
+// True when `target`, or a prototype named as it is, is on value's chain.
+// Walks at most a few prototypes: wirefault's classes are one or two levels deep.
+function inheritsFrom(value: object, target: object): boolean {
+  const name = ownName(target);
+  try {
+    let prototype: unknown = Object.getPrototypeOf(value);
+    for (let depth = 0; depth < 8 && prototype !== null && prototype !== undefined; depth++) {
+      if (prototype === target || (name !== undefined && ownName(prototype) === name)) return true;
+      prototype = Object.getPrototypeOf(prototype);
+    }
+  } catch {
+    // A revoked proxy or a throwing trap: not one of ours.
+  }
+  return false;
+}
 
 /** True for any wirefault error, from any copy of the package or any realm. */
 export function isProtocolError(value: unknown): value is ProtocolError {

@@ -1,3 +1,4 @@
+import { LINEAR_BUDGET_MS } from "@wirefault/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -48,7 +49,7 @@ describe("decodeInput", () => {
     const deep = `${"[".repeat(600_000)}${"]".repeat(600_000)}`;
     const started = performance.now();
     expect(decodeInput(deep, 2_000_000)).toMatchObject({ kind: "not-json" });
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
     const nested64 = `${"[".repeat(64)}${"]".repeat(64)}${" ".repeat(5000)}`;
     expect(decodeInput(nested64, 10_000).kind).toBe("value");
     const inStrings = `["${"[".repeat(10_000)}", "\\"[["]`;

@@ -1,4 +1,4 @@
-import { MALFORMED } from "@wirefault/core";
+import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { catalog } from "./catalog.js";
@@ -11,6 +11,28 @@ import {
   parseError as parseFrame,
 } from "./frame.js";
 import { parseError } from "./parse.js";
+import { MAX_FRAME_BYTES } from "./wire.js";
+
+const withPrefix = (length: number, payload: Uint8Array = new Uint8Array()): Buffer => {
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32LE(length);
+  return Buffer.concat([prefix, payload]);
+};
+
+// The frames a whole stream holds, read the slow, obvious way; a prefix over
+// the 1 MiB limit stops the stream where it starts.
+const referenceSplit = (stream: Buffer): { frames: Buffer[]; stoppedAt: number | undefined } => {
+  const frames: Buffer[] = [];
+  let at = 0;
+  while (at + 4 <= stream.byteLength) {
+    const length = stream.readUInt32LE(at);
+    if (length > MAX_FRAME_BYTES) return { frames, stoppedAt: at };
+    if (at + 4 + length > stream.byteLength) break;
+    frames.push(Buffer.from(stream.subarray(at, at + 4 + length)));
+    at += 4 + length;
+  }
+  return { frames, stoppedAt: undefined };
+};
 
 const U64_MAX = 18_446_744_073_709_551_615n;
 const uint32 = fc.integer({ min: 0, max: 4_294_967_295 });
@@ -178,14 +200,35 @@ describe("frame properties", () => {
     );
   });
 
-  it("FrameReader never throws and never holds more than one frame's bytes", () => {
+  it("FrameReader splits any stream exactly as a reference splitter does, holding only the unfinished frame", () => {
+    // Small length prefixes, so frames complete inside 30 chunks, plus the odd
+    // prefix over 1 MiB, which must stop the stream.
+    const frame = fc.oneof(
+      {
+        weight: 9,
+        arbitrary: fc.uint8Array({ maxLength: 40 }).map((payload) => withPrefix(payload.byteLength, payload)),
+      },
+      { weight: 1, arbitrary: fc.integer({ min: MAX_FRAME_BYTES + 1, max: 0xffff_ffff }).map((n) => withPrefix(n)) },
+    );
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 30 }), (chunks) => {
+      fc.property(fc.array(frame, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 30 }), (frames, cuts) => {
+        const stream = Buffer.concat(frames);
+        const expected = referenceSplit(stream);
         const reader = new FrameReader();
-        for (const chunk of chunks) {
-          for (const frame of reader.push(chunk)) expect(decodeFrame(frame) ?? "none").toBeDefined();
-          expect(reader.buffered).toBeLessThanOrEqual(4 + 1_048_576);
+        const out: Buffer[] = [];
+        const points = [...new Set(cuts.map((c) => c % (stream.byteLength + 1)))].sort((a, b) => a - b);
+        let from = 0;
+        for (const to of [...points, stream.byteLength]) {
+          for (const f of reader.push(stream.subarray(from, to))) out.push(Buffer.from(f));
+          from = to;
+          const consumed = out.reduce((n, f) => n + f.byteLength, 0);
+          const stopped = expected.stoppedAt !== undefined && to >= expected.stoppedAt + 4;
+          expect(reader.error !== undefined).toBe(stopped);
+          // Everything pushed is either handed out or held, until the stream stops.
+          expect(reader.buffered).toBe(stopped ? 0 : to - consumed);
         }
+        expect(out).toEqual(expected.frames);
+        if (reader.error) expect(reader.error.code).toBe(TOO_LARGE);
       }),
     );
   });

@@ -46,3 +46,53 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A clock whose timers fire only when `advance()` moves virtual time past them; fits core's `Clock`. */
+export interface ManualClock {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** Timers scheduled and neither fired nor cleared. */
+  readonly pending: number;
+  /** Moves virtual time forward, firing every timer that falls due, in order. */
+  advance(ms: number): void;
+}
+
+/** A deterministic clock that never fires by itself, so a test can tell "at once" from "after a sleep". */
+export function manualClock(): ManualClock {
+  let now = 0;
+  let next = 0;
+  const timers = new Map<number, { at: number; callback: () => void }>();
+  return {
+    get pending() {
+      return timers.size;
+    },
+    setTimeout(callback, ms) {
+      const id = ++next;
+      timers.set(id, { at: now + Math.max(0, ms), callback });
+      return id;
+    },
+    clearTimeout(handle) {
+      timers.delete(handle as number);
+    },
+    advance(ms) {
+      const until = now + ms;
+      for (;;) {
+        let due: [number, { at: number; callback: () => void }] | undefined;
+        for (const entry of timers) if (entry[1].at <= until && (!due || entry[1].at < due[1].at)) due = entry;
+        if (!due) break;
+        timers.delete(due[0]);
+        now = due[1].at;
+        due[1].callback();
+      }
+      now = until;
+    },
+  };
+}
+
+/**
+ * Wall-clock budget for a "linear time" check on about a megabyte of hostile
+ * input. One pass takes 3–30 ms on a 2-core machine and a quadratic one takes
+ * hours, so 2 s is at least 60x headroom: a busy machine cannot miss it, and a
+ * regression to super-linear time cannot pass it.
+ */
+export const LINEAR_BUDGET_MS = 2_000;

@@ -1,3 +1,10 @@
-export { type RecordingClock, recordingClock, seededRandom } from "./clock.js";
+export {
+  LINEAR_BUDGET_MS,
+  type ManualClock,
+  manualClock,
+  type RecordingClock,
+  recordingClock,
+  seededRandom,
+} from "./clock.js";
 export { cyclicCause, revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
 export { cutOffResponse } from "./response.js";
