@@ -47,10 +47,12 @@ function counted(fn) {
   return wrapped;
 }
 
-// What the table shows for a platform failure: its system code (ECONNRESET…).
+// What the table shows for a platform failure: no protocol code, so it says
+// "network error" before the system's own code (ECONNRESET, UND_ERR_SOCKET…).
 const platformCode = (error) => {
-  for (let e = error, depth = 0; e && depth < 4; e = e.cause, depth++) if (typeof e.code === "string") return e.code;
-  return error?.name ?? "-";
+  for (let e = error, depth = 0; e && depth < 4; e = e.cause, depth++)
+    if (typeof e.code === "string") return `network error ${e.code}`;
+  return `network error ${error?.name ?? ""}`.trim();
 };
 
 /** One scenario's result, as the summary table shows it. */
@@ -156,7 +158,7 @@ export async function tealeRelay(peers, rows = []) {
       err,
       1,
       0,
-      `peer ${err?.peerNodeId} is gone: rediscover it`,
+      `the relay says peer "${err?.peerNodeId}" is not connected: discover peers again`,
       err?.code === "peer_not_found" && err.peerNodeId === "gone-node",
     ),
   );
@@ -226,7 +228,9 @@ export async function telemetryServer(peers, rows = []) {
       r.error,
       again.count(),
       r.waitedMs,
-      r.value ? `accepted ${r.value.accepted} once (server stored ${peers.telemetry.stored.size})` : "failed",
+      r.value
+        ? `accepted on the retry and stored once: the server holds ${peers.telemetry.stored.size} blocks, no duplicate`
+        : "failed",
       r.value?.accepted === 1 && peers.telemetry.stored.size === 4 && isRetryable(r.error),
     ),
   );
@@ -241,7 +245,7 @@ export async function telemetryServer(peers, rows = []) {
       bad,
       1,
       0,
-      `seq ${bad?.seq}: "${bad?.message}", resend ${seqsToResend(answer).length}`,
+      `block ${bad?.seq} reported: "${bad?.message}"; ${seqsToResend(answer).length} blocks to resend`,
       bad?.code === "INVALID_SIGNATURE" && seqsToResend(answer).length === 0,
     ),
   );

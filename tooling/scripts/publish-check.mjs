@@ -20,6 +20,11 @@ export function problems(manifest, files) {
     const path = target.slice(3, -1);
     if (!has(path)) out.push(`exports names ${path}, which is not in the package`);
   }
+  const bins = typeof manifest.bin === "string" ? [manifest.bin] : Object.values(manifest.bin ?? {});
+  for (const bin of bins) {
+    const path = bin.replace(/^\.\//, "");
+    if (!has(path)) out.push(`bin names ${path}, which is not in the package`);
+  }
   for (const field of REQUIRED_FIELDS) if (manifest[field] === undefined) out.push(`package.json has no "${field}"`);
   if (manifest.publishConfig && manifest.publishConfig.access !== "public")
     out.push('publishConfig.access is not "public"');

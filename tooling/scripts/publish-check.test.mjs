@@ -17,6 +17,13 @@ describe("publish check", () => {
       [],
     );
   });
+  it("names a bin that would not be published", () => {
+    const files = ["README.md", "LICENSE", "dist/index.js", "dist/index.d.ts", "package.json"];
+    expect(problems({ ...manifest, bin: { x: "./dist/cli.js" } }, files)).toEqual([
+      "bin names dist/cli.js, which is not in the package",
+    ]);
+    expect(problems({ ...manifest, bin: "dist/index.js" }, files)).toEqual([]);
+  });
   it("names every missing piece", () => {
     const { license: _, ...bare } = manifest;
     expect(problems(bare, ["package.json", "dist/index.d.ts"])).toEqual([

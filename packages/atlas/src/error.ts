@@ -26,6 +26,8 @@ export interface AtlasErrorInit extends Omit<ProtocolErrorInit<AtlasErrorCodeVal
   refMsgId?: string | undefined;
   /** `request_id` of a `zone.error` message. */
   requestId?: string | undefined;
+  /** What the peer said, when `message` is not it: `""` for a peer that sent no message. */
+  wireMessage?: string | undefined;
 }
 
 /** An Atlas wire (`ErrorMessage`) or zone (`zone.error`) error. */
@@ -39,8 +41,20 @@ export class AtlasError extends ProtocolError<AtlasErrorCodeValue> {
   /** The request ID that caused a zone error, when the peer gave one. */
   declare readonly requestId?: string;
 
+  #wireMessage: string;
+
+  /**
+   * The message as the wire carries it: the peer's own text, `""` when it
+   * sent none (`message` then holds the catalog's explanation). An error
+   * built by hand says its `message`. `toWire()` sends this.
+   */
+  get wireMessage(): string {
+    return this.#wireMessage;
+  }
+
   constructor(init: AtlasErrorInit) {
     super(init, "atlas");
+    this.#wireMessage = init.wireMessage === undefined ? this.message : redactSecrets(init.wireMessage);
     // Set only when present, so that toJSON() carries no empty keys.
     // Ids may echo what the request sent: masked like the message.
     if (init.refMsgId !== undefined) (this as { refMsgId?: string }).refMsgId = redactSecrets(init.refMsgId);
@@ -58,8 +72,8 @@ export class AtlasError extends ProtocolError<AtlasErrorCodeValue> {
     // What an Atlas node answers to input it could not read, or refused by size.
     const wire = code === MALFORMED ? 2003 : code === TOO_LARGE ? 2002 : code;
     return typeof wire === "number"
-      ? errorMessage(wire, this.message, this.refMsgId)
-      : zoneErrorMessage(wire, this.message, this.requestId);
+      ? errorMessage(wire, this.wireMessage, this.refMsgId)
+      : zoneErrorMessage(wire, this.wireMessage, this.requestId);
   }
 }
 

@@ -216,10 +216,36 @@ describe("bad input", () => {
     expect(parseError({ code: -0, message: "x" })).toMatchObject({ code: -0, known: false, action: "abort" });
   });
 
-  it("a missing or non-string message is malformed", () => {
-    malformed({ code: 4001 }, 'ErrorMessage: "message" must be a string');
-    malformed({ code: 4001, message: 42 }, 'ErrorMessage: "message" must be a string');
-    malformed({ type: "zone.error", code: "full" }, 'zone.error: "message" must be a string');
+  it("a non-string message is malformed", () => {
+    malformed({ code: 4001, message: 42 }, 'ErrorMessage: "message" must be a string when present');
+    malformed({ type: "zone.error", code: "full", message: {} }, 'zone.error: "message" must be a string when present');
+  });
+
+  it("keeps the code of an error without a message, and what the peer said apart from what we explain", () => {
+    for (const message of [undefined, null]) {
+      const err = parseError({ code: 2003, message });
+      expect(err).toMatchObject({ code: 2003, known: true, codeName: "ERR_MESSAGE_REJECTED", wireMessage: "" });
+      expect(err.message).toBe(catalog.find((e) => e.code === 2003)?.summary);
+      // toWire() re-sends what the peer said, not our explanation.
+      expect(err.toWire()).toEqual({ code: 2003, message: "" });
+    }
+    const zone = parseError({ type: "zone.error", code: "full", request_id: "r1" });
+    expect(zone).toMatchObject({ code: "full", known: true, wireMessage: "", requestId: "r1" });
+    expect(zone.message).toBe(catalog.find((e) => e.code === "full")?.summary);
+    expect(zone.toWire()).toEqual({ type: "zone.error", request_id: "r1", code: "full", message: "" });
+    const unknown = parseError({ code: 2999 });
+    expect(unknown).toMatchObject({ code: 2999, known: false, wireMessage: "" });
+    expect(unknown.message).toBe("Atlas ErrorMessage 2999 sent no message");
+    // A message that is there, even empty, is what the peer said.
+    expect(parseError({ code: 2003, message: "" })).toMatchObject({ message: "", wireMessage: "" });
+    expect(parseError({ code: 4001, message: "slow down" })).toMatchObject({
+      message: "slow down",
+      wireMessage: "slow down",
+    });
+    // An error built by hand says its message on the wire.
+    const built = new AtlasError({ code: 4001, message: "busy", known: true, retryable: "yes", action: "throttle" });
+    expect(built.wireMessage).toBe("busy");
+    expect(built.toWire()).toEqual({ code: 4001, message: "busy" });
   });
 
   it("non-string ids are malformed", () => {

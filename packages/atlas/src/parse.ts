@@ -48,8 +48,12 @@ export function fromMessage(value: unknown, context: ParseContext): AtlasError {
   // Field by field with core's pick(), like every wirefault package.
   const code = zone ? pick(Text, value, "code") : pick(Num, value, "code");
   if (code === undefined) return malformed(`${kind}: "code" must be ${zone ? "a string" : "a u32"}`, value);
+  // An absent message (or a Rust-style nil) still leaves a code worth keeping;
+  // one of another type is not an Atlas error.
+  const wireMessage = field(value, "message") ?? undefined;
   const message = pick(Text, value, "message");
-  if (message === undefined) return malformed(`${kind}: "message" must be a string`, value);
+  if (wireMessage !== undefined && message === undefined)
+    return malformed(`${kind}: "message" must be a string when present`, value);
   if (!zone && !isU32(code)) return malformed('ErrorMessage: "code" must be a u32', value);
   // `string?` on the page; a Rust-style encoder writes a missing id as nil, so null means absent too.
   const wireId = field(value, id) ?? undefined;
@@ -59,7 +63,8 @@ export function fromMessage(value: unknown, context: ParseContext): AtlasError {
   return new AtlasError({
     ...classification,
     code,
-    message,
+    message: message ?? classification.entry?.summary ?? `Atlas ${kind} ${code} sent no message`,
+    wireMessage: message ?? "",
     raw: value,
     status: context.status ?? classification.status,
     retryAfterMs: context.retryAfterMs,

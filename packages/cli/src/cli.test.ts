@@ -135,3 +135,31 @@ describe("the wirefault binary", { timeout: 120_000 }, () => {
     expect(help.stdout).toMatch(/exit codes:\n\s+0 .+\n\s+1 .+\n\s+2 .+/);
   });
 });
+
+describe("the published tarball", () => {
+  it("ships the bin and the library entries, not the bin's unused CJS build or declarations", () => {
+    const packed = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      encoding: "utf8",
+    });
+    expect(packed.status).toBe(0);
+    const files: string[] = JSON.parse(packed.stdout)[0].files.map((f: { path: string }) => f.path);
+    // Chunk names carry a content hash; one ESM chunk for the bin and index.js, one CJS chunk for index.cjs.
+    const named = files.map((path) => path.replace(/^dist\/chunk-[A-Z0-9]+\./, "dist/chunk."));
+    expect(named.sort()).toEqual(
+      [
+        "LICENSE",
+        "README.md",
+        "package.json",
+        "dist/cli.js",
+        "dist/chunk.js",
+        "dist/chunk.cjs",
+        "dist/index.js",
+        "dist/index.cjs",
+        "dist/index.d.ts",
+        "dist/index.d.cts",
+      ].sort(),
+    );
+    // npm pack takes a few seconds on a busy machine.
+  }, 60_000);
+});

@@ -102,8 +102,64 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("Sun, 22 Nov 2026 12:00:30 GMT", now)).toBe(30_000);
     expect(parseRetryAfter("Sun, 22 Nov 2026 11:00:00 GMT", now)).toBe(0);
   });
+  it("reads all three HTTP-date forms of RFC 9110 as the same GMT instant", () => {
+    const in30s = ["Sun, 22 Nov 2026 12:00:30 GMT", "Sunday, 22-Nov-26 12:00:30 GMT", "Sun Nov 22 12:00:30 2026"];
+    expect(in30s.map((date) => parseRetryAfter(date, now))).toEqual([30_000, 30_000, 30_000]);
+    const jan1 = Date.UTC(2026, 0, 1);
+    expect(parseRetryAfter("Thu Jan  1 00:00:30 2026", jan1)).toBe(30_000);
+    expect(parseRetryAfter("Thursday, 01-Jan-26 00:01:00 GMT", jan1)).toBe(60_000);
+  });
+  it("reads an RFC 850 two-digit year as 1950-2049, as documented", () => {
+    expect(parseRetryAfter("Saturday, 01-Jan-77 00:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("Friday, 01-Jan-49 00:00:00 GMT", now)).toBe(Date.UTC(2049, 0, 1) - now);
+  });
+  it("reads an HTTP-date as GMT under any process time zone", () => {
+    const saved = process.env.TZ;
+    try {
+      process.env.TZ = "America/New_York";
+      // Proof that the zone took effect, or this test would pass vacuously.
+      expect(new Date(Date.UTC(2026, 0, 1)).getTimezoneOffset()).toBe(300);
+      const jan1 = Date.UTC(2026, 0, 1);
+      expect(parseRetryAfter("Thu Jan  1 00:00:30 2026", jan1)).toBe(30_000);
+      expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:30 GMT", jan1)).toBe(30_000);
+      expect(parseRetryAfter("Thursday, 01-Jan-26 00:00:30 GMT", jan1)).toBe(30_000);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+  it("refuses what RFC 9110 does not define: decimal seconds, ISO 8601, other zones", () => {
+    for (const bad of [
+      "1.5",
+      "30.0",
+      "+30",
+      "2026-11-22T12:00:30Z",
+      "2026-11-22",
+      "Sun, 22 Nov 2026 12:00:30 +0000",
+      "Sun, 22 Nov 2026 12:00:30 EST",
+      "Sun, 22 Nov 2026 12:00:30",
+      "sun, 22 nov 2026 12:00:30 gmt",
+    ]) {
+      expect(parseRetryAfter(bad, now), bad).toBeUndefined();
+    }
+  });
+  it("reads the date itself leniently, as documented, and still refuses what it cannot read", () => {
+    // Date.parse ignores the weekday and rolls 31 Feb over to 3 Mar.
+    expect(parseRetryAfter("Mon, 22 Nov 2026 12:00:30 GMT", now)).toBe(30_000);
+    expect(parseRetryAfter("Sat, 31 Feb 2026 12:00:00 GMT", Date.UTC(2026, 2, 3, 11, 59))).toBe(60_000);
+    expect(parseRetryAfter("Sunday, 22 Nov 2026 12:00:30 GMT", now)).toBe(30_000);
+    expect(parseRetryAfter("Sun, 22-Nov-2026 12:00:30 GMT", now)).toBe(30_000);
+    for (const bad of [
+      "Sun, 22 Foo 2026 12:00:30 GMT",
+      "Sun, 22 Nov 2026 12:60:00 GMT",
+      "Sun, 00 Nov 2026 12:00:30 GMT",
+      "Sun Nov 22 12:00:30 26",
+    ]) {
+      expect(parseRetryAfter(bad, now), bad).toBeUndefined();
+    }
+  });
   it("ignores what it cannot read", () => {
-    for (const bad of [null, undefined, "", "-5", "soon", "1e3", "12 soon", "x".repeat(1000)]) {
+    for (const bad of [null, undefined, "", "-5", "soon", "1e3", "12 soon", "x".repeat(1000), "9".repeat(400)]) {
       expect(parseRetryAfter(bad, now)).toBeUndefined();
     }
   });

@@ -45,14 +45,22 @@ export function backoffDelay(
 }
 
 /**
- * Parses a `Retry-After` header (delta-seconds or HTTP-date) into ms from
- * `now`. Unparseable or absent values give undefined; dates in the past give 0.
+ * Parses a `Retry-After` header into ms from `now`: delay-seconds (digits
+ * only) or an HTTP-date (RFC 9110: IMF-fixdate, RFC 850 or asctime), always
+ * read as GMT whatever the process's time zone. Decimal seconds, signs, ISO
+ * 8601 dates and dates in another zone give undefined, so the caller's own
+ * backoff applies; so do absent or unparseable values. Dates in the past give
+ * 0. The date itself is read by `Date.parse`, which is lenient: it ignores the
+ * weekday, rolls 31 Feb over to 3 Mar and reads a two-digit year as 1950-2049.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (typeof value !== "string" || value.length > 64) return undefined;
+  if (typeof value !== "string") return undefined;
   const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  if (!/[a-z]/i.test(text)) return undefined;
-  const at = Date.parse(text);
+  // Digits only; a bound keeps a megabyte of them from becoming Infinity.
+  if (/^\d{1,15}$/.test(text)) return Number(text) * 1000;
+  // Every HTTP-date starts with a weekday and ends in GMT, or, in asctime, in
+  // the year: a GMT that Date.parse would otherwise read as local time.
+  const form = /^[A-Z][a-z]{2}.* (GMT|\d{4})$/.exec(text);
+  const at = form ? Date.parse(form[1] === "GMT" ? text : `${text} GMT`) : Number.NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

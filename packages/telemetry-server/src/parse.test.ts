@@ -37,7 +37,7 @@ describe("parseError: the page's top-level bodies", () => {
     expect(err).toBeInstanceOf(TelemetryServerError);
     expect(err.toJSON()).toEqual({
       name: "TelemetryServerError",
-      message: "validation_error",
+      message: "validation_error at name: String must contain at least 1 character(s)",
       protocol: "telemetry-server",
       surface: "http",
       code: "validation_error",
@@ -104,6 +104,28 @@ describe("parseError: field-notes variants", () => {
     expect(JSON.stringify(err.details)).toBe(`[${ZOD3_ISSUE},${ZOD3_INVALID_TYPE}]`);
     expect(Object.keys(err.details?.[1] ?? {})).toEqual(["code", "expected", "received", "path", "message"]);
     expect(JSON.stringify(err.toWire())).toBe(body);
+  });
+
+  it("says the first issue's path and message in its own message, and counts the rest", () => {
+    const issues = [
+      { code: "invalid_type", path: ["blocks", 0, "seq"], message: "Required" },
+      { code: "custom", path: [], message: "second" },
+      { code: "custom", path: [], message: "third" },
+    ];
+    const at = (details: unknown[]) => parseError({ error: "validation_error", details }, { status: 400 }).message;
+    expect(at(issues)).toBe("validation_error at blocks[0].seq: Required (and 2 more)");
+    expect(at(issues.slice(1))).toBe("validation_error: second (and 1 more)");
+    expect(at([{ code: "too_small", path: [0, "name"], message: "Too short" }])).toBe(
+      "validation_error at [0].name: Too short",
+    );
+    // No issue to tell of: the code itself, as before.
+    expect(at([])).toBe("validation_error");
+    expect(parseError(`{"error":"validation_error"}`, { status: 400 }).message).toBe("validation_error");
+    // The wire body is unchanged by the message.
+    expect(parseError({ error: "validation_error", details: issues }).toWire()).toEqual({
+      error: "validation_error",
+      details: issues,
+    });
   });
 
   it("keeps a copy of each issue of a decoded body, every key in its order", () => {

@@ -131,7 +131,7 @@ function fromValue(value: unknown, context: ParseContext): TelemetryServerError 
     protocol: PROTOCOL,
     surface: SURFACE,
     code,
-    message: message ?? error ?? code,
+    message: message ?? describeIssues(code, details) ?? error ?? code,
     status,
     retryAfterMs: context.retryAfterMs,
     raw: value,
@@ -243,6 +243,21 @@ export type { ParseContext };
 // the caller's object must not break JSON.stringify(err) later. The copy keeps
 // zod's keys in their order, with secrets masked; an issue that cannot be
 // copied is dropped from `details` (it stays in `raw`).
+/**
+ * A log line for a body with issues: the first one's path and message, the
+ * rest counted, e.g. `validation_error at blocks[0].seq: Required (and 2 more)`.
+ */
+function describeIssues(code: string, details: readonly ValidationIssue[] | undefined): string | undefined {
+  const first = details?.[0];
+  if (!first) return undefined;
+  const path = first.path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${key}` : key),
+    "",
+  );
+  const more = (details?.length ?? 1) - 1;
+  return `${code}${path ? ` at ${path}` : ""}: ${first.message}${more ? ` (and ${more} more)` : ""}`;
+}
+
 function copyIssue(issue: unknown): unknown[] {
   try {
     return [JSON.parse(redactSecrets(JSON.stringify(issue)))];

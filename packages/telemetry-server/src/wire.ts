@@ -23,11 +23,11 @@ export interface InternalErrorBody {
 /** What a server sends back for `POST /v1/telemetry`. */
 export type BatchReply = { status: 200 | 207; body: BatchBody } | { status: 500; body: InternalErrorBody };
 
-/** `{ "error": "internal_error" }`, the 500 body; it never carries a thrown message. */
+/** Builds the 500 body, `{ "error": "internal_error" }`; it never carries a thrown message. */
 export const internalErrorBody = (): InternalErrorBody => ({ error: "internal_error" });
-/** `{ "error": "device_already_exists" }`, the 409 body of `POST /v1/devices`. */
+/** Builds the 409 body of `POST /v1/devices`: `{ "error": "device_already_exists" }`. */
 export const deviceExistsBody = (): { error: "device_already_exists" } => ({ error: "device_already_exists" });
-/** `{ "error": "Device not found" }`, the 404 body of `GET /v1/devices/:id`. */
+/** Builds the 404 body of `GET /v1/devices/:id`: `{ "error": "Device not found" }`. */
 export const deviceNotFoundBody = (): { error: "Device not found" } => ({ error: "Device not found" });
 
 /**

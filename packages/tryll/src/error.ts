@@ -1,5 +1,5 @@
 import type { Parsed } from "@wirefault/core";
-import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
+import { type LocalCode, ProtocolError, type ProtocolErrorInit, redactSecrets } from "@wirefault/core";
 import type { TryllCode, TryllLayer } from "./catalog.js";
 
 /** Code 0: reserved for failures the client raised itself; a server never sends it. */
@@ -16,6 +16,8 @@ export interface TryllErrorInit extends Omit<ProtocolErrorInit<TryllErrorCodeVal
   agentId?: bigint | undefined;
   layer?: TryllLayer | undefined;
   turnLocal?: boolean | undefined;
+  /** What the peer said, when `message` is not it: `""` for a peer that sent no message. */
+  wireMessage?: string | undefined;
 }
 
 /** The decoded `ErrorResponse` table: what `toWire()` returns and `parseError` accepts. */
@@ -42,10 +44,23 @@ export class TryllError extends ProtocolError<TryllErrorCodeValue> {
   /** True when the error came from a `TurnComplete` with status Error: only that turn failed. */
   readonly turnLocal: boolean;
 
+  #wireMessage: string;
+
+  /**
+   * The message as the wire carries it: the peer's own text, `""` when it
+   * sent none, as the official decoder reads it (`message` then holds the
+   * catalog's explanation). An error built by hand says its `message`.
+   * `toWire()` sends this.
+   */
+  get wireMessage(): string {
+    return this.#wireMessage;
+  }
+
   constructor(init: TryllErrorInit) {
     // The base class copies a fixed list of fields, so the Tryll ones riding
     // along in init do not leak into it.
     super(init, "tryll");
+    this.#wireMessage = init.wireMessage === undefined ? this.message : redactSecrets(init.wireMessage);
     this.layer = init.layer;
     this.requestId = init.requestId;
     this.agentId = init.agentId;
@@ -56,7 +71,7 @@ export class TryllError extends ProtocolError<TryllErrorCodeValue> {
   toWire(): TryllErrorResponse {
     const wire: { -readonly [K in keyof TryllErrorResponse]: TryllErrorResponse[K] } = {
       code: this.code,
-      message: this.message,
+      message: this.wireMessage,
     };
     if (this.requestId !== undefined) wire.request_id = this.requestId;
     if (this.agentId !== undefined) wire.agent_id = this.agentId;

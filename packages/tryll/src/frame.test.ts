@@ -174,6 +174,9 @@ describe("decodeFrame: round trips", () => {
     const err = decodeFrame(encodeTurnCompleteFrame({ status: TurnStatus.Error }))!;
     expect(err).toMatchObject({ code: 4001, turnLocal: true, requestId: 0n, agentId: 0n });
     expect(err.message).toBe("Inference node failed; the turn ended, the agent is usable.");
+    // Re-encoded, it still carries no debug info: our explanation is not put in the peer's mouth.
+    expect(err.wireMessage).toBe("");
+    expect(hex(encodeErrorFrame(err))).toBe(hex(encodeTurnCompleteFrame({ status: TurnStatus.Error })));
   });
 
   it("returns nothing for successful or cancelled turns and for other message kinds", () => {
@@ -197,6 +200,10 @@ describe("decodeFrame: round trips", () => {
     expect(err).toMatchObject({ code: 3001, requestId: 0n, agentId: 0n, codeName: "InvalidAgentId" });
     expect(err.message).toBe("No such agent; recreate it, never retry the old id.");
     expect(err.raw).toEqual({ request_id: 0n, code: 3001, message: null, agent_id: 0n });
+    // What the official decoder reads, and what toWire() and a re-encoded frame send: "".
+    expect(err.wireMessage).toBe("");
+    expect(err.toWire()).toEqual({ code: 3001, message: "", request_id: 0n, agent_id: 0n });
+    expect(decodeFrame(encodeErrorFrame(err))).toMatchObject({ code: 3001, wireMessage: "" });
     // An empty ErrorResponse is code 0, which a server never sends: unknown, abort.
     const empty = new Builder(64);
     empty.startObject(4);

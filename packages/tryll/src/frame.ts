@@ -10,9 +10,9 @@ import type { ParsedTryllError, TryllError } from "./error.js";
 import { localTryllError, type ParseContext, parseWith, tryllError } from "./parse.js";
 import { MAX_FRAME_BYTES, PREFIX_BYTES, readLength, toUint64 } from "./wire.js";
 
-/** `MessageBody` union tags the codec reads; every other tag is a message that is not an error. */
+/** The `MessageBody` union tags the codec reads; every other tag is a message that is not an error. */
 export const MessageType = { None: 0, TurnComplete: 9, ErrorResponse: 10 } as const;
-/** `TurnComplete.status` values. */
+/** The values of `TurnComplete.status`: whether a turn succeeded, failed or was cancelled. */
 export const TurnStatus = { Success: 0, Error: 1, Cancelled: 2 } as const;
 
 // vtable slots, in schema order. A union field takes two: its type tag, then its table.
@@ -198,6 +198,8 @@ export function parseError(input: unknown, context: ParseContext = {}): TryllErr
 export interface ErrorFrameInput {
   readonly code: number | string;
   readonly message?: string;
+  /** What the peer said, sent instead of `message` when given (a TryllError's own). */
+  readonly wireMessage?: string;
   readonly requestId?: bigint | number | undefined;
   readonly agentId?: bigint | number | undefined;
   /** When true, a `TurnComplete` with status Error is built instead, as `decodeFrame` reads it back. */
@@ -253,13 +255,13 @@ export function encodeErrorFrame(err: ErrorFrameInput): Uint8Array {
       requestId: err.requestId,
       agentId: err.agentId,
       status: TurnStatus.Error,
-      debugInfo: err.message,
+      debugInfo: err.wireMessage ?? err.message,
     });
   const code = uint(err.code, 0xffff_ffff, "code");
   const requestId = id(err.requestId, "requestId");
   const agentId = id(err.agentId, "agentId");
   return frame(MessageType.ErrorResponse, (b) => {
-    const message = b.createString(err.message ?? "");
+    const message = b.createString(err.wireMessage ?? err.message ?? "");
     b.startObject(4);
     b.addFieldInt64(ERROR_RESPONSE.agentId, agentId, 0n);
     b.addFieldInt64(ERROR_RESPONSE.requestId, requestId, 0n);

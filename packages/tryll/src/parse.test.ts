@@ -8,6 +8,24 @@ import { parseError } from "./parse.js";
 
 const U64_MAX = 18_446_744_073_709_551_615n;
 
+describe("parseError: an ErrorResponse without a message", () => {
+  it("explains it with the catalog, and keeps what the peer said (nothing) for toWire()", () => {
+    for (const message of [undefined, null]) {
+      const err = parseError({ code: 3004, message, request_id: 1 });
+      expect(err.message).toBe("Agent is mid-turn; wait for TurnComplete, then send.");
+      expect(err.wireMessage).toBe("");
+      expect(err.toWire()).toEqual({ code: 3004, message: "", request_id: 1n });
+    }
+    // An empty message is kept as the peer said it, and not explained.
+    expect(parseError({ code: 3004, message: "" })).toMatchObject({ message: "", wireMessage: "" });
+    const said = parseError({ code: 3004, message: "busy" });
+    expect([said.message, said.wireMessage, said.toWire().message]).toEqual(["busy", "busy", "busy"]);
+    // An error built by hand says its message on the wire.
+    const built = new TryllError({ code: 3004, message: "busy", known: true, retryable: "maybe", action: "wait" });
+    expect(built.toWire().message).toBe("busy");
+  });
+});
+
 describe("parseError: the documented ErrorResponse", () => {
   it("reads the page's AgentBusy example into an exact shape", () => {
     const err = parseError({

@@ -15,8 +15,10 @@ export function tryllError(code: number, message: string | null | undefined, ext
     ...c,
     ...extra,
     code,
-    // Only an absent message is filled in; an empty one is kept, verbatim like any other.
+    // Only an absent message is explained; an empty one is kept, verbatim like any other.
     message: message ?? c.entry?.summary ?? `Tryll error code ${code} is not in the catalog`,
+    // What the peer said stays apart: the official decoder reads an absent message as "".
+    wireMessage: message ?? "",
     layer: layerOf(code),
   });
 }
