@@ -1,4 +1,5 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { LINEAR_BUDGET_MS } from "@wirefault/test-utils";
 import { Builder, ByteBuffer } from "flatbuffers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TryllError } from "./error.js";
@@ -13,6 +14,8 @@ import {
 } from "./frame.js";
 import { parseError as parseMain } from "./parse.js";
 import { MAX_FRAME_BYTES } from "./wire.js";
+
+const held = (reader: FrameReader): number => reader.capacity;
 
 const U64_MAX = 18_446_744_073_709_551_615n;
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -462,6 +465,31 @@ describe("FrameReader", () => {
     for (let at = 0; at < frame.byteLength; at += 1051) out.push(...reader.push(frame.subarray(at, at + 1051)));
     expect(out).toHaveLength(1);
     expect(decodeFrame(out[0]!)).toMatchObject({ code: 3004, message: "busy" });
+  });
+
+  it("reads a 256 KiB frame fed one byte at a time in linear time, holding about 2x its bytes", () => {
+    const frame = encodeErrorFrame({ code: 3004, message: "m".repeat(256 * 1024) });
+    const reader = new FrameReader();
+    const started = performance.now();
+    let out: Uint8Array[] = [];
+    let capacity = 0;
+    for (let i = 0; i < frame.byteLength; i++) {
+      out = reader.push(frame.subarray(i, i + 1));
+      if (i % 4096 === 0) capacity = Math.max(capacity, held(reader) / Math.max(256, reader.buffered));
+    }
+    expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
+    expect(out).toHaveLength(1);
+    expect(decodeFrame(out[0]!)?.code).toBe(3004);
+    expect(capacity).toBeLessThanOrEqual(2.01);
+    expect(held(reader)).toBeLessThanOrEqual(256);
+  });
+
+  it("gives back the room of a large frame once it is handed out", () => {
+    const reader = new FrameReader();
+    const big = encodeErrorFrame({ code: 3004, message: "m".repeat(500_000) });
+    expect(reader.push(Buffer.concat([big, big.subarray(0, 10)]))).toHaveLength(1);
+    expect(reader.buffered).toBe(10);
+    expect(held(reader)).toBeLessThanOrEqual(256);
   });
 
   it("ignores empty chunks and input that is not bytes", () => {
