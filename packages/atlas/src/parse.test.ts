@@ -323,3 +323,18 @@ describe("the code type", () => {
     } else expectTypeOf(err.code).not.toEqualTypeOf<AtlasCode>();
   });
 });
+
+describe("decoded objects under the cap", () => {
+  it("refuses a decoded error whose text is over MAX_PAYLOAD_SIZE, keeping none of it", () => {
+    const big = "m".repeat(MAX_PAYLOAD_SIZE + 1);
+    for (const value of [
+      { code: 4001, message: big },
+      { code: 4001, message: "m", ref_msg_id: big },
+      { type: "zone.error", code: big, message: "m" },
+    ]) {
+      const err = parseError(value);
+      expect(err).toMatchObject({ code: TOO_LARGE, known: false, raw: undefined });
+    }
+    expect(parseError({ code: 4001, message: "m".repeat(1000) }).code).toBe(4001);
+  });
+});

@@ -36,6 +36,22 @@ export function utf8Length(text: string): number {
   return encoder.encode(text).byteLength;
 }
 
+/**
+ * True when the strings among `values` (anything else counts 0) take more
+ * than `max` UTF-8 bytes together: a decoded object skips decodeInput's cap,
+ * so its text is held to the same cap here. Most strings are decided by
+ * length alone, a char being 1 to 3 bytes.
+ */
+export function textOverCap(max: number, ...values: unknown[]): boolean {
+  let chars = 0;
+  for (const value of values) if (typeof value === "string") chars += value.length;
+  if (chars > max) return true;
+  if (chars * 3 <= max) return false;
+  let size = 0;
+  for (const value of values) if (typeof value === "string") size += utf8Length(value);
+  return size > max;
+}
+
 const encoder = /* @__PURE__ */ new TextEncoder();
 const decoder = /* @__PURE__ */ new TextDecoder();
 
