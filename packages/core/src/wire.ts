@@ -82,8 +82,21 @@ export function decodeInput(input: unknown, maxBytes: number, options: { binary?
   try {
     return { kind: "value", value: JSON.parse(text) };
   } catch (cause) {
-    return { kind: "not-json", text, cause };
+    return { kind: "not-json", text, cause: bodyless(cause) };
   }
+}
+
+/**
+ * V8's JSON.parse errors quote the text they failed on (`Unexpected token 'x',
+ * "{"token":…" is not valid JSON`), secrets included; the error kept as a
+ * cause says where, never what.
+ */
+function bodyless(cause: unknown): unknown {
+  if (!(cause instanceof SyntaxError)) return cause;
+  const quoted = cause.message.indexOf('"');
+  return quoted === -1
+    ? cause
+    : new SyntaxError(`${cause.message.slice(0, quoted).replace(/[\s,]+$/, "")} (the text is not shown)`);
 }
 
 /** Deepest JSON nesting any parser accepts; real error payloads nest a handful of levels. */

@@ -296,7 +296,8 @@ describe("decodeFrame: bad frames", () => {
     local(decodeFrame(patch32(frame, 28, 0x7fff_ffff)), MALFORMED, /message body lies outside/);
     local(decodeFrame(patch32(frame, 52, 1000)), MALFORMED, /string length lies outside/);
     // The string's length (payload 72): 8 still ends inside the frame (it takes in the padding), 9 does not.
-    expect(decodeFrame(patch32(frame, 76, 8))?.message).toBe("busy\0\0\0\0");
+    // The padding's NULs are read, and escaped like any control character of a message.
+    expect(decodeFrame(patch32(frame, 76, 8))?.message).toBe("busy\\x00\\x00\\x00\\x00");
     local(decodeFrame(patch32(frame, 76, 9)), MALFORMED, "Malformed Tryll frame: string lies outside the frame");
     local(decodeFrame(patch32(frame, 76, 0xffff_ffff)), MALFORMED, /string lies outside/);
     local(
