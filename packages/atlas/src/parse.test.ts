@@ -237,6 +237,15 @@ describe("bad input", () => {
   it("another message type is not an error", () => {
     malformed({ type: "zone.result", code: "full", message: "x" }, 'not an Atlas error message: type "zone.result"');
     malformed({ type: 7, code: 4001, message: "x" }, "not an Atlas error message: type number");
+    // A type carrying a secret after a line break: JSON.stringify's `\n` once hid it from the masking.
+    malformed(
+      { type: "Bearer\nabcdef123", code: 4001, message: "x" },
+      'not an Atlas error message: type "Bearer\\n[redacted]"',
+    );
+    malformed(
+      { type: 'x"token=abc123', code: 4001, message: "x" },
+      'not an Atlas error message: type "x"token=[redacted]"',
+    );
   });
 
   it("extra keys are ignored and never copied", () => {

@@ -48,7 +48,9 @@ export function fromMessage(value: unknown, context: ParseContext): AtlasError {
   const type = field(value, "type");
   const zone = type === "zone.error";
   if (type !== undefined && !zone) {
-    const shown = typeof type === "string" ? JSON.stringify(type.slice(0, 64)) : typeof type;
+    // Quoted, never JSON.stringify'd: its escapes (`\n` for a line break) would hide a
+    // `Bearer\n<token>` from the masking; the raw text is masked and escaped as a message.
+    const shown = typeof type === "string" ? `"${type.slice(0, 64)}"` : typeof type;
     return malformed(`not an Atlas error message: type ${shown}`, value);
   }
   const kind = zone ? "zone.error" : "ErrorMessage";
