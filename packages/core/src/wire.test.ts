@@ -1,4 +1,4 @@
-import { LINEAR_BUDGET_MS } from "@wirefault/test-utils";
+import { byteAtATime, LINEAR_BUDGET_MS } from "@wirefault/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -19,17 +19,6 @@ import {
 } from "./wire.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
-
-// What a peer writing one byte at a time looks like to a reader.
-function byteAtATime(data: Uint8Array): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (at < data.byteLength) controller.enqueue(data.slice(at, ++at));
-      else controller.close();
-    },
-  });
-}
 
 describe("decodeInput", () => {
   it("parses JSON text, bytes and ArrayBuffers; passes objects through", () => {

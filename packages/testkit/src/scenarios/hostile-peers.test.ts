@@ -18,6 +18,7 @@ import { TOO_LARGE } from "@wirefault/core";
 import { MAX_EMPTY_READS } from "@wirefault/core/wire";
 import * as teale from "@wirefault/teale-relay";
 import * as telemetry from "@wirefault/telemetry-server";
+import { byteAtATime } from "@wirefault/test-utils";
 import * as tryll from "@wirefault/tryll";
 import { encodeErrorFrame, FrameReader } from "@wirefault/tryll/frame";
 import { afterEach, describe, expect, it } from "vitest";
@@ -60,17 +61,6 @@ async function listen(server: Server | ReturnType<typeof createTcpServer>): Prom
       }),
   );
   return (server.address() as { port: number }).port;
-}
-
-/** A stream of 1-byte chunks, as a reader sees a peer that writes a byte at a time. */
-function byteAtATime(data: Uint8Array): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (at < data.byteLength) controller.enqueue(data.slice(at, ++at));
-      else controller.close();
-    },
-  });
 }
 
 describe("Tryll FrameReader against a peer writing one byte at a time", () => {
