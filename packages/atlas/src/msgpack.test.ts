@@ -176,6 +176,35 @@ describe("bad MessagePack", () => {
     expect(err.toWire()).toEqual({ code: 5001, message: "boom" });
   });
 
+  it("extra keys are walked, never decoded or kept: 4 MB of empty maps", () => {
+    const head = [0x83, ...str("code"), 0x01, ...str("message"), ...str("x"), ...str("extra"), 0xdd];
+    const count = MAX_PAYLOAD_SIZE - head.length - 4;
+    const bytes = new Uint8Array(MAX_PAYLOAD_SIZE).fill(0x80);
+    bytes.set(head);
+    new DataView(bytes.buffer).setUint32(head.length, count);
+    const started = performance.now();
+    const err = decodeErrorMessage(bytes);
+    expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
+    expect(err).toMatchObject({ code: 1, message: "x" });
+    expect(err.raw).toEqual({ code: 1, message: "x" });
+  });
+
+  it("reads the documented keys wherever they sit, the last of a repeated key winning", () => {
+    const bytes = map(str("zz"), [0x91, 0x80], str("code"), [0x02], str("message"), str("a"), str("code"), [0x03]);
+    expect(decodeErrorMessage(bytes)).toMatchObject({ code: 3, message: "a", raw: { code: 3, message: "a" } });
+    const zone = map(
+      str("type"),
+      str("zone.error"),
+      str("code"),
+      str("zone.full"),
+      str("message"),
+      str("m"),
+      str("request_id"),
+      str("r"),
+    );
+    expect(decodeErrorMessage(zone)).toMatchObject({ code: "zone.full", requestId: "r" });
+  });
+
   it("an ext type anywhere is malformed, timestamps included", () => {
     malformed(encode({ code: 5001, message: "boom", at: new Date(0) }), "MessagePack: ext types are not allowed");
     // fixext1 as the code, and ext8 in an extra key
@@ -240,9 +269,9 @@ describe("bad MessagePack", () => {
     malformed(new Uint8Array([...encode(page), 0xc0]), "MessagePack: trailing bytes");
     malformed(
       map(str("__proto__"), [0x80], str("code"), [0x01], str("message"), str("x")),
-      "MessagePack could not be decoded",
+      "MessagePack: a __proto__ key",
     );
-    malformed(map([0xc0], [0x01], str("code"), [0x01], str("message"), str("x")), "MessagePack could not be decoded");
+    malformed(map([0xc0], [0x01], str("code"), [0x01], str("message"), str("x")), "MessagePack: a key is not a string");
     expect(({} as { code?: unknown }).code).toBeUndefined();
   });
 

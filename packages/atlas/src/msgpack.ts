@@ -31,8 +31,13 @@ const strictUtf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
  * every declared length must fit in the bytes left, nesting stops at
  * MAX_DEPTH, ext types are refused, and strings must be valid UTF-8.
  */
-function checkStructure(bytes: Uint8Array): string | undefined {
+function checkStructure(bytes: Uint8Array, found?: Map<string, [number, number]>): string | undefined {
   const end = bytes.length;
+  // Root entries: which documented key was last read, and where its value starts.
+  let rootItems = 0;
+  let pendingKey: string | undefined;
+  let valueKey: string | undefined;
+  let valueStart = 0;
   const first = bytes[0];
   if (first === undefined) return "empty payload";
   if (!((first >= 0x80 && first <= 0x8f) || first === 0xde || first === 0xdf)) return "root is not a map";
@@ -48,9 +53,28 @@ function checkStructure(bytes: Uint8Array): string | undefined {
   };
   for (;;) {
     while (due === 0) {
+      if (open.length === 1 && valueKey !== undefined) {
+        found?.set(valueKey, [valueStart, pos]);
+        valueKey = undefined;
+      }
       const outer = open.pop();
       if (outer === undefined) return pos === end ? undefined : "trailing bytes";
       due = outer;
+    }
+    if (open.length === 1) {
+      // A direct child of the root map: the previous one ended here.
+      if (valueKey !== undefined) found?.set(valueKey, [valueStart, pos]);
+      valueKey = rootItems % 2 === 1 ? pendingKey : undefined;
+      valueStart = pos;
+      pendingKey = undefined;
+      if (rootItems % 2 === 0 && pos < end) {
+        const keyHead = bytes[pos] as number;
+        if (!((keyHead >= 0xa0 && keyHead <= 0xbf) || (keyHead >= 0xd9 && keyHead <= 0xdb)))
+          return "a key is not a string";
+        if (isProto(bytes, pos)) return "a __proto__ key";
+        pendingKey = documentedKey(bytes, pos);
+      }
+      rootItems++;
     }
     const head = bytes[pos++];
     if (head === undefined) return "truncated";
@@ -93,6 +117,31 @@ function checkStructure(bytes: Uint8Array): string | undefined {
   }
 }
 
+// The keys fromMessage reads; nothing else of a map is decoded or kept.
+const DOCUMENTED = ["type", "code", "message", "ref_msg_id", "request_id"];
+
+// Whether the fixstr at `pos` is `key`, compared byte by byte, nothing decoded.
+function isFixstr(bytes: Uint8Array, pos: number, key: string): boolean {
+  if (bytes[pos] !== (0xa0 | key.length)) return false;
+  for (let i = 0; i < key.length; i++) if (bytes[pos + 1 + i] !== key.charCodeAt(i)) return false;
+  return true;
+}
+
+// The key at `pos` if it is one of DOCUMENTED (all short enough to be fixstrs).
+const documentedKey = (bytes: Uint8Array, pos: number): string | undefined =>
+  DOCUMENTED.find((key) => isFixstr(bytes, pos, key));
+
+// A `__proto__` key would set the prototype of a decoded map: refused, as the decoder refuses it.
+const isProto = (bytes: Uint8Array, pos: number): boolean => isFixstr(bytes, pos, "__proto__");
+
+// The documented entries of a checked map, each value decoded on its own.
+// Extra keys (a trace, 4 MB of empty maps) are walked once and never built.
+function documentedEntries(bytes: Uint8Array, found: Map<string, [number, number]>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, [from, to]] of found) out[key] = decode(bytes.subarray(from, to), DECODE_OPTIONS);
+  return out;
+}
+
 /**
  * Decodes a MessagePack `ErrorMessage` body (the payload of a 0xE0 frame) into
  * an AtlasError; a `zone.error` map is read as a zone error. Input over
@@ -106,9 +155,10 @@ export function decodeErrorMessage(bytes: Uint8Array | ArrayBuffer, context: Par
     const view = asBytes(bytes);
     if (!view) return malformed("expected MessagePack bytes", bytes);
     if (view.byteLength > MAX_PAYLOAD_SIZE) return tooLarge(view.byteLength);
-    const problem = checkStructure(view);
+    const found = new Map<string, [number, number]>();
+    const problem = checkStructure(view, found);
     if (problem) return malformed(`MessagePack: ${problem}`, view);
-    return fromMessage(decode(view, DECODE_OPTIONS), context);
+    return fromMessage(documentedEntries(view, found), context);
   } catch (cause) {
     return malformed("MessagePack could not be decoded", bytes, cause);
   }

@@ -263,6 +263,15 @@ describe("bad input", () => {
   it("another message type is not an error", () => {
     malformed({ type: "zone.result", code: "full", message: "x" }, 'not an Atlas error message: type "zone.result"');
     malformed({ type: 7, code: 4001, message: "x" }, "not an Atlas error message: type number");
+    // A type carrying a secret after a line break: JSON.stringify's `\n` once hid it from the masking.
+    malformed(
+      { type: "Bearer\nabcdef123", code: 4001, message: "x" },
+      'not an Atlas error message: type "Bearer\\n[redacted]"',
+    );
+    malformed(
+      { type: 'x"token=abc123', code: 4001, message: "x" },
+      'not an Atlas error message: type "x"token=[redacted]"',
+    );
   });
 
   it("extra keys are ignored and never copied", () => {
@@ -347,5 +356,20 @@ describe("the code type", () => {
       expectTypeOf(err.code).toEqualTypeOf<AtlasCode>();
       expect(err.code).toBe(4001);
     } else expectTypeOf(err.code).not.toEqualTypeOf<AtlasCode>();
+  });
+});
+
+describe("decoded objects under the cap", () => {
+  it("refuses a decoded error whose text is over MAX_PAYLOAD_SIZE, keeping none of it", () => {
+    const big = "m".repeat(MAX_PAYLOAD_SIZE + 1);
+    for (const value of [
+      { code: 4001, message: big },
+      { code: 4001, message: "m", ref_msg_id: big },
+      { type: "zone.error", code: big, message: "m" },
+    ]) {
+      const err = parseError(value);
+      expect(err).toMatchObject({ code: TOO_LARGE, known: false, raw: undefined });
+    }
+    expect(parseError({ code: 4001, message: "m".repeat(1000) }).code).toBe(4001);
   });
 });

@@ -1,5 +1,14 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { asBytes, decodeInput, field, localError, type ParseContext, pick, readContext } from "@wirefault/core/wire";
+import {
+  asBytes,
+  decodeInput,
+  field,
+  localError,
+  type ParseContext,
+  pick,
+  readContext,
+  textOverCap,
+} from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { index } from "./catalog.js";
 import type { ParsedAtlasError } from "./error.js";
@@ -39,7 +48,9 @@ export function fromMessage(value: unknown, context: ParseContext): AtlasError {
   const type = field(value, "type");
   const zone = type === "zone.error";
   if (type !== undefined && !zone) {
-    const shown = typeof type === "string" ? JSON.stringify(type.slice(0, 64)) : typeof type;
+    // Quoted, never JSON.stringify'd: its escapes (`\n` for a line break) would hide a
+    // `Bearer\n<token>` from the masking; the raw text is masked and escaped as a message.
+    const shown = typeof type === "string" ? `"${type.slice(0, 64)}"` : typeof type;
     return malformed(`not an Atlas error message: type ${shown}`, value);
   }
   const kind = zone ? "zone.error" : "ErrorMessage";
@@ -59,6 +70,11 @@ export function fromMessage(value: unknown, context: ParseContext): AtlasError {
   const wireId = field(value, id) ?? undefined;
   if (wireId !== undefined && !Text.safeParse(wireId).success)
     return malformed(`${kind}: "${id}" must be a string when present`, value);
+  // A decoded object skips the caps on bytes; its text is held to the wire's cap here, and not kept.
+  if (textOverCap(MAX_PAYLOAD_SIZE, code, message, wireId))
+    return new AtlasError(
+      localError("atlas", TOO_LARGE, `${kind} text exceeds MAX_PAYLOAD_SIZE (${MAX_PAYLOAD_SIZE} bytes)`, undefined),
+    );
   const classification = index.classify(code, zone ? "zone" : "wire");
   return new AtlasError({
     ...classification,

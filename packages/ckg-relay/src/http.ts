@@ -1,5 +1,5 @@
 import { TOO_LARGE } from "@wirefault/core";
-import { localError, readResponse, unreadableBody } from "@wirefault/core/wire";
+import { localError, type ReadOptions, readResponse, unreadableBody } from "@wirefault/core/wire";
 import type { ParsedCkgRelayError } from "./error.js";
 import { CkgRelayError } from "./error.js";
 import { fromStatus, MAX_ERROR_BYTES, parseError } from "./parse.js";
@@ -9,11 +9,12 @@ import { fromStatus, MAX_ERROR_BYTES, parseError } from "./parse.js";
  * only the `Retry-After` header. A body that names no code (empty, not JSON,
  * too large) falls back to the status: a bare 503 is AGENT_OFFLINE, a bare
  * 500 RELAY_INTERNAL_ERROR. Never rejects.
+ * `options.signal` (e.g. `AbortSignal.timeout(ms)`) stops a stalled body.
  */
-export async function fromResponse(res: Response): Promise<ParsedCkgRelayError>;
-export async function fromResponse(res: Response): Promise<CkgRelayError> {
+export async function fromResponse(res: Response, options?: ReadOptions): Promise<ParsedCkgRelayError>;
+export async function fromResponse(res: Response, options?: ReadOptions): Promise<CkgRelayError> {
   try {
-    const body = await readResponse(res, MAX_ERROR_BYTES);
+    const body = await readResponse(res, MAX_ERROR_BYTES, Date.now(), options);
     const { status, retryAfterMs } = body;
     if (body.tooLarge) {
       const cause = new CkgRelayError(

@@ -7,7 +7,7 @@ import {
   type ParseContext,
   pick,
   readContext,
-  utf8Length,
+  textOverCap,
 } from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { byStatus, index } from "./catalog.js";
@@ -72,8 +72,7 @@ function read(input: unknown, context: ParseContext): CkgRelayError {
   const eventId = id === undefined ? undefined : String(id);
   const seconds = pick(Seconds, raw, "retry_after");
   // Decoded objects skip decodeInput's cap; their strings are held to it here.
-  const size = [received, message, eventId].reduce<number>((sum, s) => sum + bytes(s), 0);
-  if (size > MAX_ERROR_BYTES)
+  if (textOverCap(MAX_ERROR_BYTES, received, message, eventId))
     return local(TOO_LARGE, `error message of over ${MAX_ERROR_BYTES} bytes of text`, raw, undefined, context);
   const verdict = index.classify(received, SURFACE);
   const status = httpStatus(context.status);
@@ -89,15 +88,6 @@ function read(input: unknown, context: ParseContext): CkgRelayError {
     raw,
   });
 }
-
-// A char is 1 to 3 UTF-8 bytes: most strings are decided by length alone,
-// without encoding them.
-const bytes = (value: unknown): number =>
-  typeof value !== "string"
-    ? 0
-    : value.length > MAX_ERROR_BYTES || value.length * 3 <= MAX_ERROR_BYTES
-      ? value.length
-      : utf8Length(value);
 
 const httpStatus = (status: unknown): number | undefined =>
   typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;

@@ -302,7 +302,8 @@ describe("parse", () => {
 
   it("escapes control characters in what it prints, so a message cannot forge lines", () => {
     const result = parse([], text('{"type":"error","code":"AGENT_OFFLINE","error":"a\\nb\\u001b[2J"}'));
-    expect(result.stdout).toContain("a\\u000ab\\u001b[2J");
+    // Core escapes control characters in every message it builds (as \n or \xHH); the CLI never prints one raw.
+    expect(result.stdout).toContain("a\\nb\\x1b[2J");
     expect(result.stdout).not.toContain("\u001b");
   });
 });

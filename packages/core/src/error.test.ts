@@ -1,8 +1,8 @@
 import { inspect } from "node:util";
 import { runInNewContext } from "node:vm";
-import { revokedProxy } from "@wirefault/test-utils";
+import { LINEAR_BUDGET_MS, revokedProxy } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
-import { isProtocolError, ProtocolError, type ProtocolErrorInit, redactSecrets } from "./error.js";
+import { escapeControls, isProtocolError, ProtocolError, type ProtocolErrorInit, redactSecrets } from "./error.js";
 
 const init: ProtocolErrorInit<"rate_limited"> = {
   protocol: "teale-relay",
@@ -165,5 +165,109 @@ describe("isProtocolError", () => {
     expect(isProtocolError({ protocol: "atlas", code: 1 })).toBe(false);
     expect(isProtocolError(new Error("x"))).toBe(false);
     expect(isProtocolError(null)).toBe(false);
+  });
+});
+
+/** Forms of secrets masked, each with what stays of it. */
+const MASKED: readonly (readonly [string, string])[] = [
+  ["Authorization: Bearer abc.def.ghi", "Authorization: Bearer [redacted]"],
+  ["Bearer%20abc.def", "Bearer%20[redacted]"],
+  ["Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic [redacted]"],
+  ["Authorization: Token 9944b09199c62bcf", "Authorization: Token [redacted]"],
+  ["Token 9944b09199c62bcf9418", "Token [redacted]"],
+  ["x-api-key: abcd1234", "x-api-key: [redacted]"],
+  ["Set-Cookie: sid=abc123; Path=/", "Set-Cookie: [redacted]; Path=/"],
+  ["bad key sk-abcdef123456", "bad key sk-[redacted]"],
+  ["key pk_live_0123456789abcdef", "key pk_[redacted]"],
+  ["/v1?token=rla_xyz&x=1", "/v1?token=[redacted]&x=1"],
+  ["/v1?token%3Dabc123", "/v1?token%3D[redacted]"],
+  ["refresh_token=abc123", "refresh_token=[redacted]"],
+  ["id_token=eyJhbGc", "id_token=[redacted]"],
+  ["auth_token=x", "auth_token=[redacted]"],
+  ["session_token=y", "session_token=[redacted]"],
+  ["accessToken=abc", "accessToken=[redacted]"],
+  ["sessionToken=abc", "sessionToken=[redacted]"],
+  ["client_secret=shh", "client_secret=[redacted]"],
+  ["api-key=k1", "api-key=[redacted]"],
+  ["bad api_key=abc123 here", "bad api_key=[redacted] here"],
+  ["private_key=-----BEGIN", "private_key=[redacted]"],
+  ["password: hunter2", "password: [redacted]"],
+  ['{"password": "correcthorse"}', '{"password": "[redacted]"}'],
+  ['{"api_key": "abc123", "token":"x9"}', '{"api_key": "[redacted]", "token":"[redacted]"}'],
+  ['"{\\"token\\": \\"abc\\"}"', '"{\\"token\\": \\"[redacted]\\"}"'],
+];
+
+/** Ordinary text that looks a little like a secret, kept as it is. */
+const KEPT: readonly string[] = [
+  "Peer rk-node-7 is not connected",
+  "Signature: expected 64 bytes",
+  "password: must be at least 8 characters",
+  "invalid token",
+  "Token expired",
+  "Basic plan required",
+  "max_tokens=100 exceeds the limit",
+  "tokens: 12 used",
+  "Missing nodeID in register payload",
+];
+
+describe("redactSecrets: the forms", () => {
+  it.each(MASKED)("masks %s", (text, masked) => {
+    expect(redactSecrets(text)).toBe(masked);
+  });
+
+  it.each(KEPT)("keeps %s", (text) => {
+    expect(redactSecrets(text)).toBe(text);
+  });
+
+  it("is linear on a megabyte of hostile text", () => {
+    const M = 1 << 20;
+    for (const unit of ["rk-1;", "rk-", "token:", "token=x&", "Bearer ", "Basic ", "a-", "a_secret", 'x\\"', "sk-a"]) {
+      const text = unit.repeat(Math.ceil(M / unit.length)).slice(0, M);
+      const started = performance.now();
+      redactSecrets(text);
+      expect(performance.now() - started, unit).toBeLessThan(LINEAR_BUDGET_MS);
+    }
+  });
+});
+
+describe("printing an error shows no secret and forges no line", () => {
+  const secret = "rla_0123456789abcdef";
+  const printed = (err: Error) => [
+    err.message,
+    String(err),
+    String(err.stack),
+    JSON.stringify(err),
+    inspect(err, { depth: 10 }),
+  ];
+
+  it("masks a cause's message, stack and fields, nested causes included, and keeps a clean cause as it is", () => {
+    const inner = Object.assign(new Error(`connect to /ws?token=${secret}`), { url: `/ws?token=${secret}` });
+    const outer = new TypeError(`fetch failed for ${secret}`, { cause: inner });
+    const err = new ProtocolError({ ...init, cause: outer });
+    for (const text of printed(err)) expect(text).not.toContain("0123456789abcdef");
+    expect(err.cause).toBeInstanceOf(TypeError);
+    expect((err.cause as Error).message).toBe("fetch failed for rla_[redacted]");
+    const clean = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    expect(new ProtocolError({ ...init, cause: clean }).cause).toBe(clean);
+    const dom = new DOMException(`aborted ${secret}`, "AbortError");
+    const masked = new ProtocolError({ ...init, cause: dom }).cause as DOMException;
+    expect([masked.name, masked.message]).toEqual(["AbortError", "aborted rla_[redacted]"]);
+    expect(new ProtocolError({ ...init, cause: `text ${secret}` }).cause).toBe("text rla_[redacted]");
+  });
+
+  it("escapes CR, LF, ESC and other controls in a message, so it cannot forge a stack frame", () => {
+    const err = new ProtocolError({ ...init, message: "boom\n    at forged (evil.js:1:1)\r\u001b[31mred\u0000" });
+    expect(err.message).toBe("boom\\n    at forged (evil.js:1:1)\\r\\x1b[31mred\\x00");
+    expect(inspect(err)).not.toContain("\n    at forged");
+    expect(escapeControls("tab\tstays")).toBe("tab\tstays");
+  });
+
+  it("drops a cause that cannot be read", () => {
+    const hostile = new Proxy(new Error("x"), {
+      get() {
+        throw new Error("trap");
+      },
+    });
+    expect(() => new ProtocolError({ ...init, cause: hostile })).not.toThrow();
   });
 });

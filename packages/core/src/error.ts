@@ -89,7 +89,7 @@ export class ProtocolError<C extends string | number = string | number> extends 
    * which would double the cost of every parse.
    */
   constructor(init: ProtocolErrorInit<C> | Omit<ProtocolErrorInit<C>, "protocol">, protocol?: Protocol) {
-    super(redactSecrets(init.message), init.cause === undefined ? undefined : { cause: init.cause });
+    super(cleanText(init.message), init.cause === undefined ? undefined : { cause: maskCause(init.cause, 0) });
     // Named stores from a fixed list, never a spread of init, so that nothing
     // unlisted (a classification's entry, a secret) becomes a public field.
     // Named, not a keyed loop: V8 makes keyed stores megamorphic.
@@ -98,7 +98,7 @@ export class ProtocolError<C extends string | number = string | number> extends 
     self.surface = init.surface;
     // An unknown code is kept as received, so it may echo what the request sent;
     // a known one is a catalog literal.
-    self.code = typeof init.code === "string" && !init.known ? redactSecrets(init.code) : init.code;
+    self.code = typeof init.code === "string" && !init.known ? cleanText(init.code) : init.code;
     self.codeName = init.codeName;
     self.status = init.status;
     self.retryable = init.retryable;
@@ -186,13 +186,123 @@ export function sanitizeDelay(value: unknown): number | undefined {
   return typeof value === "number" && value >= 0 && value <= Number.MAX_SAFE_INTEGER ? value : undefined;
 }
 
-// A prefix worth keeping for the log reader, then the secret itself: bearer
-// tokens, sk-/rla_-style keys, and secret-named fields in query strings,
-// text (`api_key=…`) and JSON (`"token": "…"`).
-const SECRET =
-  /(\bBearer\s+|\b(?:sk|rla|pk|rk)[-_]|\b(?:access_token|token|api_?key|secret|password|sig(?:nature)?)["']?\s*[:=]\s*["']?)[^\s"'&#,;}]+/gi;
+// What a secret-named field or scheme is followed by: its value runs to the
+// next space, quote, separator or backslash (a JSON-escaped quote).
+const VALUE = String.raw`[^\s"'&#,;}\\]+`;
+// A separator, plain or URL-encoded; whitespace, plain or URL-encoded.
+const EQ = "(?:=|%3D)";
+const COLON = "(?::|%3A)";
+const SP = String.raw`(?:\s+|%20|\+)`;
+// A quote around a key or value, maybe JSON-escaped inside a string.
+const Q = String.raw`\\?["']?`;
+// Names whose value is a secret. Quantifiers are bounded so that no input can
+// make the scan quadratic: `[a-z_]{0,24}token` covers refresh_token, id_token,
+// accessToken, sessionToken, auth_token...
+const NAMES = String.raw`\b(?:[a-z_]{0,24}token|[a-z_]{0,24}secret|(?:x-)?api[-_]?key|access[-_]?key|private[-_]?key|passw(?:or)?d|sig(?:nature)?|credentials?)`;
+// A value after a colon is masked when quoted (JSON, headers) or when it is not
+// a plain word: `password: hunter2` is masked, `password: must be at least 8
+// characters` and `Signature: expected 64 bytes` are prose and kept.
+const NOT_A_WORD = String.raw`(?=[^\s"'&#,;}\\]{0,32}[^A-Za-z\s"'&#,;}\\])`;
+
+// After a key prefix: at most one short segment (`proj-`, `live_`), then a run of letters and digits.
+const KEY_RUN = "(?:[A-Za-z0-9]{1,24}[-_])?[A-Za-z0-9]{0,24}";
+
+// The kept prefix is group 1; the secret after it is replaced.
+const SECRET = new RegExp(
+  `(${[
+    // A whole header value: `Authorization: Basic …`, `Cookie: sid=…`, `Set-Cookie: …`.
+    String.raw`\b(?:authorization|proxy-authorization)\s*${COLON}\s*(?:[a-z]{1,16}${SP})?`,
+    String.raw`\b(?:set-)?cookie\s*${COLON}\s*`,
+    // Scheme credentials: Bearer always; Basic and Token only before something key-like, not prose.
+    String.raw`\bBearer${SP}`,
+    String.raw`\b(?:Basic|Token)${SP}(?!(?:sk|rla|pk|rk)[-_])(?=[\w+/=.~-]{8})(?=[\w+/=.~-]{0,24}\d)`,
+    // Prefixed keys (sk-…, rla_…, pk_live_…, rk-…): a run of 6 letters and digits, a digit among them,
+    // so that a peer id such as rk-node-7 is left alone.
+    String.raw`\b(?:sk|rla|pk|rk)[-_](?=${KEY_RUN}\d)(?=${KEY_RUN.replace("{0,24}", "{6}")})`,
+    // name=value in queries and text, plain or URL-encoded, quoted or JSON-escaped.
+    `${NAMES}${Q}\\s*${EQ}\\s*${Q}`,
+    // name: value in JSON, headers and text.
+    `${NAMES}${Q}\\s*${COLON}\\s*(?:\\\\?["']|${NOT_A_WORD})`,
+  ].join("|")})${VALUE}`,
+  "gi",
+);
+
+// Cheap pre-test: every form above contains one of these, so text without any is returned untouched
+// without running the full pattern (most messages).
+const HINT = /token|secret|key|passw|sig|credential|authoriz|cookie|bearer|basic|sk[-_]|rla_|rla-|pk[-_]|rk[-_]/i;
+
+// C0 controls (CR, LF, ESC...), DEL and the C1 CSI: in a message taken from the
+// wire they could forge log lines or stack frames, or drive the terminal.
+// Tab is left alone: it forges nothing.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f\x9b]/g;
+const CONTROL_NAMES: Record<string, string> = { "\n": "\\n", "\r": "\\r" };
+
+/**
+ * Escapes control characters (CR, LF, ESC and the rest of C0, DEL, CSI) as
+ * `\n`, `\r` or `\xHH`, so that text from the wire prints as one inert line.
+ */
+export function escapeControls(text: string): string {
+  CONTROL.lastIndex = 0;
+  return CONTROL.test(text)
+    ? text.replace(CONTROL, (c) => CONTROL_NAMES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
+    : text;
+}
+
+/** What every message and received code goes through: secrets masked, then control characters escaped. */
+const cleanText = (text: string): string => escapeControls(redactSecrets(text));
+
+/**
+ * The cause as it may be printed: an error whose message, stack or string
+ * fields (or whose own cause) show a secret or control characters is replaced
+ * by a copy with the same prototype and fields, masked; one that shows
+ * nothing is kept as it is. A cause that cannot be read is dropped.
+ */
+function maskCause(cause: unknown, depth: number): unknown {
+  if (typeof cause === "string") return cleanText(cause);
+  if (typeof cause !== "object" || cause === null || isProtocolError(cause)) return cause;
+  if (depth >= MAX_CAUSE_DEPTH) return undefined;
+  try {
+    const source = cause as Record<string, unknown>;
+    const keys = new Set(["name", "message", "stack", "cause"]);
+    for (const key of Object.getOwnPropertyNames(cause)) keys.add(key);
+    const values = new Map<string, [unknown, unknown]>();
+    let changed = false;
+    for (const key of keys) {
+      const value = source[key];
+      // A stack's line breaks are its own; only its secrets are masked.
+      const masked =
+        key === "cause"
+          ? maskCause(value, depth + 1)
+          : typeof value !== "string"
+            ? value
+            : key === "stack"
+              ? redactSecrets(value)
+              : cleanText(value);
+      if (masked !== value) changed = true;
+      values.set(key, [value, masked]);
+    }
+    if (!changed) return cause;
+    const copy = Object.create(Object.getPrototypeOf(cause)) as object;
+    for (const [key, [value, masked]] of values) {
+      const own = Object.getOwnPropertyDescriptor(cause, key);
+      // Inherited text (a DOMException's name and message, read by getters that
+      // refuse the copy) becomes the copy's own.
+      if (own || masked !== value || typeof value === "string")
+        Object.defineProperty(copy, key, {
+          value: masked,
+          enumerable: own?.enumerable ?? false,
+          writable: true,
+          configurable: true,
+        });
+    }
+    return copy;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Masks bearer tokens, `sk-`-style API keys and secret query parameters in text. */
 export function redactSecrets(text: string): string {
-  return text.replace(SECRET, "$1[redacted]");
+  return HINT.test(text) ? text.replace(SECRET, "$1[redacted]") : text;
 }

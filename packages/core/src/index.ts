@@ -15,6 +15,7 @@ export {
 } from "./catalog.js";
 export { isRetryable } from "./classify.js";
 export {
+  escapeControls,
   isProtocolError,
   type LocalCode,
   MALFORMED,

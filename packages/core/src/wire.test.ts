@@ -1,4 +1,4 @@
-import { LINEAR_BUDGET_MS } from "@wirefault/test-utils";
+import { byteAtATime, LINEAR_BUDGET_MS } from "@wirefault/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -10,6 +10,7 @@ import {
   decodeInput,
   field,
   localError,
+  MAX_EMPTY_READS,
   pick,
   readContext,
   readResponse,
@@ -146,6 +147,77 @@ describe("readResponse", () => {
 
   it("handles an empty body", async () => {
     expect(await readResponse(new Response(null, { status: 503 }), 10)).toMatchObject({ status: 503, text: "" });
+  });
+
+  it("decodes a body cut into 1-byte chunks, multi-byte characters split across them", async () => {
+    const text = `{"error":"${"é☃😀".repeat(2000)}"}`;
+    const body = await readResponse(new Response(byteAtATime(bytes(text)), { status: 500 }), 1 << 20);
+    expect(body).toMatchObject({ text, tooLarge: false, cause: undefined });
+  });
+
+  it("counts the bytes of the chunks against the cap, not the decoded text", async () => {
+    const encoded = bytes("☃".repeat(400)); // 1200 bytes, 400 chars
+    expect(await readResponse(new Response(byteAtATime(encoded)), 1199)).toMatchObject({ tooLarge: true });
+    expect(await readResponse(new Response(byteAtATime(encoded)), 1200)).toMatchObject({ tooLarge: false });
+  });
+
+  it("gives up on endless empty chunks, and lets timers run meanwhile", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const stream = new ReadableStream<Uint8Array>({ pull: (c) => c.enqueue(new Uint8Array(0)) });
+    const body = await readResponse(new Response(stream, { status: 502 }), 1000);
+    clearInterval(timer);
+    expect(body.text).toBeUndefined();
+    expect(String(body.cause)).toContain(`${MAX_EMPTY_READS} empty chunks`);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it("yields to timers while a long body of tiny chunks is read", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const body = await readResponse(new Response(byteAtATime(new Uint8Array(20_000).fill(0x61))), 1 << 20);
+    clearInterval(timer);
+    expect(body.text).toHaveLength(20_000);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it("stops a stalled body when the signal aborts", async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start: (c) => c.enqueue(bytes('{"err')),
+      pull: () => new Promise(() => {}),
+    });
+    const controller = new AbortController();
+    const pending = readResponse(new Response(stream, { status: 504 }), 1000, Date.now(), {
+      signal: controller.signal,
+    });
+    const reason = new Error("gave up waiting");
+    setTimeout(() => controller.abort(reason), 5);
+    expect(await pending).toMatchObject({ status: 504, text: undefined, cause: reason });
+    expect(stream.locked).toBe(true);
+    const already = await readResponse(new Response("{}"), 1000, Date.now(), { signal: AbortSignal.abort("no") });
+    expect(already).toMatchObject({ text: undefined, cause: "no" });
+  });
+
+  it("never rejects on a stream of non-bytes, a hostile cancel or hostile options", async () => {
+    const strings = new ReadableStream({ start: (c) => c.enqueue("text") });
+    expect((await readResponse(new Response(strings as never), 1000)).cause).toBeInstanceOf(TypeError);
+    const reader = {
+      read: async () => ({ done: false, value: "x" }),
+      cancel: () => {
+        throw new Error("boom");
+      },
+    };
+    const hostile = { status: 500, body: { getReader: () => reader } } as never;
+    expect((await readResponse(hostile, 1000)).cause).toBeInstanceOf(TypeError);
+    const options = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("trap");
+        },
+      },
+    ) as never;
+    expect(await readResponse(new Response("{}"), 1000, Date.now(), options)).toMatchObject({ text: "{}" });
   });
 });
 

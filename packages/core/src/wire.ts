@@ -36,6 +36,22 @@ export function utf8Length(text: string): number {
   return encoder.encode(text).byteLength;
 }
 
+/**
+ * True when the strings among `values` (anything else counts 0) take more
+ * than `max` UTF-8 bytes together: a decoded object skips decodeInput's cap,
+ * so its text is held to the same cap here. Most strings are decided by
+ * length alone, a char being 1 to 3 bytes.
+ */
+export function textOverCap(max: number, ...values: unknown[]): boolean {
+  let chars = 0;
+  for (const value of values) if (typeof value === "string") chars += value.length;
+  if (chars > max) return true;
+  if (chars * 3 <= max) return false;
+  let size = 0;
+  for (const value of values) if (typeof value === "string") size += utf8Length(value);
+  return size > max;
+}
+
 const encoder = /* @__PURE__ */ new TextEncoder();
 const decoder = /* @__PURE__ */ new TextDecoder();
 
@@ -66,8 +82,21 @@ export function decodeInput(input: unknown, maxBytes: number, options: { binary?
   try {
     return { kind: "value", value: JSON.parse(text) };
   } catch (cause) {
-    return { kind: "not-json", text, cause };
+    return { kind: "not-json", text, cause: bodyless(cause) };
   }
+}
+
+/**
+ * V8's JSON.parse errors quote the text they failed on (`Unexpected token 'x',
+ * "{"token":…" is not valid JSON`), secrets included; the error kept as a
+ * cause says where, never what.
+ */
+function bodyless(cause: unknown): unknown {
+  if (!(cause instanceof SyntaxError)) return cause;
+  const quoted = cause.message.indexOf('"');
+  return quoted === -1
+    ? cause
+    : new SyntaxError(`${cause.message.slice(0, quoted).replace(/[\s,]+$/, "")} (the text is not shown)`);
 }
 
 /** Deepest JSON nesting any parser accepts; real error payloads nest a handful of levels. */
@@ -135,14 +164,41 @@ interface ResponseLike {
   text?(): Promise<string>;
 }
 
+/** Options of {@link readResponse} and the packages' `fromResponse`. */
+export interface ReadOptions {
+  /** Stops reading a stalled or endless body: the read settles with the signal's reason as `cause`. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+// Reads of an in-memory stream resolve as microtasks, which run before any
+// timer: a body of endless chunks would hold the event loop. Every this many
+// reads the loop is yielded to.
+const READS_PER_YIELD = 256;
+/** Empty chunks in a row after which a body is given up: an empty chunk carries nothing, and no server sends thousands. */
+export const MAX_EMPTY_READS = 4096;
+
+// A hostile stream's cancel may throw or reject; neither may escape.
+function cancel(reader: ReadableStreamDefaultReader<Uint8Array> | undefined, reason?: unknown): void {
+  try {
+    reader?.cancel(reason).catch(() => {});
+  } catch {
+    // nothing more to stop
+  }
+}
+
+const yieldToLoop = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
 /**
  * Reads at most `maxBytes` of a fetch `Response` body and stops there;
- * headers other than `Retry-After` are never kept. Never rejects.
+ * headers other than `Retry-After` are never kept. Linear in the body
+ * whatever its chunking, and yields to the event loop as it goes. Never rejects.
  */
 export async function readResponse(
   res: ResponseLike,
   maxBytes: number,
   now: number = Date.now(),
+  options: ReadOptions = {},
 ): Promise<ResponseBody> {
   const out = {
     status: 0,
@@ -151,30 +207,67 @@ export async function readResponse(
     retryAfterMs: undefined as number | undefined,
     cause: undefined as unknown,
   };
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let stop: (() => void) | undefined;
+  let signal: AbortSignal | undefined;
   try {
+    const given = field(options, "signal");
+    signal = given instanceof AbortSignal ? given : undefined;
     out.status = res.status;
     out.retryAfterMs = parseRetryAfter(res.headers?.get("retry-after"), now);
-    const reader = res.body?.getReader();
+    signal?.throwIfAborted();
+    reader = res.body?.getReader();
     if (!reader) out.text = (await res.text?.()) ?? "";
     else if (Number(res.headers?.get("content-length")) > maxBytes) out.tooLarge = true;
     else {
-      const chunks: Uint8Array[] = [];
+      const stream = reader;
+      // Cancelling settles a pending read as done, so a stalled body ends without a race per read.
+      stop = () => cancel(stream, signal?.reason);
+      signal?.addEventListener("abort", stop, { once: true });
+      // Bytes are copied into one buffer that doubles as it fills, counted
+      // from the chunks and decoded once: linear in the body, at most 2x its
+      // size in memory, whatever the chunking (a chunk list costs ~100 B per chunk).
+      let buffer = new Uint8Array(1024);
       let size = 0;
-      for (let r = await reader.read(); !r.done; r = await reader.read()) {
-        chunks.push(r.value);
-        size += r.value.byteLength;
-        if (size > maxBytes) break;
+      let empty = 0;
+      for (let reads = 1; ; reads++) {
+        const r = await reader.read();
+        signal?.throwIfAborted();
+        if (r.done) break;
+        const bytes = asBytes(r.value);
+        if (!bytes) throw new TypeError("response body chunk is not bytes");
+        if (size + bytes.byteLength > maxBytes) {
+          out.tooLarge = true;
+          break;
+        }
+        if (bytes.byteLength === 0) {
+          if (++empty >= MAX_EMPTY_READS) throw new Error(`response body sent ${empty} empty chunks in a row`);
+        } else {
+          empty = 0;
+          if (size + bytes.byteLength > buffer.byteLength) {
+            const grown = new Uint8Array(Math.min(maxBytes, Math.max(2 * buffer.byteLength, size + bytes.byteLength)));
+            grown.set(buffer.subarray(0, size));
+            buffer = grown;
+          }
+          buffer.set(bytes, size);
+          size += bytes.byteLength;
+        }
+        if (reads % READS_PER_YIELD === 0) await yieldToLoop();
       }
-      if (size > maxBytes) out.tooLarge = true;
-      else out.text = await new Blob(chunks as BlobPart[]).text();
+      if (!out.tooLarge) out.text = decoder.decode(buffer.subarray(0, size));
     }
-    if (out.tooLarge) reader?.cancel().catch(() => {});
-    else if (out.text !== undefined && utf8Length(out.text) > maxBytes) {
+    if (out.tooLarge) cancel(reader);
+    // Only a text() body is measured after the fact; a stream's bytes were counted as they came.
+    else if (!reader && out.text !== undefined && utf8Length(out.text) > maxBytes) {
       out.tooLarge = true;
       out.text = undefined;
     }
   } catch (cause) {
     out.cause = cause;
+    out.text = undefined;
+    cancel(reader);
+  } finally {
+    if (stop) signal?.removeEventListener("abort", stop);
   }
   return out;
 }

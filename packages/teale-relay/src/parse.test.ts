@@ -6,6 +6,7 @@ import { catalog } from "./catalog.js";
 import type { ParsedTealeRelayError } from "./error.js";
 import { TealeRelayError } from "./error.js";
 import { parseError, peerNodeIdOf } from "./parse.js";
+import { MAX_BYTES } from "./wire.js";
 
 // The page's own payloads, byte for byte.
 const PEER_NOT_FOUND = '{\n"error": {\n"code": "peer_not_found",\n"message": "Peer abc... is not connected"\n}\n}';
@@ -540,5 +541,22 @@ describe("the code type", () => {
       expectTypeOf(err.code).toEqualTypeOf<TealeRelayCode>();
       expect(err.code).toBe("peer_not_found");
     } else expectTypeOf(err.code).not.toEqualTypeOf<TealeRelayCode>();
+  });
+});
+
+describe("decoded objects under the cap", () => {
+  it("refuses a decoded error whose text is over the 1 MiB cap, keeping none of it", () => {
+    const big = "x".repeat(MAX_BYTES + 1);
+    for (const body of [
+      { error: { code: "rate_limited", message: big } },
+      { error: { code: big } },
+      { error: { type: "invalid_request_error", message: big } },
+      { inferenceError: { requestID: "r", errorMessage: big } },
+    ]) {
+      const err = parseError(body);
+      expect(err.code).toBe(TOO_LARGE);
+      expect(err.raw).toBeUndefined();
+    }
+    expect(parseError({ error: { code: "rate_limited", message: "x".repeat(1000) } }).code).toBe("rate_limited");
   });
 });

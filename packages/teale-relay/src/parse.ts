@@ -7,6 +7,7 @@ import {
   type ParseContext,
   pick,
   readContext,
+  textOverCap,
 } from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { catalog, index } from "./catalog.js";
@@ -67,6 +68,11 @@ function parse(input: unknown, context: ParseContext): TealeRelayError {
     return byStatus(status, hint, input, decoded.kind === "not-json" ? decoded.cause : undefined);
   const value = decoded.value;
   const inference = field(value, "inferenceError");
+  // A decoded object skips decodeInput's cap; the text read from it is held to
+  // the cap here, and nothing of it is kept.
+  const texts = ["code", "message", "type"].map((key) => field(field(value, "error"), key));
+  const inferenceTexts = ["requestID", "errorMessage", "code"].map((key) => field(inference, key));
+  if (textOverCap(MAX_BYTES, ...texts, ...inferenceTexts)) return tooLarge("Error text", undefined, status);
   if (inference !== undefined) return fromInference(inference, value, hint);
   const error = field(value, "error");
   if (status !== undefined || field(error, "type") !== undefined) return fromApi(error, value, status, hint);

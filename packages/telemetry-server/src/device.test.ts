@@ -1,5 +1,6 @@
 import { isRetryable, retry } from "@wirefault/core";
-import { recordingClock, seededRandom } from "@wirefault/test-utils";
+import { recordingClock, revokedProxy, seededRandom, throwingGetters, trapProxy } from "@wirefault/test-utils";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isAlreadyRegistered, mustRegister, seqsToResend } from "./device.js";
 import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError } from "./error.js";
@@ -202,5 +203,64 @@ describe("a device loop against a fake server", () => {
     expect(failure).toMatchObject({ code: "FST_ERR_VALIDATION", attempts: 1 });
     expect(calls).toBe(1);
     expect(clock.delays).toEqual([]);
+  });
+});
+
+describe("never throws (fuzz)", () => {
+  // Proxies are made inside the property: fast-check itself probes generated values.
+  const HOSTILE = [
+    () => trapProxy(),
+    () => revokedProxy(),
+    () => throwingGetters(["error", "errors", "seq", "action", "code", "status", "protocol"]),
+    () => Symbol("s"),
+    () => ({
+      toString: () => {
+        throw new Error("toString");
+      },
+    }),
+  ];
+  const hostile = fc.oneof(
+    fc
+      .anything({ withBigInt: true, withMap: true, withSet: true, withNullPrototype: true })
+      .map((value) => () => value),
+    fc.constantFrom(...HOSTILE),
+  );
+  const hostileItem = fc.oneof(
+    fc.string().map((s) => () => s),
+    fc.integer().map((n) => () => n),
+    fc.constantFrom(...HOSTILE),
+  );
+
+  it("seqsToResend, with hostile results and hostile items in sent", () => {
+    const failed = parseBatchResponse(500, '{"error":"internal_error"}');
+    fc.assert(
+      fc.property(hostile, fc.array(hostileItem), (make, makeSent) => {
+        const result = make();
+        const sent = makeSent.map((f) => f());
+        expect(Array.isArray(seqsToResend(result as never, sent as never))).toBe(true);
+        const plain = sent.filter((s) => typeof s === "string" || typeof s === "number").map(String);
+        expect(seqsToResend(failed, sent as never)).toEqual([...new Set(plain)]);
+        expect(seqsToResend({ status: 207, accepted: 0, error: undefined, errors: [result] } as never)).toEqual([]);
+      }),
+    );
+    const throwingIterable = {
+      *[Symbol.iterator]() {
+        yield "1";
+        throw new Error("iterator");
+      },
+    };
+    expect(seqsToResend(failed, throwingIterable as never)).toEqual(["1"]);
+  });
+
+  it("mustRegister and isAlreadyRegistered, with anything", () => {
+    fc.assert(
+      fc.property(hostile, (make) => {
+        const target = make();
+        expect(typeof mustRegister(target)).toBe("boolean");
+        expect(typeof mustRegister({ error: target, errors: [target] })).toBe("boolean");
+        expect(typeof isAlreadyRegistered(target)).toBe("boolean");
+      }),
+    );
+    expect(mustRegister(trapProxy())).toBe(false);
   });
 });

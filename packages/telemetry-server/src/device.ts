@@ -1,33 +1,67 @@
 import { isProtocolError, type ProtocolError } from "@wirefault/core";
+import { field } from "@wirefault/core/wire";
 import { PROTOCOL } from "./catalog.js";
 import type { BatchResult } from "./parse.js";
 
 const ours = (value: unknown): value is ProtocolError => isProtocolError(value) && value.protocol === PROTOCOL;
 
 // Worth sending again: register-then-resend (`reset`), or possibly transient.
-const resendable = (error: ProtocolError): boolean => error.action === "reset" || error.retryable !== "no";
+const resendable = (error: unknown): boolean => ours(error) && (error.action === "reset" || error.retryable !== "no");
+
+// The seqs of an iterable as strings, skipping any that cannot be read (a
+// throwing toString, a Symbol); a throwing iterator ends the list there.
+function seqStrings(items: Iterable<unknown>): string[] {
+  const out: string[] = [];
+  try {
+    for (const item of items) {
+      try {
+        if (typeof item === "string" || typeof item === "number" || typeof item === "bigint") out.push(String(item));
+      } catch {
+        // not a seq
+      }
+    }
+  } catch {
+    // what was read so far stands
+  }
+  return out;
+}
 
 /**
  * The seqs worth sending again after a batch: DEVICE_NOT_FOUND blocks (once
  * the device is registered) and unknown per-block errors. After a top-level
  * error that allows it (a 500), that is every seq in `sent`.
  * INVALID_SIGNATURE and INVALID_PAYLOAD blocks are never resent unchanged.
+ * Never throws: a seq that cannot be read is left out.
  */
 export function seqsToResend(result: BatchResult, sent: Iterable<string | number | bigint> = []): string[] {
-  if (result.error) return resendable(result.error) ? [...new Set(Array.from(sent, String))] : [];
-  return [...new Set(result.errors.filter(resendable).map((error) => error.seq))];
+  try {
+    const error = field(result, "error");
+    if (error) return resendable(error) ? [...new Set(seqStrings(sent ?? []))] : [];
+    const errors = field(result, "errors");
+    if (!Array.isArray(errors)) return [];
+    return [...new Set(seqStrings(errors.filter(resendable).map((block) => field(block, "seq"))))];
+  } catch {
+    return [];
+  }
 }
 
 /**
  * True when the device must register (`POST /v1/devices`) before anything
  * else: a batch with a DEVICE_NOT_FOUND block, or an error whose action is `reset`.
+ * Never throws.
  */
 export function mustRegister(target: BatchResult | unknown): boolean {
-  if (ours(target)) return target.action === "reset";
-  if (isProtocolError(target) || typeof target !== "object" || target === null) return false;
-  const { error, errors } = target as Partial<BatchResult>;
-  if (error !== undefined) return mustRegister(error);
-  return Array.isArray(errors) && errors.some((block) => ours(block) && block.action === "reset");
+  try {
+    if (ours(target)) return target.action === "reset";
+    if (isProtocolError(target) || typeof target !== "object" || target === null) return false;
+    const error = field(target, "error");
+    const errors = field(target, "errors");
+    if (error !== undefined) return ours(error) && error.action === "reset";
+    return Array.isArray(errors) && errors.some((block) => ours(block) && block.action === "reset");
+  } catch {
+    // A hostile Proxy or getter is not an answer that asks for registration.
+    return false;
+  }
 }
 
 /**
@@ -36,5 +70,9 @@ export function mustRegister(target: BatchResult | unknown): boolean {
  */
 export function isAlreadyRegistered(target: number | unknown): boolean {
   if (typeof target === "number") return target === 200 || target === 201 || target === 409;
-  return ours(target) && (target.code === "device_already_exists" || target.status === 409);
+  try {
+    return ours(target) && (target.code === "device_already_exists" || target.status === 409);
+  } catch {
+    return false;
+  }
 }

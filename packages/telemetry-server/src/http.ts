@@ -1,5 +1,5 @@
 import { MALFORMED } from "@wirefault/core";
-import { readResponse, unreadableBody } from "@wirefault/core/wire";
+import { type ReadOptions, readResponse, unreadableBody } from "@wirefault/core/wire";
 import { MAX_BYTES } from "./catalog.js";
 import { type ParsedTelemetryServerError, TelemetryServerError } from "./error.js";
 import {
@@ -16,10 +16,14 @@ type ResponseLike = Parameters<typeof readResponse>[0];
 /**
  * Reads a failed response (at most 1 MiB, only `Retry-After` among headers)
  * into a typed error; falls back to the status when the body is empty or not JSON.
+ * `options.signal` (e.g. `AbortSignal.timeout(ms)`) stops a stalled body.
  */
-export async function fromResponse(res: Response | ResponseLike): Promise<ParsedTelemetryServerError>;
-export async function fromResponse(res: Response | ResponseLike): Promise<TelemetryServerError> {
-  const body = await readResponse(res, MAX_BYTES);
+export async function fromResponse(
+  res: Response | ResponseLike,
+  options?: ReadOptions,
+): Promise<ParsedTelemetryServerError>;
+export async function fromResponse(res: Response | ResponseLike, options?: ReadOptions): Promise<TelemetryServerError> {
+  const body = await readResponse(res, MAX_BYTES, Date.now(), options);
   const context = { status: body.status, retryAfterMs: body.retryAfterMs };
   if (body.tooLarge) return tooLargeError(context);
   // Cut off by a network failure: the answer was lost, so retry whatever the status said.
@@ -32,9 +36,9 @@ export async function fromResponse(res: Response | ResponseLike): Promise<Teleme
 /** Reads the response to `POST /v1/telemetry` (at most 1 MiB) with {@link parseBatchResponse}. Never rejects. */
 export async function readBatchResponse(
   res: Response | ResponseLike,
-  options: Omit<ParseBatchOptions, "retryAfterMs"> = {},
+  options: Omit<ParseBatchOptions, "retryAfterMs"> & ReadOptions = {},
 ): Promise<BatchResult> {
-  const body = await readResponse(res, MAX_BYTES);
+  const body = await readResponse(res, MAX_BYTES, Date.now(), options);
   const context = { status: body.status, retryAfterMs: body.retryAfterMs };
   const fail = (error: TelemetryServerError): BatchResult => ({ status: body.status, accepted: 0, errors: [], error });
   if (body.tooLarge) return fail(tooLargeError(context));

@@ -1,7 +1,7 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { LINEAR_BUDGET_MS } from "@wirefault/test-utils";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { TelemetryServerCode } from "./catalog.js";
+import { MAX_BYTES, type TelemetryServerCode } from "./catalog.js";
 import type { ParsedTelemetryServerError } from "./error.js";
 import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError, TelemetryServerError } from "./error.js";
 import { parseBatchResponse, parseError } from "./parse.js";
@@ -514,6 +514,89 @@ describe("hostile input", () => {
     );
     expect(result.errors[0]?.deviceId).toBe("ab");
     expect((result.errors[0] as unknown as Record<string, unknown>).y).toBeUndefined();
+  });
+});
+
+describe("size and time at the cap", () => {
+  it("holds a decoded object's text to the 1 MiB cap, like text", () => {
+    const big = "x".repeat(MAX_BYTES + 1);
+    expect(parseError({ error: big }, { status: 400 }).code).toBe(TOO_LARGE);
+    expect(parseError({ error: "validation_error", message: big }, { status: 400 }).code).toBe(TOO_LARGE);
+    const details = Array.from({ length: 5 }, () => ({ code: "c", path: [], message: "m".repeat(300_000) }));
+    expect(parseError({ error: "validation_error", details }, { status: 400 }).code).toBe(TOO_LARGE);
+    expect(parseError({ seq: 1, error: big }).code).toBe(TOO_LARGE);
+    const errors = Array.from({ length: 5 }, (_, seq) => ({ seq, error: "e".repeat(300_000) }));
+    expect(parseBatchResponse(207, { accepted: 0, errors }).error?.code).toBe(TOO_LARGE);
+    // Within the cap, the same shapes are read.
+    expect(
+      parseError({ error: "validation_error", details: details.slice(0, 3) }, { status: 400 }).details,
+    ).toHaveLength(3);
+  });
+
+  it("copies issues as JSON would, masking every string, keys included", () => {
+    const issue = {
+      code: "custom",
+      path: ["a", 1],
+      message: "token=abc",
+      n: Number.NaN,
+      f: () => 1,
+      u: undefined,
+      l: [undefined],
+      "api_key=k": 1,
+    };
+    const err = parseError({ error: "validation_error", details: [issue] }, { status: 400 });
+    expect(err.details?.[0]).toEqual({
+      code: "custom",
+      path: ["a", 1],
+      message: "token=[redacted]",
+      n: null,
+      l: [null],
+      "api_key=[redacted]": 1,
+    });
+    const deep: Record<string, unknown> = { code: "c", path: [], message: "m" };
+    let at = deep;
+    for (let i = 0; i < 200; i++) {
+      const next: Record<string, unknown> = {};
+      at.next = next;
+      at = next;
+    }
+    expect(parseError({ error: "validation_error", details: [deep] }, { status: 400 }).details).toEqual([]);
+  });
+
+  it("reads 1 MiB of details entries, or of a 207's errors, in linear time", () => {
+    const details = `{"error":"validation_error","details":[${Array(330_000).fill("{}").join(",")}]}`;
+    const issues = `{"error":"validation_error","details":[${Array(14_000).fill('{"code":"too_small","path":["a",1],"message":"must be"}').join(",")}]}`;
+    const batch = JSON.stringify({
+      accepted: 0,
+      errors: Array.from({ length: 36_000 }, (_, i) => ({ seq: i, error: "bad" })),
+    });
+    // JSON.parse alone is most of each figure; each gets its own budget.
+    let started = performance.now();
+    expect(parseError(details, { status: 400 }).details).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
+    started = performance.now();
+    expect(parseError(issues, { status: 400 }).details).toHaveLength(14_000);
+    expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
+    started = performance.now();
+    expect(parseBatchResponse(207, batch).errors).toHaveLength(36_000);
+    expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
+  });
+
+  it("gives every error of a 207 answer its own first line and the caller's frames", () => {
+    function callerOfTheBatch() {
+      return parseBatchResponse(207, {
+        accepted: 0,
+        errors: [
+          { seq: 1, error: "Device not found: ab" },
+          { seq: 2, error: "bad" },
+        ],
+      });
+    }
+    const limit = Error.stackTraceLimit;
+    const [a, b] = callerOfTheBatch().errors;
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(a?.stack).toMatch(/^DeviceNotFoundError: Device not found: ab\n\s+at callerOfTheBatch/);
+    expect(b?.stack).toMatch(/^TelemetryServerError: bad\n\s+at callerOfTheBatch/);
   });
 });
 

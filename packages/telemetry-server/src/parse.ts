@@ -4,6 +4,7 @@ import {
   decodeInput,
   field,
   localError,
+  MAX_DEPTH,
   type ParseContext,
   pick,
   readContext,
@@ -28,11 +29,12 @@ const isKey = (value: unknown): value is string | number => typeof value === "st
 // costs about 1 KB of the 10 KB budget.
 const Text = z.string();
 const Count = z.number();
+// Plain typeof checks: a zod call per issue is most of the cost of 300k of them.
 const isIssue = (value: unknown): value is ValidationIssue => {
   const path = field(value, "path");
   return (
-    pick(Text, value, "code") !== undefined &&
-    pick(Text, value, "message") !== undefined &&
+    typeof field(value, "code") === "string" &&
+    typeof field(value, "message") === "string" &&
     Array.isArray(path) &&
     path.every(isKey)
   );
@@ -108,7 +110,10 @@ function fromValue(value: unknown, context: ParseContext): TelemetryServerError 
   const seq = field(value, "seq");
   const text = field(value, "error");
   // A 207 entry on its own (what a block error's toWire() gives).
-  if (isKey(seq) && typeof text === "string") return blockError(seq, text, context.status, value);
+  if (isKey(seq) && typeof text === "string")
+    return `${seq}`.length + text.length > MAX_BYTES
+      ? tooLargeError(context)
+      : blockError(seq, text, context.status, value);
 
   // Flat, independent fields: each is read on its own, so that a wrong type
   // in one (a numeric message) does not hide the code in another.
@@ -124,7 +129,22 @@ function fromValue(value: unknown, context: ParseContext): TelemetryServerError 
   const c = index.classify(code, SURFACE);
   const status = context.status ?? statusCode ?? c.status;
   const framework = statusCode !== undefined && error !== undefined && message !== undefined;
-  const details = Array.isArray(rawDetails) ? rawDetails.flatMap(copyIssue).filter(isIssue) : undefined;
+  // Text is already held to the cap by its length; a decoded object's strings are held to it here.
+  const budget = { left: MAX_BYTES - code.length - (message?.length ?? 0) };
+  if (budget.left < 0) return tooLargeError(context);
+  let details: ValidationIssue[] | undefined;
+  try {
+    // Checked before the copy (most entries of a hostile array are not issues) and after (a getter may change its answer).
+    details = Array.isArray(rawDetails)
+      ? rawDetails
+          .filter(isIssue)
+          .flatMap((issue) => copyIssue(issue, budget))
+          .filter(isIssue)
+      : undefined;
+  } catch (cause) {
+    if (cause === OVER_CAP) return tooLargeError(context);
+    throw cause;
+  }
   return new TelemetryServerError({
     ...c,
     ...(c.known ? {} : statusClassification(status)),
@@ -165,6 +185,30 @@ export function parseError(input: unknown, context: ParseContext = {}): Telemetr
   } catch (cause) {
     return new TelemetryServerError(localError(PROTOCOL, MALFORMED, "Unreadable error body", input, cause));
   }
+}
+
+/**
+ * Builds many errors with one stack capture: the capture is most of the cost
+ * of an error, and every error of one answer has the same caller. Each keeps
+ * its own first line and the caller's frames, as if built where `fn` was called.
+ */
+function sharedStack<E extends Error>(fn: (...args: never[]) => unknown, build: () => E[]): E[] {
+  // Engines without V8's stack API build each error as usual.
+  if (typeof Error.captureStackTrace !== "function") return build();
+  const limit = Error.stackTraceLimit;
+  const site: { stack?: string } = {};
+  Error.captureStackTrace(site, fn);
+  const stack = String(site.stack);
+  const frames = stack.includes("\n") ? stack.slice(stack.indexOf("\n")) : "";
+  let built: E[];
+  try {
+    Error.stackTraceLimit = 0;
+    built = build();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  for (const err of built) err.stack = `${err.name}: ${err.message}${frames}`;
+  return built;
 }
 
 /** The answer to `POST /v1/telemetry`. */
@@ -218,13 +262,17 @@ export function parseBatchResponse(status: number, body: unknown, options: Parse
     const at = errors.findIndex((entry) => entry.error === undefined);
     if (at !== -1) return bad(`has a bad shape at errors.${at}.error`);
     if (!errors.every((entry) => isKey(entry.seq))) return bad("has a seq that is neither a string nor a number");
+    // A decoded object skips decodeInput's cap; its text is held to it here.
+    let chars = 0;
+    for (const entry of errors) chars += `${entry.seq}`.length + (entry.error as string).length;
+    if (chars > MAX_BYTES) return failed(code, tooLargeError(context));
     if (!Number.isSafeInteger(accepted) || accepted < 0) return bad(`has a bad accepted count: ${accepted}`);
     if (typeof sent === "number" && accepted > sent) return bad(`accepts ${accepted} of ${sent} blocks sent`);
     return {
       status: code,
       accepted,
-      errors: errors.map((entry, i) =>
-        blockError(entry.seq as string | number, entry.error as string, code, entries[i]),
+      errors: sharedStack(parseBatchResponse, () =>
+        errors.map((entry, i) => blockError(entry.seq as string | number, entry.error as string, code, entries[i])),
       ),
       error: undefined,
     };
@@ -239,10 +287,6 @@ export function parseBatchResponse(status: number, body: unknown, options: Parse
 /** What a parser takes besides its input: the transport's status and retry hint. */
 export type { ParseContext };
 
-// Issues are copied, never kept by reference: a cycle or a throwing getter in
-// the caller's object must not break JSON.stringify(err) later. The copy keeps
-// zod's keys in their order, with secrets masked; an issue that cannot be
-// copied is dropped from `details` (it stays in `raw`).
 /**
  * A log line for a body with issues: the first one's path and message, the
  * rest counted, e.g. `validation_error at blocks[0].seq: Required (and 2 more)`.
@@ -258,10 +302,58 @@ function describeIssues(code: string, details: readonly ValidationIssue[] | unde
   return `${code}${path ? ` at ${path}` : ""}: ${first.message}${more ? ` (and ${more} more)` : ""}`;
 }
 
-function copyIssue(issue: unknown): unknown[] {
+// Issues are copied, never kept by reference: a cycle or a throwing getter in
+// the caller's object must not break JSON.stringify(err) later. The copy is
+// what JSON.stringify then JSON.parse would give (keys in their order,
+// undefined and functions left out, non-finite numbers as null), built in one
+// walk with each string masked: no text is built and read again per issue.
+// An issue that cannot be copied is dropped from `details` (it stays in `raw`).
+function copyIssue(issue: unknown, budget: Budget): unknown[] {
   try {
-    return [JSON.parse(redactSecrets(JSON.stringify(issue)))];
-  } catch {
+    return [copyJson(issue, 0, budget)];
+  } catch (cause) {
+    if (cause === OVER_CAP) throw cause;
     return [];
   }
+}
+
+/** Characters of text left before the decoded object is over the cap. */
+interface Budget {
+  left: number;
+}
+
+const OVER_CAP = new RangeError("details over the size cap");
+const UNCOPYABLE = new TypeError("not a JSON value");
+
+function copyJson(value: unknown, depth: number, budget: Budget): unknown {
+  if (typeof value === "string") return text(value, budget);
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (value === null || typeof value === "boolean") return value;
+  if (typeof value !== "object" || depth >= MAX_DEPTH) throw UNCOPYABLE;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) out.push(omitted(item) ? null : copyJson(item, depth + 1, budget));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (omitted(item)) continue;
+    const name = text(key, budget);
+    const copy = copyJson(item, depth + 1, budget);
+    // Defined, never assigned: a `__proto__` key from JSON.parse stays a plain key.
+    if (name === "__proto__")
+      Object.defineProperty(out, name, { value: copy, enumerable: true, writable: true, configurable: true });
+    else out[name] = copy;
+  }
+  return out;
+}
+
+const omitted = (value: unknown): boolean =>
+  value === undefined || typeof value === "function" || typeof value === "symbol";
+
+function text(value: string, budget: Budget): string {
+  budget.left -= value.length;
+  if (budget.left < 0) throw OVER_CAP;
+  return redactSecrets(value);
 }

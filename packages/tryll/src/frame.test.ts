@@ -1,4 +1,5 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { LINEAR_BUDGET_MS } from "@wirefault/test-utils";
 import { Builder, ByteBuffer } from "flatbuffers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TryllError } from "./error.js";
@@ -13,6 +14,8 @@ import {
 } from "./frame.js";
 import { parseError as parseMain } from "./parse.js";
 import { MAX_FRAME_BYTES } from "./wire.js";
+
+const held = (reader: FrameReader): number => reader.capacity;
 
 const U64_MAX = 18_446_744_073_709_551_615n;
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -300,7 +303,8 @@ describe("decodeFrame: bad frames", () => {
     local(decodeFrame(patch32(frame, 28, 0x7fff_ffff)), MALFORMED, /message body lies outside/);
     local(decodeFrame(patch32(frame, 52, 1000)), MALFORMED, /string length lies outside/);
     // The string's length (payload 72): 8 still ends inside the frame (it takes in the padding), 9 does not.
-    expect(decodeFrame(patch32(frame, 76, 8))?.message).toBe("busy\0\0\0\0");
+    // The padding's NULs are read, and escaped like any control character of a message.
+    expect(decodeFrame(patch32(frame, 76, 8))?.message).toBe("busy\\x00\\x00\\x00\\x00");
     local(decodeFrame(patch32(frame, 76, 9)), MALFORMED, "Malformed Tryll frame: string lies outside the frame");
     local(decodeFrame(patch32(frame, 76, 0xffff_ffff)), MALFORMED, /string lies outside/);
     local(
@@ -469,6 +473,31 @@ describe("FrameReader", () => {
     for (let at = 0; at < frame.byteLength; at += 1051) out.push(...reader.push(frame.subarray(at, at + 1051)));
     expect(out).toHaveLength(1);
     expect(decodeFrame(out[0]!)).toMatchObject({ code: 3004, message: "busy" });
+  });
+
+  it("reads a 256 KiB frame fed one byte at a time in linear time, holding about 2x its bytes", () => {
+    const frame = encodeErrorFrame({ code: 3004, message: "m".repeat(256 * 1024) });
+    const reader = new FrameReader();
+    const started = performance.now();
+    let out: Uint8Array[] = [];
+    let capacity = 0;
+    for (let i = 0; i < frame.byteLength; i++) {
+      out = reader.push(frame.subarray(i, i + 1));
+      if (i % 4096 === 0) capacity = Math.max(capacity, held(reader) / Math.max(256, reader.buffered));
+    }
+    expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
+    expect(out).toHaveLength(1);
+    expect(decodeFrame(out[0]!)?.code).toBe(3004);
+    expect(capacity).toBeLessThanOrEqual(2.01);
+    expect(held(reader)).toBeLessThanOrEqual(256);
+  });
+
+  it("gives back the room of a large frame once it is handed out", () => {
+    const reader = new FrameReader();
+    const big = encodeErrorFrame({ code: 3004, message: "m".repeat(500_000) });
+    expect(reader.push(Buffer.concat([big, big.subarray(0, 10)]))).toHaveLength(1);
+    expect(reader.buffered).toBe(10);
+    expect(held(reader)).toBeLessThanOrEqual(256);
   });
 
   it("ignores empty chunks and input that is not bytes", () => {

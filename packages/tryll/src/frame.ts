@@ -289,6 +289,9 @@ export function encodeTurnCompleteFrame(turn: TurnCompleteFrameInput): Uint8Arra
   });
 }
 
+// Small enough to be noise, large enough that byte-at-a-time input does not reallocate often.
+const MIN_CAPACITY = 256;
+
 /**
  * Splits a TCP byte stream into whole frames, whatever the chunk boundaries.
  * A length prefix over the 1 MiB limit cannot be skipped (the next frame's
@@ -297,10 +300,12 @@ export function encodeTurnCompleteFrame(turn: TurnCompleteFrameInput): Uint8Arra
  * a reconnect. Between pushes it holds at most one unfinished frame.
  */
 export class FrameReader {
-  #chunks: Uint8Array[] = [];
-  // Bytes of the first chunk already handed out.
-  #head = 0;
-  #size = 0;
+  // One growable buffer: bytes [#start, #end) are held. Chunks are copied in,
+  // so a caller reusing its buffer cannot change a frame being assembled, and
+  // a peer writing one byte at a time costs one copy per byte, not a list walk.
+  #buf = new Uint8Array(MIN_CAPACITY);
+  #start = 0;
+  #end = 0;
   #error: TryllError | undefined;
 
   /** The TOO_LARGE error that stopped the stream, if any. */
@@ -310,7 +315,12 @@ export class FrameReader {
 
   /** Bytes held, waiting for the rest of their frame. */
   get buffered(): number {
-    return this.#size;
+    return this.#end - this.#start;
+  }
+
+  /** Bytes allocated to hold them: about twice `buffered` at most, and 256 when nothing is held. */
+  get capacity(): number {
+    return this.#buf.byteLength;
   }
 
   /** Adds a chunk; returns the frames it completed, each with its length prefix, ready for `decodeFrame`. */
@@ -318,23 +328,27 @@ export class FrameReader {
     const frames: Uint8Array[] = [];
     const bytes = asBytes(chunk);
     if (this.#error || !bytes || bytes.byteLength === 0) return frames;
-    // Copied, so that a caller reusing its buffer cannot change a frame still being assembled.
-    this.#chunks.push(bytes.slice());
-    this.#size += bytes.byteLength;
-    while (this.#size >= PREFIX_BYTES) {
-      const length = readLength(this.#peek(PREFIX_BYTES));
+    this.#append(bytes);
+    while (this.buffered >= PREFIX_BYTES) {
+      const prefix = this.#buf.subarray(this.#start, this.#start + PREFIX_BYTES);
+      const length = readLength(prefix);
       if (length > MAX_FRAME_BYTES) {
         this.#error = localTryllError(
           TOO_LARGE,
           `Tryll frame length prefix ${length} exceeds the 1 MiB limit; the stream cannot be resynchronised`,
-          this.#peek(PREFIX_BYTES),
+          prefix.slice(),
         );
         this.#clear();
         break;
       }
-      if (this.#size < PREFIX_BYTES + length) break;
-      frames.push(this.#take(PREFIX_BYTES + length));
+      if (this.buffered < PREFIX_BYTES + length) break;
+      frames.push(this.#buf.slice(this.#start, this.#start + PREFIX_BYTES + length));
+      this.#start += PREFIX_BYTES + length;
     }
+    // Frames handed out leave their room behind; what is held moves to a
+    // buffer of its own size so that memory follows the bytes held, not the
+    // largest frame seen. Amortised: the copy is smaller than what was consumed.
+    if (this.#buf.byteLength > MIN_CAPACITY && this.#buf.byteLength > 4 * this.buffered) this.#move(2 * this.buffered);
     return frames;
   }
 
@@ -345,37 +359,33 @@ export class FrameReader {
   }
 
   #clear(): void {
-    this.#chunks = [];
-    this.#head = 0;
-    this.#size = 0;
+    this.#buf = new Uint8Array(MIN_CAPACITY);
+    this.#start = 0;
+    this.#end = 0;
   }
 
-  // The first n buffered bytes, copied out without consuming them.
-  #peek(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let filled = 0;
-    for (let i = 0, from = this.#head; filled < n; i++, from = 0) {
-      const part = this.#chunks[i]!.subarray(from, from + n - filled);
-      out.set(part, filled);
-      filled += part.byteLength;
+  // Copies bytes in at the end. When they do not fit, the held bytes move to
+  // the front (if that frees at least half the buffer) or to a buffer twice
+  // what is needed: each byte is moved O(1) times on average, and capacity
+  // stays within about 2x the bytes held.
+  #append(bytes: Uint8Array): void {
+    if (this.#end + bytes.byteLength > this.#buf.byteLength) {
+      const needed = this.buffered + bytes.byteLength;
+      if (2 * needed <= this.#buf.byteLength) {
+        this.#buf.copyWithin(0, this.#start, this.#end);
+        this.#end -= this.#start;
+        this.#start = 0;
+      } else this.#move(2 * needed);
     }
-    return out;
+    this.#buf.set(bytes, this.#end);
+    this.#end += bytes.byteLength;
   }
 
-  #take(n: number): Uint8Array {
-    const out = this.#peek(n);
-    let left = n;
-    while (left > 0) {
-      const available = this.#chunks[0]!.byteLength - this.#head;
-      if (available > left) {
-        this.#head += left;
-        break;
-      }
-      left -= available;
-      this.#chunks.shift();
-      this.#head = 0;
-    }
-    this.#size -= n;
-    return out;
+  #move(capacity: number): void {
+    const next = new Uint8Array(Math.max(MIN_CAPACITY, capacity));
+    next.set(this.#buf.subarray(this.#start, this.#end));
+    this.#end -= this.#start;
+    this.#start = 0;
+    this.#buf = next;
   }
 }

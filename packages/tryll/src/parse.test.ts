@@ -5,6 +5,7 @@ import type { ParsedTryllError } from "./error.js";
 import { TryllError } from "./error.js";
 import { encodeErrorFrame } from "./frame.js";
 import { parseError } from "./parse.js";
+import { MAX_FRAME_BYTES } from "./wire.js";
 
 const U64_MAX = 18_446_744_073_709_551_615n;
 
@@ -227,5 +228,13 @@ describe("the code type", () => {
       expectTypeOf(err.code).toEqualTypeOf<TryllCode>();
       expect(err.code).toBe(3004);
     } else expectTypeOf(err.code).not.toEqualTypeOf<TryllCode>();
+  });
+});
+
+describe("decoded objects under the cap", () => {
+  it("refuses a decoded error whose message is over the 1 MiB frame limit, keeping none of it", () => {
+    const err = parseError({ code: 3004, message: "m".repeat(MAX_FRAME_BYTES + 1) });
+    expect(err).toMatchObject({ code: TOO_LARGE, known: false, raw: undefined });
+    expect(parseError({ code: 3004, message: "m".repeat(1000) }).code).toBe(3004);
   });
 });

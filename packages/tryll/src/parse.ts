@@ -1,5 +1,13 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { asBytes, decodeInput, field, localError, type ParseContext, readContext } from "@wirefault/core/wire";
+import {
+  asBytes,
+  decodeInput,
+  field,
+  localError,
+  type ParseContext,
+  readContext,
+  textOverCap,
+} from "@wirefault/core/wire";
 import * as z from "zod/mini";
 import { index, layerOf } from "./catalog.js";
 import type { ParsedTryllError } from "./error.js";
@@ -61,6 +69,9 @@ export function parseWith(input: unknown, context: ParseContext, frame: (bytes: 
         value,
         code.error ?? message.error,
       );
+    // A decoded object skips decodeInput's cap; its text is held to it here, and not kept.
+    if (textOverCap(MAX_FRAME_BYTES, message.data))
+      return localTryllError(TOO_LARGE, "Tryll error message exceeds the 1 MiB frame limit", undefined);
     return tryllError(code.data, message.data, {
       requestId: toUint64(field(value, "request_id") ?? field(value, "requestId")),
       agentId: toUint64(field(value, "agent_id") ?? field(value, "agentId")),

@@ -1,4 +1,6 @@
 import { isRetryable } from "@wirefault/core";
+import { revokedProxy, throwingGetters, trapProxy } from "@wirefault/test-utils";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CLIENT_FAILURE, TryllError } from "./error.js";
 import { parseError } from "./parse.js";
@@ -105,5 +107,28 @@ describe("fromSocketError", () => {
       },
     });
     expect(fromSocketError(getter)).toMatchObject({ code: 0 });
+  });
+});
+
+describe("fromSocketError never throws (fuzz)", () => {
+  it("with any error and any context: null, a Proxy, throwing getters", () => {
+    // Proxies are made inside the property: fast-check itself probes generated values.
+    const hostile = fc.oneof(
+      fc.anything({ withBigInt: true, withMap: true, withNullPrototype: true }).map((value) => () => value),
+      fc.constantFrom(
+        () => null,
+        () => trapProxy(),
+        () => revokedProxy(),
+        () => throwingGetters(["requestId", "agentId", "connected", "code", "message", "cause", "name"]),
+      ),
+    );
+    fc.assert(
+      fc.property(hostile, hostile, (err, context) => {
+        expect(fromSocketError(err(), context() as never)).toBeInstanceOf(TryllError);
+      }),
+    );
+    expect(fromSocketError(sysError("ECONNRESET"), null as never).code).toBe(1002);
+    expect(fromSocketError(sysError("ECONNRESET"), trapProxy() as never).code).toBe(1002);
+    expect(fromSocketError(sysError("ECONNREFUSED"), { connected: false, requestId: 5n }).requestId).toBe(5n);
   });
 });

@@ -60,12 +60,17 @@ export function fromSocketError(err?: unknown, context: SocketErrorContext = {})
     // A revoked proxy fails even instanceof; it is simply not a recognisable socket error.
   }
   const text = typeof message === "string" && message !== "" ? message : undefined;
+  // Read once each, without trusting it: null, a Proxy or a throwing getter give nothing.
+  const id = (key: string): bigint | undefined => {
+    const value = read(context, key);
+    return typeof value === "bigint" ? value : undefined;
+  };
   const extra = {
-    requestId: context.requestId,
-    agentId: context.agentId,
+    requestId: id("requestId"),
+    agentId: id("agentId"),
     raw: err,
     cause: typeof err === "object" && err !== null ? err : undefined,
   };
   if (code === undefined) return tryllError(CLIENT_FAILURE, text ?? "Client-side failure", extra);
-  return tryllError(context.connected === false ? 1001 : code, text, extra);
+  return tryllError(read(context, "connected") === false ? 1001 : code, text, extra);
 }

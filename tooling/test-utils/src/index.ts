@@ -7,4 +7,4 @@ export {
   seededRandom,
 } from "./clock.js";
 export { cyclicCause, revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
-export { cutOffResponse } from "./response.js";
+export { byteAtATime, cutOffResponse } from "./response.js";

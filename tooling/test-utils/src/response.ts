@@ -14,3 +14,14 @@ export function cutOffResponse(status: number): { readonly response: Response; r
   });
   return { response: new Response(stream, { status }), reset };
 }
+
+/** A body stream of 1-byte chunks: what a reader sees of a peer that writes a byte at a time. */
+export function byteAtATime(data: Uint8Array): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at < data.byteLength) controller.enqueue(data.slice(at, ++at));
+      else controller.close();
+    },
+  });
+}
