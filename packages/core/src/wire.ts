@@ -307,3 +307,5 @@ export function classifyClose(code: number): CloseClassification | undefined {
   const known = CLOSE[code];
   return known && { name: known[0], retryable: known[1], action: known[2] };
 }
+
+export { type ClientFailure, clientRetryable, readClientError } from "./client.js";

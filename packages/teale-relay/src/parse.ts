@@ -1,4 +1,5 @@
 import { MALFORMED, type RecoveryAction, type Retryable, sanitizeDelay, TOO_LARGE } from "@wirefault/core";
+import type { ClientFailure } from "@wirefault/core/wire";
 import {
   classifyStatus,
   decodeInput,
@@ -6,6 +7,7 @@ import {
   localError,
   type ParseContext,
   pick,
+  readClientError,
   readContext,
 } from "@wirefault/core/wire";
 import * as z from "zod/mini";
@@ -44,7 +46,8 @@ export function peerNodeIdOf(message: string): string | undefined {
 
 /**
  * Reads any Teale error: a relay frame (string, bytes or object), a local API body
- * (with `context.status`, or any envelope that has a `type`), or a relayed `inferenceError`.
+ * (with `context.status`, or any envelope that has a `type`), a relayed `inferenceError`,
+ * or an error thrown by openai-node or the AI SDK calling the local API.
  * Never throws: input that is not a Teale error gives `code: MALFORMED` (or `TOO_LARGE`), `known: false`.
  */
 export function parseError(input: unknown, context?: ParseContext): ParsedTealeRelayError;
@@ -59,6 +62,8 @@ export function parseError(input: unknown, context: ParseContext = {}): TealeRel
 }
 
 function parse(input: unknown, context: ParseContext): TealeRelayError {
+  const client = readClientError(input);
+  if (client) return fromClient(client, context);
   const status = statusOf(context.status);
   const hint = sanitizeDelay(context.retryAfterMs);
   const decoded = decodeInput(input, MAX_BYTES);
@@ -71,6 +76,34 @@ function parse(input: unknown, context: ParseContext): TealeRelayError {
   const error = field(value, "error");
   if (status !== undefined || field(error, "type") !== undefined) return fromApi(error, value, status, hint);
   return fromRelay(error, value, hint);
+}
+
+// What the request never got an answer to: not a Teale error, classified like core's isRetryable does.
+const REQUEST_FAILURES = {
+  connection: ["yes", "retry", "Connection error"],
+  timeout: ["yes", "retry", "Request timed out"],
+  abort: ["no", "abort", "Request was aborted"],
+} as const;
+
+/**
+ * An error thrown by openai-node or the AI SDK: the body the client kept is read as the
+ * server's answer, with the client's status and Retry-After; the thrown error is the cause.
+ */
+function fromClient(client: ClientFailure, context: ParseContext): TealeRelayError {
+  const { kind, error } = client;
+  if (kind !== "http") {
+    const [retryable, action, message] = REQUEST_FAILURES[kind];
+    return new TealeRelayError({
+      ...localError(PROTOCOL, MALFORMED, `${message}: no answer from the Teale API`, undefined, error),
+      retryable,
+      action,
+      retryAfterMs: client.retryAfterMs,
+    });
+  }
+  const err = parse(client.body, { status: client.status, retryAfterMs: client.retryAfterMs ?? context.retryAfterMs });
+  // The thrown error stays reachable for logs and stacks, as a native cause would.
+  Object.defineProperty(err, "cause", { value: error, writable: true, configurable: true });
+  return err;
 }
 
 function fromRelay(error: unknown, raw: unknown, hint: number | undefined): TealeRelayError {
