@@ -10,7 +10,13 @@ describe("isErrorMessage", () => {
     for (const type of ["event", "token", "reply", "ping", "pong"]) expect(isErrorMessage({ type })).toBe(false);
   });
 
-  it("is false for anything that is not a decoded message, and never throws", () => {
+  it("reads raw data too: a JSON string or bytes of an error message", () => {
+    expect(isErrorMessage('{"type":"error"}')).toBe(true);
+    expect(isErrorMessage(new TextEncoder().encode('{"type":"error"}'))).toBe(true);
+    expect(isErrorMessage('{"type":"event"}')).toBe(false);
+  });
+
+  it("is false for anything that is not an error message, and never throws", () => {
     const hostile = new Proxy(
       {},
       {
@@ -19,7 +25,7 @@ describe("isErrorMessage", () => {
         },
       },
     );
-    for (const value of [undefined, null, "error", '{"type":"error"}', ["error"], { type: "ERROR" }, hostile])
+    for (const value of [undefined, null, "error", '"error"', ["error"], { type: "ERROR" }, hostile])
       expect(isErrorMessage(value)).toBe(false);
     expect(isErrorMessage(Object.create({ type: "error" }))).toBe(false);
   });

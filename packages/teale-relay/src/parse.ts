@@ -1,12 +1,15 @@
 import { MALFORMED, type RecoveryAction, type Retryable, sanitizeDelay, TOO_LARGE } from "@wirefault/core";
 import type { ClientFailure } from "@wirefault/core/wire";
 import {
+  blobMessage,
   classifyStatus,
   decodeInput,
   field,
+  isBlob,
   localError,
   type ParseContext,
   pick,
+  readBlob,
   readClientError,
   readContext,
 } from "@wirefault/core/wire";
@@ -61,6 +64,14 @@ export function parseError(input: unknown, context: ParseContext = {}): TealeRel
   }
 }
 
+/**
+ * parseError for every form of WebSocket data, a browser's Blob included (read
+ * first when it is within the size cap). Never rejects.
+ */
+export async function parseErrorAsync(input: unknown, context?: ParseContext): Promise<ParsedTealeRelayError> {
+  return parseError(await readBlob(input, MAX_BYTES), context);
+}
+
 function parse(input: unknown, context: ParseContext): TealeRelayError {
   const client = readClientError(input);
   if (client) return fromClient(client, context);
@@ -71,6 +82,7 @@ function parse(input: unknown, context: ParseContext): TealeRelayError {
   if (decoded.kind !== "value")
     return byStatus(status, hint, input, decoded.kind === "not-json" ? decoded.cause : undefined);
   const value = decoded.value;
+  if (isBlob(value)) return new TealeRelayError(localError(PROTOCOL, MALFORMED, blobMessage("parseErrorAsync"), input));
   const inference = field(value, "inferenceError");
   if (inference !== undefined) return fromInference(inference, value, hint);
   const error = field(value, "error");

@@ -1,4 +1,5 @@
 export { type RecordingClock, recordingClock, seededRandom } from "./clock.js";
+export { dataForms } from "./forms.js";
 export { cyclicCause, revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
 export { cutOffResponse } from "./response.js";
 export { type CannedAnswer, type CannedServer, cannedServer } from "./server.js";

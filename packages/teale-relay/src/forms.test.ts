@@ -1,0 +1,48 @@
+// The same relay message must get the same answer in every form a WebSocket
+// library hands it over in, a browser's Blob included (through the async path).
+import { dataForms } from "@wirefault/test-utils";
+import { describe, expect, it } from "vitest";
+import { parseError, parseErrorAsync } from "./parse.js";
+import { isErrorFrame } from "./wire.js";
+
+const FRAMES = [
+  '{"error":{"code":"peer_not_found","message":"Peer node-7 is not connected"}}',
+  '{"error":{"code":"rate_limited","message":"Slow down","retryAfterSeconds":12}}',
+  '{"error":{"code":"invalid_json","message":"Could not decode relay message"}}',
+  '{"inferenceError":{"requestID":"req-1","errorMessage":"Model llama is not loaded","code":"model_not_loaded"}}',
+  '{"offer":{"fromNodeID":"a","toNodeID":"b","sdp":"v=0"}}',
+];
+
+const answer = (err: ReturnType<typeof parseError>) => ({ ...err.toJSON(), wire: err.toWire() });
+
+describe.each(FRAMES)("%s", (frame) => {
+  const expected = answer(parseError(frame));
+  it.each(dataForms(frame))("as %s: same parseError, parseErrorAsync and isErrorFrame", async (_, data) => {
+    expect(answer(parseError(data))).toEqual(expected);
+    expect(answer(await parseErrorAsync(data))).toEqual(expected);
+    expect(isErrorFrame(data)).toBe(isErrorFrame(frame));
+  });
+
+  it("as a Blob: parseErrorAsync reads it; parseError says to use it", async () => {
+    const blob = new Blob([frame]);
+    expect(answer(await parseErrorAsync(blob))).toEqual(expected);
+    const sync = parseError(blob);
+    expect(sync).toMatchObject({ code: "WIREFAULT_MALFORMED", known: false });
+    expect(sync.message).toContain("parseErrorAsync");
+    expect(sync.raw).toBe(blob);
+  });
+});
+
+describe("oversize data", () => {
+  const big = JSON.stringify({ error: { code: "peer_not_found", message: "x".repeat(20_000_000) } });
+  it.each(dataForms(big).filter(([form]) => form !== "decoded"))("as %s is refused by size", (_, data) => {
+    expect(parseError(data).code).toBe("WIREFAULT_TOO_LARGE");
+  });
+
+  it("as a Blob is refused by size without being read", async () => {
+    const blob = new Blob([big]);
+    blob.arrayBuffer = () => Promise.reject(new Error("must not be read"));
+    expect((await parseErrorAsync(blob)).code).toBe("WIREFAULT_TOO_LARGE");
+    expect(parseError(blob).code).toBe("WIREFAULT_TOO_LARGE");
+  });
+});
