@@ -29,6 +29,7 @@ export {
   type ApiErrorBody,
   type InferenceErrorFrame,
   isErrorFrame,
+  isInferenceError,
   MAX_BYTES,
   type RelayErrorFrame,
   type TealeWire,

@@ -3,7 +3,6 @@ import type { ClientFailure } from "@wirefault/core/wire";
 import {
   blobMessage,
   classifyStatus,
-  decodeInput,
   field,
   isBlob,
   localError,
@@ -17,7 +16,7 @@ import * as z from "zod/mini";
 import { catalog, index } from "./catalog.js";
 import type { ParsedTealeRelayError } from "./error.js";
 import { TealeRelayError } from "./error.js";
-import { MAX_BYTES, PROTOCOL } from "./wire.js";
+import { decodeFrame, inferencePayload, MAX_BYTES, PROTOCOL } from "./wire.js";
 
 // Field by field with core's pick(): a wrong type in one field drops that
 // field, never the code beside it. Checks that zod/mini would add (min
@@ -77,13 +76,13 @@ function parse(input: unknown, context: ParseContext): TealeRelayError {
   if (client) return fromClient(client, context);
   const status = statusOf(context.status);
   const hint = sanitizeDelay(context.retryAfterMs);
-  const decoded = decodeInput(input, MAX_BYTES);
+  const decoded = decodeFrame(input);
   if (decoded.kind === "too-large") return tooLarge(`Input of ${decoded.size} bytes`, input, status);
   if (decoded.kind !== "value")
     return byStatus(status, hint, input, decoded.kind === "not-json" ? decoded.cause : undefined);
   const value = decoded.value;
   if (isBlob(value)) return new TealeRelayError(localError(PROTOCOL, MALFORMED, blobMessage("parseErrorAsync"), input));
-  const inference = field(value, "inferenceError");
+  const inference = inferencePayload(value);
   if (inference !== undefined) return fromInference(inference, value, hint);
   const error = field(value, "error");
   if (status !== undefined || field(error, "type") !== undefined) return fromApi(error, value, status, hint);

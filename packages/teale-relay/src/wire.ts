@@ -1,5 +1,5 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { decodeInput, field } from "@wirefault/core/wire";
+import { type DecodedInput, decodeInput, field, utf8Length } from "@wirefault/core/wire";
 import type { TealeRelayError } from "./error.js";
 
 /** The protocol name every Teale error carries. */
@@ -7,6 +7,43 @@ export const PROTOCOL = "teale-relay";
 
 /** The size cap on every parsed input: the relay documents no frame limit, so wirefault's 1 MiB default. */
 export const MAX_BYTES = 1_048_576;
+
+// A string under this many chars cannot make a frame's JSON reach the cap (6 bytes per char at most, escaped).
+const SMALL = MAX_BYTES / 6 - 1024;
+
+/**
+ * decodeInput under the cap, with an already-decoded object held to the same
+ * cap as its JSON text: the relay sends frames over 1 MiB (it echoes any id),
+ * and a frame gets the same answer as text, as bytes and as an object.
+ */
+export function decodeFrame(input: unknown): DecodedInput {
+  const decoded = decodeInput(input, MAX_BYTES);
+  if (decoded.kind !== "value" || decoded.value !== input || chars(input, 0) <= SMALL) return decoded;
+  let size = 0;
+  try {
+    size = utf8Length(JSON.stringify(input));
+  } catch {
+    // Not serialisable (a cycle, a BigInt, a hostile getter): not a frame anyone sent; the fields decide.
+  }
+  return size > MAX_BYTES ? { kind: "too-large", size } : decoded;
+}
+
+// The chars of text in a value, counted only as far as SMALL: almost every
+// object is decided by a walk over a few short strings, without serialising it.
+function chars(value: unknown, depth: number): number {
+  if (typeof value === "string") return value.length;
+  if (typeof value !== "object" || value === null || depth > 8) return 0;
+  let total = 0;
+  try {
+    for (const key of Object.keys(value)) {
+      total += key.length + chars((value as Record<string, unknown>)[key], depth + 1);
+      if (total > SMALL) break;
+    }
+  } catch {
+    // a hostile object is left to the field readers, which never throw
+  }
+  return total;
+}
 
 /** A relay error frame, as the relay sends it. */
 export interface RelayErrorFrame {
@@ -28,12 +65,36 @@ export type TealeWire = RelayErrorFrame | ApiErrorBody | InferenceErrorFrame;
 
 /**
  * True when a relay message is an error frame, `{"error":{"code":...}}`, and not an offer,
- * relayData, registerAck, inferenceError or any other message. Takes the raw `ws` data
- * (string or bytes) or the already-decoded object. Never throws.
+ * relayData, registerAck, inferenceError or any other message (see isInferenceError for
+ * those). Takes every form of `ws` data (string, bytes, Buffer[]) or the decoded object.
+ * Never throws.
  */
 export function isErrorFrame(message: unknown): boolean {
-  const decoded = decodeInput(message, MAX_BYTES);
+  const decoded = decodeFrame(message);
   return decoded.kind === "value" && typeof field(field(decoded.value, "error"), "code") === "string";
+}
+
+/**
+ * The payload of a relayed `inferenceError`, flat as the page writes it or
+ * wrapped in `_0` as the Rust crate and Swift's synthesized Codable send it;
+ * undefined when the message is not one.
+ */
+export function inferencePayload(value: unknown): unknown {
+  const inference = field(value, "inferenceError");
+  const wrapped = field(inference, "_0");
+  return wrapped === undefined ? inference : wrapped;
+}
+
+/**
+ * True when a relay message is a relayed inference failure,
+ * `{"inferenceError":{requestID,errorMessage,code?}}` (flat or wrapped in `_0`):
+ * an error to hand to parseError, not traffic. Takes the same inputs as isErrorFrame. Never throws.
+ */
+export function isInferenceError(message: unknown): boolean {
+  const decoded = decodeFrame(message);
+  if (decoded.kind !== "value") return false;
+  const payload = inferencePayload(decoded.value);
+  return typeof field(payload, "requestID") === "string" && typeof field(payload, "errorMessage") === "string";
 }
 
 /** The documented wire payload of an error, or undefined when it has none. */
