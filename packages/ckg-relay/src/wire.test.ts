@@ -42,8 +42,22 @@ describe("messageType", () => {
 });
 
 describe("toWire", () => {
-  it("emits type, code, message, event_id in that order, event_id only when known", () => {
+  it("read off the wire, gives back the message as received, key order included", () => {
     const withId = parseError({ event_id: "evt_1", code: "AGENT_ERROR", error: "boom", type: "error" });
+    expect(JSON.stringify(withId.toWire())).toBe(
+      '{"event_id":"evt_1","code":"AGENT_ERROR","error":"boom","type":"error"}',
+    );
+  });
+
+  it("built in code, emits type, code, message, event_id in that order, event_id only when known", () => {
+    const withId = new CkgRelayError({
+      code: "AGENT_ERROR",
+      message: "boom",
+      eventId: "evt_1",
+      retryable: "no",
+      action: "abort",
+      known: true,
+    });
     expect(JSON.stringify(withId.toWire())).toBe(
       '{"type":"error","code":"AGENT_ERROR","message":"boom","event_id":"evt_1"}',
     );

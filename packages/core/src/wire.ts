@@ -316,3 +316,4 @@ export function classifyClose(code: number): CloseClassification | undefined {
 
 export { type ClientFailure, clientRetryable, readClientError } from "./client.js";
 export { blobMessage, isBlob, readBlob } from "./data.js";
+export { echoWire } from "./echo.js";

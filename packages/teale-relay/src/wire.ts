@@ -1,5 +1,5 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { type DecodedInput, decodeInput, field, utf8Length } from "@wirefault/core/wire";
+import { type DecodedInput, decodeInput, echoWire, field, utf8Length } from "@wirefault/core/wire";
 import type { TealeRelayError } from "./error.js";
 
 /** The protocol name every Teale error carries. */
@@ -101,6 +101,10 @@ export function isInferenceError(message: unknown): boolean {
 export function toWire(error: TealeRelayError<string | number>): TealeWire | undefined {
   const { code, message, surface } = error;
   if (typeof code !== "string" || code === MALFORMED || code === TOO_LARGE) return undefined;
+  if (surface !== "relay" && surface !== "api") return undefined;
+  // Read off the wire: what was received, key for key. Built in code: the page's shape.
+  const received = echoWire(error.raw);
+  if (received) return received as unknown as TealeWire;
   if (error.requestId !== undefined) {
     return { inferenceError: { requestID: error.requestId, errorMessage: message, code } };
   }
@@ -108,6 +112,6 @@ export function toWire(error: TealeRelayError<string | number>): TealeWire | und
     const seconds = error.retryAfterSeconds;
     return { error: seconds === undefined ? { code, message } : { code, message, retryAfterSeconds: seconds } };
   }
-  // The page's envelope repeats the code as the type; field-notes variants are emitted in that documented shape.
-  return surface === "api" ? { error: { message, type: code, code } } : undefined;
+  // The page's envelope repeats the code as the type.
+  return { error: { message, type: code, code } };
 }
