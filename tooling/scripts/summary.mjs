@@ -12,6 +12,8 @@ export function reportPaths() {
   for (const group of ["packages", "tooling"]) {
     for (const name of readdirSync(join(root, group))) paths.push(join(root, group, name, REPORT));
   }
+  // examples/ is one workspace of its own, not a group of them.
+  paths.push(join(root, "examples", REPORT));
   const extra = join(root, ".cache", "reports");
   if (existsSync(extra)) for (const name of readdirSync(extra)) paths.push(join(extra, name));
   return paths.filter((path) => existsSync(path));
