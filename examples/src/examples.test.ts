@@ -4,18 +4,22 @@ import { TealeRelayError } from "@wirefault/teale-relay";
 import { parseError as parseTelemetry } from "@wirefault/telemetry-server";
 import {
   createTelemetryDevice,
+  startAtlasPeer,
   startCkgRelayPeer,
   startTealeApiPeer,
   startTealeRelayPeer,
   startTelemetryPeer,
+  startTryllPeer,
 } from "@wirefault/testkit";
 import { describe, expect, it } from "vitest";
+import { send as sendAtlas } from "./atlas-msgpack.js";
 import { sendEvent } from "./ckg-ws.js";
 import { chat as aiSdkChat } from "./teale-ai-sdk.js";
 import { chat as openaiChat } from "./teale-openai.js";
 import { send } from "./teale-ws.js";
 import { telemetryServer } from "./telemetry-fastify.js";
 import { upload } from "./telemetry-fetch.js";
+import { request, requestWithReconnect } from "./tryll-net.js";
 
 const MODEL = "mlx-community/Qwen3-8B-4bit";
 
@@ -112,11 +116,65 @@ describe("fetch against telemetry, and a Fastify server built with batchResponse
   });
 });
 
+describe("node:net with the Tryll frame reader", () => {
+  const body = new Uint8Array([1, 2, 3]);
+
+  it("a successful turn, an ErrorResponse, a desync and a drop: each a result, never a crash", async () => {
+    const peer = await startTryllPeer();
+    try {
+      expect(await request(peer.port, body)).toBeUndefined();
+      peer.plan({ kind: "error", code: 3004 });
+      expect(await request(peer.port, body)).toMatchObject({ code: 3004, known: true });
+      peer.plan({ kind: "oversized" });
+      expect(await request(peer.port, body)).toMatchObject({ code: "WIREFAULT_TOO_LARGE" });
+      peer.plan({ kind: "drop" });
+      expect(await request(peer.port, body)).toMatchObject({ action: "reconnect" });
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("reconnects after a desync and a drop, then gets the answer", async () => {
+    const peer = await startTryllPeer();
+    try {
+      peer.plan({ kind: "oversized" }, { kind: "drop" });
+      expect(await requestWithReconnect(peer.port, body)).toBeUndefined();
+      expect(peer.connections).toBe(3);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("a refused connection is ConnectionFailed", async () => {
+    const peer = await startTryllPeer();
+    await peer.close();
+    expect(await request(peer.port, body)).toMatchObject({ code: 1001, action: "reconnect" });
+  });
+});
+
+describe("@msgpack/msgpack with Atlas", () => {
+  it("an ack is traffic; an ErrorMessage frame is a typed error with its ref_msg_id", async () => {
+    const peer = await startAtlasPeer();
+    try {
+      expect((await sendAtlas(peer.url, { msg_id: "m1" })).answer).toMatchObject({ type: "ack", ref_msg_id: "m1" });
+      peer.plan({ kind: "error", code: 4001 });
+      const { error } = await sendAtlas(peer.url, { msg_id: "m2" });
+      expect(error).toMatchObject({ code: 4001, known: true, refMsgId: "m2" });
+      peer.plan({ kind: "garbage" });
+      expect((await sendAtlas(peer.url, { msg_id: "m3" })).error?.code).toBe("WIREFAULT_MALFORMED");
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
 // Each package README shows its examples' code verbatim.
 describe.each([
   ["teale-relay", ["teale-openai.ts", "teale-ai-sdk.ts", "teale-ws.ts"]],
   ["ckg-relay", ["ckg-ws.ts"]],
   ["telemetry-server", ["telemetry-fetch.ts", "telemetry-fastify.ts"]],
+  ["tryll", ["tryll-net.ts"]],
+  ["atlas", ["atlas-msgpack.ts"]],
 ] as const)("the %s README", (pkg, files) => {
   const readme = readFileSync(new URL(`../../packages/${pkg}/README.md`, import.meta.url), "utf8");
   it.each(files)("shows examples/src/%s as it is", (file) => {
