@@ -1,7 +1,7 @@
 // isRetryable and readClientError on the errors the real client libraries
 // throw, each produced by a real request to a loopback server.
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { type CannedAnswer, type CannedServer, cannedServer } from "@wirefault/test-utils";
+import { type CannedAnswer, type CannedServer, cannedServer, thrown } from "@wirefault/test-utils";
 import { APICallError, generateText } from "ai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,15 +25,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => server.close());
-
-async function thrown(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the client to throw");
-}
 
 const openai = (prefix: string, options: { timeout?: number } = {}) =>
   new OpenAI({ baseURL: `${server.url}/${prefix}/v1`, apiKey: "sk-test-key", maxRetries: 0, ...options });

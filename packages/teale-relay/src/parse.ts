@@ -89,26 +89,19 @@ function parse(input: unknown, context: ParseContext): TealeRelayError {
   return fromRelay(error, value, hint);
 }
 
-// What the request never got an answer to: not a Teale error, classified like core's isRetryable does.
-const REQUEST_FAILURES = {
-  connection: ["yes", "retry", "Connection error"],
-  timeout: ["yes", "retry", "Request timed out"],
-  abort: ["no", "abort", "Request was aborted"],
-} as const;
-
 /**
  * An error thrown by openai-node or the AI SDK: the body the client kept is read as the
  * server's answer, with the client's status and Retry-After; the thrown error is the cause.
  */
 function fromClient(client: ClientFailure, context: ParseContext): TealeRelayError {
   const { kind, error } = client;
+  // No answer at all: not a Teale error, classified as core's isRetryable does; a user's abort is final.
   if (kind !== "http") {
-    const [retryable, action, message] = REQUEST_FAILURES[kind];
+    const abort = kind === "abort";
     return new TealeRelayError({
-      ...localError(PROTOCOL, MALFORMED, `${message}: no answer from the Teale API`, undefined, error),
-      retryable,
-      action,
-      retryAfterMs: client.retryAfterMs,
+      ...localError(PROTOCOL, MALFORMED, String((error as Error).message), undefined, error),
+      retryable: abort ? "no" : "yes",
+      action: abort ? "abort" : "retry",
     });
   }
   const err = parse(client.body, { status: client.status, retryAfterMs: client.retryAfterMs ?? context.retryAfterMs });

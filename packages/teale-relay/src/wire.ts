@@ -8,9 +8,6 @@ export const PROTOCOL = "teale-relay";
 /** The size cap on every parsed input: the relay documents no frame limit, so wirefault's 1 MiB default. */
 export const MAX_BYTES = 1_048_576;
 
-// A string under this many chars cannot make a frame's JSON reach the cap (6 bytes per char at most, escaped).
-const SMALL = MAX_BYTES / 6 - 1024;
-
 /**
  * decodeInput under the cap, with an already-decoded object held to the same
  * cap as its JSON text: the relay sends frames over 1 MiB (it echoes any id),
@@ -18,31 +15,16 @@ const SMALL = MAX_BYTES / 6 - 1024;
  */
 export function decodeFrame(input: unknown): DecodedInput {
   const decoded = decodeInput(input, MAX_BYTES);
-  if (decoded.kind !== "value" || decoded.value !== input || chars(input, 0) <= SMALL) return decoded;
+  if (decoded.kind !== "value" || decoded.value !== input || typeof input !== "object") return decoded;
   let size = 0;
   try {
-    size = utf8Length(JSON.stringify(input));
+    // Most chars are one byte; only a text length near the cap needs the exact count.
+    const text = JSON.stringify(input) ?? "";
+    size = text.length * 3 > MAX_BYTES ? utf8Length(text) : 0;
   } catch {
     // Not serialisable (a cycle, a BigInt, a hostile getter): not a frame anyone sent; the fields decide.
   }
   return size > MAX_BYTES ? { kind: "too-large", size } : decoded;
-}
-
-// The chars of text in a value, counted only as far as SMALL: almost every
-// object is decided by a walk over a few short strings, without serialising it.
-function chars(value: unknown, depth: number): number {
-  if (typeof value === "string") return value.length;
-  if (typeof value !== "object" || value === null || depth > 8) return 0;
-  let total = 0;
-  try {
-    for (const key of Object.keys(value)) {
-      total += key.length + chars((value as Record<string, unknown>)[key], depth + 1);
-      if (total > SMALL) break;
-    }
-  } catch {
-    // a hostile object is left to the field readers, which never throw
-  }
-  return total;
 }
 
 /** A relay error frame, as the relay sends it. */

@@ -3,3 +3,4 @@ export { dataForms } from "./forms.js";
 export { cyclicCause, revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
 export { cutOffResponse } from "./response.js";
 export { type CannedAnswer, type CannedServer, cannedServer } from "./server.js";
+export { thrown } from "./thrown.js";
