@@ -34,6 +34,8 @@ export function reportPaths(root = defaultRoot) {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) paths.push(join(dir, name, REPORT));
   }
+  // examples/ is one workspace of its own, not a group of them.
+  paths.push(join(root, "examples", REPORT));
   const extra = join(root, ".cache", "reports");
   if (existsSync(extra)) for (const name of readdirSync(extra)) paths.push(join(extra, name));
   return paths.filter((path) => existsSync(path));

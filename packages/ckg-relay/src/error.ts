@@ -1,5 +1,13 @@
 import type { Parsed } from "@wirefault/core";
-import { type LocalCode, ProtocolError, type ProtocolErrorInit, redactSecrets } from "@wirefault/core";
+import {
+  type LocalCode,
+  MALFORMED,
+  ProtocolError,
+  type ProtocolErrorInit,
+  redactSecrets,
+  TOO_LARGE,
+} from "@wirefault/core";
+import { echoWire } from "@wirefault/core/wire";
 import type { CkgRelayCode } from "./catalog.js";
 
 /** A code an error may carry: documented, local to wirefault, or an unknown value kept as received. */
@@ -35,8 +43,14 @@ export class CkgRelayError extends ProtocolError<CkgRelayErrorCodeValue> {
     if (init.eventId !== undefined) this.eventId = redactSecrets(init.eventId);
   }
 
-  /** The documented wire message, keys in the order `type`, `code`, `message`, `event_id`. */
+  /**
+   * The message as received, key for key (text under `error` stays there), when
+   * it was read off the wire; else the documented message, keys in the order
+   * `type`, `code`, `message`, `event_id`.
+   */
   toWire(): CkgRelayErrorMessage {
+    const received = this.code === MALFORMED || this.code === TOO_LARGE ? undefined : echoWire(this.raw);
+    if (received) return received as unknown as CkgRelayErrorMessage;
     const wire: CkgRelayErrorMessage = { type: "error", code: this.code, message: this.message };
     if (this.eventId !== undefined) wire.event_id = this.eventId;
     return wire;

@@ -13,6 +13,6 @@ export {
 } from "./error.js";
 export { fromResponse } from "./http.js";
 export { GENERIC_USER_MESSAGE, type UserMessageOptions, userMessage } from "./messages.js";
-export { MAX_ERROR_BYTES, type ParseContext, parseError } from "./parse.js";
+export { MAX_ERROR_BYTES, type ParseContext, parseError, parseErrorAsync } from "./parse.js";
 export { type CkgRelayEvent, MAX_EVENT_BYTES, validateEvent } from "./validate.js";
 export { type CkgRelayMessageType, isErrorMessage, messageType } from "./wire.js";

@@ -1,11 +1,14 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import {
+  blobMessage,
   classifyStatus,
   decodeInput,
   field,
+  isBlob,
   localError,
   type ParseContext,
   pick,
+  readBlob,
   readContext,
   textOverCap,
 } from "@wirefault/core/wire";
@@ -40,6 +43,14 @@ export function parseError(input: unknown, context: ParseContext = {}): CkgRelay
   }
 }
 
+/**
+ * parseError for every form of WebSocket data, a browser's Blob included (read
+ * first when it is within the size cap). Never rejects.
+ */
+export async function parseErrorAsync(input: unknown, context?: ParseContext): Promise<ParsedCkgRelayError> {
+  return parseError(await readBlob(input, MAX_ERROR_BYTES), context);
+}
+
 function read(input: unknown, context: ParseContext): CkgRelayError {
   const decoded = decodeInput(input, MAX_ERROR_BYTES);
   if (decoded.kind === "too-large")
@@ -52,6 +63,7 @@ function read(input: unknown, context: ParseContext): CkgRelayError {
     );
   if (decoded.kind === "not-json") return local(MALFORMED, "error message is not JSON", input, decoded.cause, context);
   const raw = decoded.kind === "value" ? decoded.value : input;
+  if (isBlob(raw)) return local(MALFORMED, blobMessage("parseErrorAsync"), raw, undefined, context);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
     return local(MALFORMED, "not a CKG Relay error message", raw, undefined, context);
   const type = field(raw, "type");

@@ -10,7 +10,13 @@ describe("isErrorMessage", () => {
     for (const type of ["event", "token", "reply", "ping", "pong"]) expect(isErrorMessage({ type })).toBe(false);
   });
 
-  it("is false for anything that is not a decoded message, and never throws", () => {
+  it("reads raw data too: a JSON string or bytes of an error message", () => {
+    expect(isErrorMessage('{"type":"error"}')).toBe(true);
+    expect(isErrorMessage(new TextEncoder().encode('{"type":"error"}'))).toBe(true);
+    expect(isErrorMessage('{"type":"event"}')).toBe(false);
+  });
+
+  it("is false for anything that is not an error message, and never throws", () => {
     const hostile = new Proxy(
       {},
       {
@@ -19,7 +25,7 @@ describe("isErrorMessage", () => {
         },
       },
     );
-    for (const value of [undefined, null, "error", '{"type":"error"}', ["error"], { type: "ERROR" }, hostile])
+    for (const value of [undefined, null, "error", '"error"', ["error"], { type: "ERROR" }, hostile])
       expect(isErrorMessage(value)).toBe(false);
     expect(isErrorMessage(Object.create({ type: "error" }))).toBe(false);
   });
@@ -36,8 +42,22 @@ describe("messageType", () => {
 });
 
 describe("toWire", () => {
-  it("emits type, code, message, event_id in that order, event_id only when known", () => {
+  it("read off the wire, gives back the message as received, key order included", () => {
     const withId = parseError({ event_id: "evt_1", code: "AGENT_ERROR", error: "boom", type: "error" });
+    expect(JSON.stringify(withId.toWire())).toBe(
+      '{"event_id":"evt_1","code":"AGENT_ERROR","error":"boom","type":"error"}',
+    );
+  });
+
+  it("built in code, emits type, code, message, event_id in that order, event_id only when known", () => {
+    const withId = new CkgRelayError({
+      code: "AGENT_ERROR",
+      message: "boom",
+      eventId: "evt_1",
+      retryable: "no",
+      action: "abort",
+      known: true,
+    });
     expect(JSON.stringify(withId.toWire())).toBe(
       '{"type":"error","code":"AGENT_ERROR","message":"boom","event_id":"evt_1"}',
     );

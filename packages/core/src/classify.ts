@@ -1,3 +1,4 @@
+import { clientRetryable, read } from "./client.js";
 import { isProtocolError } from "./error.js";
 
 const MAX_DEPTH = 8;
@@ -11,19 +12,14 @@ const NETWORK_CODE =
 // undici "fetch failed", Chrome "Failed to fetch", Firefox "NetworkError…", Safari "Load failed".
 const FETCH_FAILURE = /fetch failed|failed to fetch|networkerror|load failed/i;
 
-const read = (value: object, key: string): unknown => {
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-};
-
 function verdict(value: unknown, depth: number): boolean | undefined {
   if (depth > MAX_DEPTH || typeof value !== "object" || value === null) return undefined;
   if (isProtocolError(value)) return value.retryable !== "no";
   const name = read(value, "name");
   if (name === "AbortError") return false;
+  // openai-node and the AI SDK: before the cause, which for a lost connection is the fetch failure it wraps.
+  const client = clientRetryable(value);
+  if (client !== undefined) return client;
   if (name === "TimeoutError") return true;
   const code = read(value, "code");
   if (typeof code === "string" && NETWORK_CODE.test(code)) return true;
@@ -36,8 +32,9 @@ function verdict(value: unknown, depth: number): boolean | undefined {
 
 /**
  * True when sending the same request again may succeed: a ProtocolError
- * whose `retryable` is not "no", or a platform network failure or timeout.
- * Aborts and everything else are false. Never throws.
+ * whose `retryable` is not "no", a platform network failure or timeout, or an
+ * openai-node / AI SDK error with status 408, 409, 429 or 5xx (the AI SDK's
+ * own `isRetryable` wins). Aborts and everything else are false. Never throws.
  */
 export function isRetryable(error: unknown): boolean {
   try {

@@ -7,6 +7,7 @@
 import { parseRetryAfter } from "./backoff.js";
 import type { CatalogEntry } from "./catalog.js";
 import { isRetryable } from "./classify.js";
+import { blobSize, fragmentsOf, joinFragments } from "./data.js";
 import type { LocalCode, Protocol, ProtocolErrorInit, RecoveryAction, Retryable } from "./error.js";
 
 /** What `decodeInput` made of a parser's input. */
@@ -57,7 +58,8 @@ const decoder = /* @__PURE__ */ new TextDecoder();
 
 /**
  * Normalises a parser's input under a size cap, before any decoding:
- * strings and UTF-8 bytes are JSON-parsed, other values pass through.
+ * strings and UTF-8 bytes (one buffer or ws's Buffer[] fragments) are
+ * JSON-parsed, other values pass through; a Blob over the cap is too large.
  * With `binary`, bytes are handed back for a protocol codec instead of being read as JSON.
  * Never throws.
  */
@@ -69,7 +71,11 @@ export function decodeInput(input: unknown, maxBytes: number, options: { binary?
     if (size > maxBytes) return { kind: "too-large", size };
     text = input;
   } else {
-    const bytes = asBytes(input);
+    // ws's binaryType "fragments": sized before they are joined. A Blob is sized here and read by the async parsers.
+    const parts = fragmentsOf(input);
+    const size = parts ? parts.reduce((sum, part) => sum + part.byteLength, 0) : blobSize(input);
+    if (size !== undefined && size > maxBytes) return { kind: "too-large", size };
+    const bytes = parts ? joinFragments(parts, size as number) : asBytes(input);
     if (!bytes) return { kind: "value", value: input };
     if (bytes.byteLength > maxBytes) return { kind: "too-large", size: bytes.byteLength };
     if (options.binary) return { kind: "bytes", bytes, text: undefined };
@@ -400,3 +406,7 @@ export function classifyClose(code: number): CloseClassification | undefined {
   const known = CLOSE[code];
   return known && { name: known[0], retryable: known[1], action: known[2] };
 }
+
+export { type ClientFailure, clientRetryable, readClientError } from "./client.js";
+export { blobMessage, isBlob, readBlob } from "./data.js";
+export { echoWire } from "./echo.js";

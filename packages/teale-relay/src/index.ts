@@ -25,11 +25,12 @@ export {
   type TealeRelayErrorInit,
 } from "./error.js";
 export { fromResponse } from "./http.js";
-export { type ParseContext, parseError, peerNodeIdOf } from "./parse.js";
+export { type ParseContext, parseError, parseErrorAsync, peerNodeIdOf } from "./parse.js";
 export {
   type ApiErrorBody,
   type InferenceErrorFrame,
   isErrorFrame,
+  isInferenceError,
   MAX_BYTES,
   type RelayErrorFrame,
   type TealeWire,

@@ -1,11 +1,15 @@
 import { MALFORMED, type RecoveryAction, type Retryable, sanitizeDelay, TOO_LARGE } from "@wirefault/core";
+import type { ClientFailure } from "@wirefault/core/wire";
 import {
+  blobMessage,
   classifyStatus,
-  decodeInput,
   field,
+  isBlob,
   localError,
   type ParseContext,
   pick,
+  readBlob,
+  readClientError,
   readContext,
   textOverCap,
 } from "@wirefault/core/wire";
@@ -13,7 +17,7 @@ import * as z from "zod/mini";
 import { catalog, index } from "./catalog.js";
 import type { ParsedTealeRelayError } from "./error.js";
 import { TealeRelayError } from "./error.js";
-import { MAX_BYTES, PROTOCOL } from "./wire.js";
+import { decodeFrame, inferencePayload, MAX_BYTES, PROTOCOL } from "./wire.js";
 
 // Field by field with core's pick(): a wrong type in one field drops that
 // field, never the code beside it. Checks that zod/mini would add (min
@@ -45,7 +49,8 @@ export function peerNodeIdOf(message: string): string | undefined {
 
 /**
  * Reads any Teale error: a relay frame (string, bytes or object), a local API body
- * (with `context.status`, or any envelope that has a `type`), or a relayed `inferenceError`.
+ * (with `context.status`, or any envelope that has a `type`), a relayed `inferenceError`,
+ * or an error thrown by openai-node or the AI SDK calling the local API.
  * Never throws: input that is not a Teale error gives `code: MALFORMED` (or `TOO_LARGE`), `known: false`.
  */
 export function parseError(input: unknown, context?: ParseContext): ParsedTealeRelayError;
@@ -59,15 +64,26 @@ export function parseError(input: unknown, context: ParseContext = {}): TealeRel
   }
 }
 
+/**
+ * parseError for every form of WebSocket data, a browser's Blob included (read
+ * first when it is within the size cap). Never rejects.
+ */
+export async function parseErrorAsync(input: unknown, context?: ParseContext): Promise<ParsedTealeRelayError> {
+  return parseError(await readBlob(input, MAX_BYTES), context);
+}
+
 function parse(input: unknown, context: ParseContext): TealeRelayError {
+  const client = readClientError(input);
+  if (client) return fromClient(client, context);
   const status = statusOf(context.status);
   const hint = sanitizeDelay(context.retryAfterMs);
-  const decoded = decodeInput(input, MAX_BYTES);
+  const decoded = decodeFrame(input);
   if (decoded.kind === "too-large") return tooLarge(`Input of ${decoded.size} bytes`, input, status);
   if (decoded.kind !== "value")
     return byStatus(status, hint, input, decoded.kind === "not-json" ? decoded.cause : undefined);
   const value = decoded.value;
-  const inference = field(value, "inferenceError");
+  if (isBlob(value)) return new TealeRelayError(localError(PROTOCOL, MALFORMED, blobMessage("parseErrorAsync"), input));
+  const inference = inferencePayload(value);
   // A decoded object skips decodeInput's cap; the text read from it is held to
   // the cap here, and nothing of it is kept.
   const texts = ["code", "message", "type"].map((key) => field(field(value, "error"), key));
@@ -77,6 +93,27 @@ function parse(input: unknown, context: ParseContext): TealeRelayError {
   const error = field(value, "error");
   if (status !== undefined || field(error, "type") !== undefined) return fromApi(error, value, status, hint);
   return fromRelay(error, value, hint);
+}
+
+/**
+ * An error thrown by openai-node or the AI SDK: the body the client kept is read as the
+ * server's answer, with the client's status and Retry-After; the thrown error is the cause.
+ */
+function fromClient(client: ClientFailure, context: ParseContext): TealeRelayError {
+  const { kind, error } = client;
+  // No answer at all: not a Teale error, classified as core's isRetryable does; a user's abort is final.
+  if (kind !== "http") {
+    const abort = kind === "abort";
+    return new TealeRelayError({
+      ...localError(PROTOCOL, MALFORMED, String((error as Error).message), undefined, error),
+      retryable: abort ? "no" : "yes",
+      action: abort ? "abort" : "retry",
+    });
+  }
+  const err = parse(client.body, { status: client.status, retryAfterMs: client.retryAfterMs ?? context.retryAfterMs });
+  // The thrown error stays reachable for logs and stacks, as a native cause would.
+  Object.defineProperty(err, "cause", { value: error, writable: true, configurable: true });
+  return err;
 }
 
 function fromRelay(error: unknown, raw: unknown, hint: number | undefined): TealeRelayError {

@@ -81,18 +81,27 @@ describe("isErrorFrame", () => {
 });
 
 describe("toWire", () => {
-  it("a relay error rebuilds the frame, keys in the page's order", () => {
+  it("a relay error read off the wire gives back the frame as received, key order included", () => {
     const error = parseError({ error: { retryAfterSeconds: 3, message: "m", code: "rate_limited" } });
     expect(JSON.stringify(error.toWire())).toBe(
+      '{"error":{"retryAfterSeconds":3,"message":"m","code":"rate_limited"}}',
+    );
+  });
+
+  it("a relay error built in code emits the page's frame, keys in the page's order", () => {
+    const read = parseError({ error: { retryAfterSeconds: 3, message: "m", code: "rate_limited" } });
+    const built = new TealeRelayError({ ...read.toJSON(), protocol: "teale-relay" } as never);
+    expect(JSON.stringify(built.toWire())).toBe(
       '{"error":{"code":"rate_limited","message":"m","retryAfterSeconds":3}}',
     );
   });
 
-  it("an api error uses the documented envelope, type = code", () => {
-    const error = parseError('{"error":{"code":"invalid_api_key","type":"authentication_error","message":"m"}}', {
-      status: 401,
-    });
-    expect(JSON.stringify(error.toWire())).toBe(
+  it("an api error read off the wire gives back its envelope; built in code, the page's with type = code", () => {
+    const body = '{"error":{"code":"invalid_api_key","type":"authentication_error","message":"m"}}';
+    const read = parseError(body, { status: 401 });
+    expect(JSON.stringify(read.toWire())).toBe(body);
+    const built = new TealeRelayError({ ...read.toJSON(), protocol: "teale-relay" } as never);
+    expect(JSON.stringify(built.toWire())).toBe(
       '{"error":{"message":"m","type":"unauthorized","code":"unauthorized"}}',
     );
   });

@@ -14,6 +14,9 @@ const PAGE = [
   ["INVALID_PAYLOAD", 207, "no", "fix-request"],
   ["FST_ERR_VALIDATION", 400, "no", "fix-request"],
   ["FST_ERR_CTP_INVALID_JSON_BODY", 400, "no", "fix-request"],
+  ["FST_ERR_CTP_EMPTY_JSON_BODY", 400, "no", "fix-request"],
+  ["FST_ERR_CTP_BODY_TOO_LARGE", 413, "no", "fix-request"],
+  ["ERR_INVALID_ARG_TYPE", 500, "no", "fix-request"],
   ["Not Found", 404, "no", "fix-request"],
   ["Internal Server Error", 500, "yes", "retry"],
 ] as const;

@@ -18,6 +18,9 @@ export const catalog = defineCatalog([
   { surface: "http", code: "INVALID_PAYLOAD", name: "INVALID_PAYLOAD", status: 207, retryable: "no", action: "fix-request", summary: "The block's payload could not be read; resending it unchanged cannot help." },
   { surface: "http", code: "FST_ERR_VALIDATION", name: "FST_ERR_VALIDATION", status: 400, retryable: "no", action: "fix-request", summary: "The framework's schema check refused the request, e.g. more than 100 blocks." },
   { surface: "http", code: "FST_ERR_CTP_INVALID_JSON_BODY", name: "FST_ERR_CTP_INVALID_JSON_BODY", status: 400, retryable: "no", action: "fix-request", summary: "The request body was not valid JSON." },
+  { surface: "http", code: "FST_ERR_CTP_EMPTY_JSON_BODY", name: "FST_ERR_CTP_EMPTY_JSON_BODY", status: 400, retryable: "no", action: "fix-request", summary: "The request said its body was JSON but sent an empty one." },
+  { surface: "http", code: "FST_ERR_CTP_BODY_TOO_LARGE", name: "FST_ERR_CTP_BODY_TOO_LARGE", status: 413, retryable: "no", action: "fix-request", summary: "The body is over the server's 1 MiB limit; send fewer blocks per request." },
+  { surface: "http", code: "ERR_INVALID_ARG_TYPE", name: "ERR_INVALID_ARG_TYPE", status: 500, retryable: "no", action: "fix-request", summary: "A block field of the wrong type (e.g. no deviceId) crashed the server; it fails the same way every time." },
   { surface: "http", code: "Not Found", name: "route_not_found", status: 404, retryable: "no", action: "fix-request", summary: "No such route: check the method and the base URL." },
   { surface: "http", code: "Internal Server Error", name: "internal_server_error", status: 500, retryable: "yes", action: "retry", summary: "The framework caught a crash, often a malformed block field; can repeat, so attempts are capped.", policy: { maxAttempts: 3 } },
 ] as const);

@@ -1,5 +1,13 @@
 import type { Parsed } from "@wirefault/core";
-import { type LocalCode, ProtocolError, type ProtocolErrorInit, redactSecrets } from "@wirefault/core";
+import {
+  type LocalCode,
+  MALFORMED,
+  ProtocolError,
+  type ProtocolErrorInit,
+  redactSecrets,
+  TOO_LARGE,
+} from "@wirefault/core";
+import { echoWire } from "@wirefault/core/wire";
 import { type BlockCode, index, PROTOCOL, SURFACE, type TelemetryServerCode } from "./catalog.js";
 import { deviceNotFoundMessage, invalidPayloadMessage, invalidSignatureMessage } from "./template.js";
 
@@ -69,9 +77,15 @@ export class TelemetryServerError extends ProtocolError<AnyTelemetryServerCode> 
     }
   }
 
-  /** The body the server sends for this error: page shape, per-block entry or framework shape. */
+  /**
+   * The body the server sent for this error, key for key, when it was read off the wire;
+   * else the body to send: page shape, per-block entry or framework shape.
+   */
   toWire(): TelemetryWire {
     const code = String(this.code);
+    // Read off the wire: what was received, key for key (a numeric seq stays a number). Built in code: the page's shape.
+    const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire(this.raw);
+    if (received) return received as unknown as TelemetryWire;
     if (this.seq !== undefined) return { seq: this.seq, error: this.message };
     if (index.get(code)?.status === 207) return { error: this.message };
     if (this.reason !== undefined) {

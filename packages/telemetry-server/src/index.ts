@@ -35,6 +35,8 @@ export {
   batchResponse,
   deviceExistsBody,
   deviceNotFoundBody,
+  type FrameworkErrorBody,
+  frameworkErrorBody,
   type InternalErrorBody,
   internalErrorBody,
   validationErrorBody,

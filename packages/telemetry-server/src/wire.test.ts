@@ -1,9 +1,17 @@
+import { ProtocolError } from "@wirefault/core";
 import { describe, expect, it } from "vitest";
 import * as z4 from "zod";
 import { z as z3 } from "zod/v3";
 import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError } from "./error.js";
 import { parseBatchResponse, parseError } from "./parse.js";
-import { batchResponse, deviceExistsBody, deviceNotFoundBody, internalErrorBody, validationErrorBody } from "./wire.js";
+import {
+  batchResponse,
+  deviceExistsBody,
+  deviceNotFoundBody,
+  frameworkErrorBody,
+  internalErrorBody,
+  validationErrorBody,
+} from "./wire.js";
 
 describe("batchResponse", () => {
   it("builds the page's 207 byte for byte", () => {
@@ -55,16 +63,51 @@ describe("batchResponse", () => {
     ["a string", "boom"],
     ["a top-level error of this package", parseError(`{"error":"validation_error"}`)],
     [
-      "a lookalike of the reference server's class",
-      Object.assign(new Error("Device not found: ab"), { code: "DEVICE_NOT_FOUND" }),
+      "an error of another protocol",
+      new ProtocolError({
+        protocol: "atlas",
+        code: "DEVICE_NOT_FOUND",
+        message: "m",
+        retryable: "no",
+        action: "abort",
+        known: false,
+      }),
     ],
+    ["a lookalike with an undocumented code", Object.assign(new Error("Device gone: ab"), { code: "DEVICE_GONE" })],
+    ["a lookalike with no message", { code: "DEVICE_NOT_FOUND" }],
     ["false", false],
-  ])("anything else is a 500 that never leaks the message: %s", (_, error) => {
+  ])("anything else is a 500 in Fastify's shape that never leaks the message: %s", (_, error) => {
     const reply = batchResponse([
       { seq: "1", error: new DeviceNotFoundError("ab") },
       { seq: "2", error },
     ]);
-    expect(JSON.stringify(reply)).toBe(`{"status":500,"body":{"error":"internal_error"}}`);
+    expect(JSON.stringify(reply)).toBe(
+      `{"status":500,"body":{"statusCode":500,"error":"Internal Server Error","message":"Internal Server Error"}}`,
+    );
+  });
+
+  it("accepts the reference server's own classes: any error with a documented block code and its message", () => {
+    class DeviceNotFoundError extends Error {
+      code = "DEVICE_NOT_FOUND";
+      constructor(hex: string) {
+        super(`Device not found: ${hex}`);
+      }
+    }
+    class InvalidSignatureError extends Error {
+      code = "INVALID_SIGNATURE";
+      constructor(hex: string) {
+        super(`Invalid signature for device ${hex}`);
+      }
+    }
+    const reply = batchResponse([
+      { seq: 6, error: new DeviceNotFoundError("ab12") },
+      { seq: "7", error: new InvalidSignatureError("cd34") },
+      { seq: "8" },
+    ]);
+    expect(JSON.stringify(reply)).toBe(
+      `{"status":207,"body":{"accepted":1,"errors":[` +
+        `{"seq":"6","error":"Device not found: ab12"},{"seq":"7","error":"Invalid signature for device cd34"}]}}`,
+    );
   });
 
   it("a throwing iterable or a hostile error is a 500 too", () => {
@@ -76,21 +119,22 @@ describe("batchResponse", () => {
         },
       },
     );
-    expect(batchResponse([{ seq: "1", error: hostile }])).toEqual({ status: 500, body: { error: "internal_error" } });
+    expect(batchResponse([{ seq: "1", error: hostile }])).toEqual({ status: 500, body: frameworkErrorBody() });
     const throwing: Iterable<{ seq: string }> = {
       *[Symbol.iterator]() {
         yield { seq: "1" };
         throw new Error("secret");
       },
     };
-    expect(batchResponse(throwing)).toEqual({ status: 500, body: { error: "internal_error" } });
+    expect(batchResponse(throwing)).toEqual({ status: 500, body: frameworkErrorBody() });
   });
 
-  it("the 500 body parses back as internal_error", () => {
+  it("the 500 body parses back as the framework's Internal Server Error, retryable", () => {
     const reply = batchResponse([{ seq: "1", error: new Error("x") }]);
     expect(parseError(reply.body, { status: reply.status })).toMatchObject({
-      code: "internal_error",
+      code: "Internal Server Error",
       retryable: "yes",
+      status: 500,
     });
   });
 });

@@ -20,8 +20,26 @@ export interface InternalErrorBody {
   error: "internal_error";
 }
 
+/** The framework's (Fastify's) 500 body, as the reference server sends it; its message is never a thrown one. */
+export interface FrameworkErrorBody {
+  statusCode: 500;
+  error: "Internal Server Error";
+  message: "Internal Server Error";
+}
+
 /** What a server sends back for `POST /v1/telemetry`. */
-export type BatchReply = { status: 200 | 207; body: BatchBody } | { status: 500; body: InternalErrorBody };
+export type BatchReply = { status: 200 | 207; body: BatchBody } | { status: 500; body: FrameworkErrorBody };
+
+/**
+ * `{"statusCode":500,"error":"Internal Server Error","message":"Internal Server Error"}`: the
+ * framework's shape of the reference server's 500, with the reason phrase in place of the
+ * thrown message, which may hold a secret.
+ */
+export const frameworkErrorBody = (): FrameworkErrorBody => ({
+  statusCode: 500,
+  error: "Internal Server Error",
+  message: "Internal Server Error",
+});
 
 /** Builds the 500 body, `{ "error": "internal_error" }`; it never carries a thrown message. */
 export const internalErrorBody = (): InternalErrorBody => ({ error: "internal_error" });
@@ -42,17 +60,25 @@ export function validationErrorBody<I>(error: { readonly issues: readonly I[] } 
   return { error: "validation_error", details: [...issues] };
 }
 
-/** The wire message of a domain error of this package, or undefined for anything else. */
+/**
+ * The wire message of a domain error, or undefined for anything else. By
+ * shape, not class: the reference server's own `DeviceNotFoundError` and
+ * `InvalidSignatureError` carry the same `code` and message as this package's.
+ */
 function blockMessage(error: unknown): string | undefined {
-  // The brand, not instanceof: a second copy of this package still counts.
-  if (!isProtocolError(error) || error.protocol !== PROTOCOL || index.get(error.code)?.status !== 207) return undefined;
-  return typeof error.message === "string" ? error.message : undefined;
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  // Another protocol's error may share a code string; only a telemetry one (or a plain lookalike) counts.
+  if (isProtocolError(error) && error.protocol !== PROTOCOL) return undefined;
+  if (typeof code !== "string" || index.get(code)?.status !== 207) return undefined;
+  return typeof message === "string" ? message : undefined;
 }
 
 /**
  * Builds the answer to a telemetry batch: 200 when every block was accepted,
- * 207 with one `{ seq, error }` per domain error otherwise. Any other thrown
- * value makes it a 500 `{ error: "internal_error" }`.
+ * 207 with one `{ seq, error }` per domain error (any error whose `code` is a
+ * documented block code) otherwise. Any other thrown value makes it a 500 in
+ * the framework's shape, without the thrown message.
  */
 export function batchResponse(results: Iterable<BlockResult>): BatchReply {
   try {
@@ -64,11 +90,11 @@ export function batchResponse(results: Iterable<BlockResult>): BatchReply {
         continue;
       }
       const message = blockMessage(error);
-      if (message === undefined) return { status: 500, body: internalErrorBody() };
+      if (message === undefined) return { status: 500, body: frameworkErrorBody() };
       errors.push({ seq: String(seq), error: message });
     }
     return { status: errors.length > 0 ? 207 : 200, body: { accepted, errors } };
   } catch {
-    return { status: 500, body: internalErrorBody() };
+    return { status: 500, body: frameworkErrorBody() };
   }
 }

@@ -6,5 +6,8 @@ export {
   recordingClock,
   seededRandom,
 } from "./clock.js";
+export { dataForms } from "./forms.js";
 export { cyclicCause, revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
 export { byteAtATime, cutOffResponse } from "./response.js";
+export { type CannedAnswer, type CannedServer, cannedServer } from "./server.js";
+export { thrown } from "./thrown.js";
