@@ -4,12 +4,13 @@ import {
   decodeInput,
   field,
   localError,
+  NUMBER,
   type ParseContext,
   pick,
   readContext,
+  TEXT,
   textOverCap,
 } from "@wirefault/core/wire";
-import * as z from "zod/mini";
 import { index } from "./catalog.js";
 import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
@@ -18,8 +19,8 @@ import { isU32, MAX_PAYLOAD_SIZE } from "./wire.js";
 // Field by field with core's pick(); the u32 range of a wire code is checked
 // by isU32 after the type: zod's refine, int and uint32 would add ~0.8 KB gzip
 // to a bundle budgeted at 10 KB.
-const Text = z.string();
-const Num = z.number();
+const Text = TEXT;
+const Num = NUMBER;
 
 /** An AtlasError for input that is not a recognisable Atlas error. */
 export function malformed(message: string, raw: unknown, cause?: unknown): AtlasError {

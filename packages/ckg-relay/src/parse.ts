@@ -1,18 +1,20 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import {
   blobMessage,
+  check,
   classifyStatus,
   decodeInput,
   field,
   isBlob,
   localError,
+  NUMBER,
   type ParseContext,
   pick,
   readBlob,
   readContext,
+  TEXT,
   textOverCap,
 } from "@wirefault/core/wire";
-import * as z from "zod/mini";
 import { byStatus, index } from "./catalog.js";
 import type { ParsedCkgRelayError } from "./error.js";
 import { CkgRelayError } from "./error.js";
@@ -23,9 +25,9 @@ export const MAX_ERROR_BYTES = 1_048_576;
 const SURFACE = "relay";
 // Plain schemas, no z.object: an object schema costs about 1 KB of bundle,
 // and fields are read one by one anyway.
-const Code = z.union([z.string(), z.number()]);
-const Text = z.string();
-const Seconds = z.number();
+const Code = check<string | number>((value) => typeof value === "string" || NUMBER.safeParse(value).success);
+const Text = TEXT;
+const Seconds = NUMBER;
 
 /**
  * Reads a CKG Relay error message, from the WebSocket (`{"type":"error",...}`,

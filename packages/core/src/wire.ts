@@ -278,16 +278,32 @@ export async function readResponse(
   return out;
 }
 
-/** Anything with zod's `safeParse`: a zod/mini schema, without core depending on zod. */
+/** Anything with a `safeParse` in zod's shape: core's own checks, or a zod schema a caller passes. */
 export interface Schema<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false };
 }
 
 /**
+ * A field check from a type guard, for `pick()`. Plain `typeof` checks are all
+ * the parsers need: a schema library would be bundled into every package for
+ * this alone.
+ * @internal
+ */
+export function check<T>(test: (value: unknown) => boolean): Schema<T> {
+  return { safeParse: (value) => (test(value) ? { success: true, data: value as T } : { success: false }) };
+}
+
+/** A string field. @internal */
+export const TEXT: Schema<string> = check((value) => typeof value === "string");
+/** A finite number field: NaN and the infinities are not numbers on a JSON wire. @internal */
+export const NUMBER: Schema<number> = check((value) => typeof value === "number" && Number.isFinite(value));
+/** A string or null field. @internal */
+export const NULLABLE_TEXT: Schema<string | null> = check((value) => value === null || typeof value === "string");
+
+/**
  * One field of a decoded payload, validated by a schema; undefined when it is
  * absent or of the wrong type. Field by field rather than one object schema:
- * a wrong type in one field never hides the code in another, and zod/mini's
- * object schema alone costs about 1 KB of each package's bundle.
+ * a wrong type in one field never hides the code in another.
  */
 export function pick<T>(schema: Schema<T>, value: unknown, key: string): T | undefined {
   const result = schema.safeParse(field(value, key));

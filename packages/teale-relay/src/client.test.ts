@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseError } from "./parse.js";
 
 // The real 401 is built by string concatenation: a quote in the message breaks the JSON.
-const BROKEN_401 = '{"error":{"message":"Invalid API key "sk-live-123"","type":"authentication_error"}}';
+const BROKEN_401 = '{"error":{"message":"Invalid API key "sk-live-4f9a2c7e81b3"","type":"authentication_error"}}';
 const ANSWERS: Record<string, { status: number; body: string; headers?: Record<string, string> }> = {
   "401": {
     status: 401,
@@ -73,7 +73,7 @@ describe.each([
   it("the broken-JSON 401 is read by its status, never as MALFORMED, and echoes no key", async () => {
     const err = parseError(await call("broken401"));
     expect(err).toMatchObject({ code: "unauthorized", known: true, status: 401, retryable: "no" });
-    expect(JSON.stringify(err)).not.toContain("sk-live-123");
+    expect(JSON.stringify(err)).not.toContain("sk-live-4f9a2c7e81b3");
   });
 
   it("a model error is a 400 invalid_request with its message", async () => {

@@ -6,14 +6,15 @@ import {
   field,
   isBlob,
   localError,
+  NULLABLE_TEXT,
   type ParseContext,
   pick,
   readBlob,
   readClientError,
   readContext,
+  TEXT,
   textOverCap,
 } from "@wirefault/core/wire";
-import * as z from "zod/mini";
 import { catalog, index } from "./catalog.js";
 import type { ParsedTealeRelayError } from "./error.js";
 import { TealeRelayError } from "./error.js";
@@ -22,9 +23,9 @@ import { decodeFrame, inferencePayload, MAX_BYTES, PROTOCOL } from "./wire.js";
 // Field by field with core's pick(): a wrong type in one field drops that
 // field, never the code beside it. Checks that zod/mini would add (min
 // length) cost more bundle than the one line each that replaces them.
-const Text = z.string();
+const Text = TEXT;
 // OpenAI-style servers send `"code": null` as often as they leave it out.
-const NullableText = z.nullable(z.string());
+const NullableText = NULLABLE_TEXT;
 
 // Codes FIELD-NOTES.md lists beside the page's inside relayed inference
 // errors. They are not on the page, so they stay `known: false`, but their
@@ -78,7 +79,9 @@ function parse(input: unknown, context: ParseContext): TealeRelayError {
   const status = statusOf(context.status);
   const hint = sanitizeDelay(context.retryAfterMs);
   const decoded = decodeFrame(input);
-  if (decoded.kind === "too-large") return tooLarge(`Input of ${decoded.size} bytes`, input, status);
+  // A refused decoded object is not kept: holding it is what the cap prevents.
+  if (decoded.kind === "too-large")
+    return tooLarge(`Input of ${decoded.size} bytes`, typeof input === "object" ? undefined : input, status);
   if (decoded.kind !== "value")
     return byStatus(status, hint, input, decoded.kind === "not-json" ? decoded.cause : undefined);
   const value = decoded.value;

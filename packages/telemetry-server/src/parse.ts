@@ -5,11 +5,12 @@ import {
   field,
   localError,
   MAX_DEPTH,
+  NUMBER,
   type ParseContext,
   pick,
   readContext,
+  TEXT,
 } from "@wirefault/core/wire";
-import * as z from "zod/mini";
 import { index, MAX_BYTES, PROTOCOL, SURFACE, type TelemetryServerCode } from "./catalog.js";
 import type { ParsedTelemetryServerError } from "./error.js";
 import {
@@ -27,8 +28,8 @@ import { matchTemplate } from "./template.js";
 const isKey = (value: unknown): value is string | number => typeof value === "string" || typeof value === "number";
 // Field by field with core's pick(), never z.object: an object schema alone
 // costs about 1 KB of the 10 KB budget.
-const Text = z.string();
-const Count = z.number();
+const Text = TEXT;
+const Count = NUMBER;
 // Plain typeof checks: a zod call per issue is most of the cost of 300k of them.
 const isIssue = (value: unknown): value is ValidationIssue => {
   const path = field(value, "path");

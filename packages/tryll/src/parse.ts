@@ -1,14 +1,15 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import {
   asBytes,
+  check,
   decodeInput,
   field,
   localError,
+  NULLABLE_TEXT,
   type ParseContext,
   readContext,
   textOverCap,
 } from "@wirefault/core/wire";
-import * as z from "zod/mini";
 import { index, layerOf } from "./catalog.js";
 import type { ParsedTryllError } from "./error.js";
 import { TryllError, type TryllErrorInit } from "./error.js";
@@ -44,8 +45,12 @@ export function localTryllError(
 
 // Field by field rather than z.object: the fields are read with `field()`
 // anyway, and z.object alone would cost 1 KB of the 10 KB budget.
-const Code = z.int().check(z.minimum(0), z.maximum(0xffff_ffff));
-const Message = z.optional(z.nullable(z.string()));
+const Code = check<number>(
+  (value) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0xffff_ffff,
+);
+const Message = check<string | null | undefined>(
+  (value) => value === undefined || NULLABLE_TEXT.safeParse(value).success,
+);
 
 /** Shared by the main entry and the frame subpath; they differ only in what a binary frame becomes. */
 export function parseWith(input: unknown, context: ParseContext, frame: (bytes: Uint8Array) => TryllError): TryllError {
@@ -63,12 +68,7 @@ export function parseWith(input: unknown, context: ParseContext, frame: (bytes: 
     const code = Code.safeParse(field(value, "code"));
     const message = Message.safeParse(field(value, "message"));
     if (!code.success || !message.success)
-      return localTryllError(
-        MALFORMED,
-        "Not a Tryll ErrorResponse: code must be a uint32 and message a string",
-        value,
-        code.error ?? message.error,
-      );
+      return localTryllError(MALFORMED, "Not a Tryll ErrorResponse: code must be a uint32 and message a string", value);
     // A decoded object skips decodeInput's cap; its text is held to it here, and not kept.
     if (textOverCap(MAX_FRAME_BYTES, message.data))
       return localTryllError(TOO_LARGE, "Tryll error message exceeds the 1 MiB frame limit", undefined);
