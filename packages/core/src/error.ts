@@ -68,6 +68,8 @@ export class ProtocolError<C extends string | number = string | number> extends 
   declare readonly attempts?: number;
   /** Total backoff slept, set by `retry()` when it gives up. */
   declare readonly totalDelayMs?: number;
+  /** What `retry()`'s `onRetry` hook threw, when that ended the retries. */
+  declare readonly onRetryError?: unknown;
   // Private fields: invisible to keys, JSON and inspect, and cheaper than
   // defineProperty, which moves an Error instance to V8's slow dictionary mode.
   #raw: unknown;
