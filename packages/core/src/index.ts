@@ -16,6 +16,7 @@ export {
 export { isRetryable } from "./classify.js";
 export {
   isProtocolError,
+  type KnownCode,
   type LocalCode,
   MALFORMED,
   type Parsed,
