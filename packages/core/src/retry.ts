@@ -27,7 +27,7 @@ export interface RetryEvent {
  */
 export interface RetryOptions {
   /** An abort at any moment (during `fn`, `onRetry` or a backoff sleep) rejects at once with `signal.reason`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Upper bound on attempts, the first included; a code's own limit can only lower it. Default 5. */
   maxAttempts?: number;
   /** Lower bound on every computed backoff delay, in ms. Default 0. */
