@@ -1,6 +1,9 @@
 import { dirname, join, resolve } from "node:path";
 import ts from "typescript";
 
+/** The `major.minor` of the TypeScript {@link typecheck} uses unless told otherwise: the repository's own. */
+export const compilerVersion: string = ts.versionMajorMinor;
+
 /** How {@link typecheck} compiles: strict with exactOptionalPropertyTypes, in one module-resolution mode. */
 export type ResolutionMode = "node16" | "bundler";
 
@@ -9,8 +12,8 @@ export interface TypecheckOptions {
   /** The folder the virtual files live in: imports resolve from there, as from a real file. */
   dir: string;
   resolution: ResolutionMode;
-  /** A TypeScript module other than the one installed, e.g. an older release under an npm alias. */
-  typescript?: typeof ts;
+  /** Another TypeScript module (an older 5.x): typed `unknown`, since each release declares its own API types. */
+  typescript?: unknown;
 }
 
 /** One diagnostic, with its 1-based line in the snippet. */
@@ -50,7 +53,7 @@ export function typecheck(
   files: Readonly<Record<string, string>>,
   options: TypecheckOptions,
 ): Record<string, SnippetDiagnostic[]> {
-  const compiler = options.typescript ?? ts;
+  const compiler = (options.typescript ?? ts) as typeof ts;
   const compilerOptions = readerOptions(options.resolution, compiler);
   const virtual = new Map(Object.entries(files).map(([name, text]) => [resolve(options.dir, name), text]));
   const host = compiler.createCompilerHost(compilerOptions);
