@@ -1,5 +1,7 @@
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import ts from "typescript";
+import { describe, expect, it } from "vitest";
 
 /** The `major.minor` of the TypeScript {@link typecheck} uses unless told otherwise: the repository's own. */
 export const compilerVersion: string = ts.versionMajorMinor;
@@ -175,4 +177,20 @@ export function checkExhaustive(
       },
     ]),
   );
+}
+
+/**
+ * The test every protocol package runs: the README's switch, compiled by tsc
+ * for each source, compiles with every documented code and fails with one missing.
+ */
+export function describeExhaustive(dir: URL, sources: Readonly<Record<string, SwitchSource>>): void {
+  const results = checkExhaustive(fileURLToPath(dir), sources);
+  describe("the exhaustive switch on a known code", () => {
+    it.each(Object.entries(results))("%s: complete compiles, one case missing fails", (_name, result) => {
+      expect(result.complete).toEqual([]);
+      expect(result.missing).toHaveLength(1);
+      expect(result.missing[0]?.message).toMatch(/is not assignable to type 'never'/);
+      expect(result.missing[0]?.message).toContain(JSON.stringify(result.dropped));
+    });
+  });
 }
