@@ -1,4 +1,4 @@
-import { isProtocolError, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
+import { isProtocolError, type KnownCode, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
 import { trapProxy } from "@wirefault/test-utils";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { AtlasCode } from "./catalog.js";
@@ -353,9 +353,9 @@ describe("the code type", () => {
     );
     expect(err.known).toBe(true);
     if (err.known) {
-      expectTypeOf(err.code).toEqualTypeOf<AtlasCode>();
+      expectTypeOf(err.code).toEqualTypeOf<KnownCode<AtlasCode>>();
       expect(err.code).toBe(4001);
-    } else expectTypeOf(err.code).not.toEqualTypeOf<AtlasCode>();
+    } else expectTypeOf(err.code).not.toEqualTypeOf<KnownCode<AtlasCode>>();
   });
 });
 

@@ -61,16 +61,19 @@ describe("catalog", () => {
   it("exports literal-typed code constants", () => {
     expect(CkgRelayErrorCode).toEqual(Object.fromEntries(PAGE.map(([code]) => [code, code])));
     const offline: "AGENT_OFFLINE" = CkgRelayErrorCode.AGENT_OFFLINE;
+    // @ts-expect-error an alias is read as its code, never a parsed code itself
     const alias: CkgRelayCode = "AGENT_NOT_ALLOWED";
     // @ts-expect-error not a documented code
     const typo: CkgRelayCode = "AGENT_OFLINE";
     expect([offline, alias, typo]).toEqual(["AGENT_OFFLINE", "AGENT_NOT_ALLOWED", "AGENT_OFLINE"]);
   });
 
-  it("reads AGENT_NOT_ALLOWED as NOT_ALLOWED, keeping the code received", () => {
+  it("reads AGENT_NOT_ALLOWED as NOT_ALLOWED, keeping the spelling received in raw", () => {
     expect(codeAliases).toEqual({ AGENT_NOT_ALLOWED: "NOT_ALLOWED" });
-    expect(parseError({ type: "error", code: "AGENT_NOT_ALLOWED", message: "nope" })).toMatchObject({
-      code: "AGENT_NOT_ALLOWED",
+    const err = parseError({ type: "error", code: "AGENT_NOT_ALLOWED", message: "nope" });
+    expect(err.raw).toMatchObject({ code: "AGENT_NOT_ALLOWED" });
+    expect(err).toMatchObject({
+      code: "NOT_ALLOWED",
       codeName: "NOT_ALLOWED",
       status: 403,
       retryable: "no",

@@ -25,8 +25,8 @@ export const codeAliases = Object.freeze({ AGENT_NOT_ALLOWED: "NOT_ALLOWED" } as
 /** Code constants by name: `CkgRelayErrorCode.AGENT_OFFLINE === "AGENT_OFFLINE"`. */
 export const CkgRelayErrorCode = codeMap(catalog);
 
-/** A code CKG Relay documents, or a documented alias of one (kept as received in `err.code`). */
-export type CkgRelayCode = (typeof catalog)[number]["code"] | keyof typeof codeAliases;
+/** A code CKG Relay documents; an alias received on the wire is read as the code it stands for. */
+export type CkgRelayCode = (typeof catalog)[number]["code"];
 
 /** Lookups with the alias; internal, not exported from index.ts. */
 export const index = indexCatalog(catalog, { aliases: codeAliases });

@@ -1,5 +1,11 @@
-import { MALFORMED } from "@wirefault/core";
-import { type CloseClassification, classifyClose, closeReason, localError } from "@wirefault/core/wire";
+import { MALFORMED, type Parsed } from "@wirefault/core";
+import {
+  type CloseClassification,
+  classifyClose,
+  closeReason,
+  localError,
+  type StandardCloseCode,
+} from "@wirefault/core/wire";
 import { CkgRelayError } from "./error.js";
 
 /** The relay's own WebSocket close codes. */
@@ -25,6 +31,10 @@ export function classifyCloseCode(code: number): CloseClassification | undefined
  * code as `code`), so that `retry()` can decide whether to reconnect.
  * `reason` may be a string or bytes (the `ws` package hands a Buffer). Never throws.
  */
+export function fromClose(
+  code: unknown,
+  reason?: unknown,
+): Parsed<CkgRelayError, StandardCloseCode | typeof CkgRelayCloseCode.BAD_AGENT_TOKEN>;
 export function fromClose(code: unknown, reason?: unknown): CkgRelayError {
   try {
     if (typeof code !== "number" || !Number.isInteger(code))

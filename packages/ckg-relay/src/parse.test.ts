@@ -1,4 +1,4 @@
-import { isProtocolError, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
+import { isProtocolError, type KnownCode, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { CkgRelayCode } from "./catalog.js";
 import type { ParsedCkgRelayError } from "./error.js";
@@ -250,8 +250,8 @@ describe("the code type", () => {
     );
     expect(err.known).toBe(true);
     if (err.known) {
-      expectTypeOf(err.code).toEqualTypeOf<CkgRelayCode>();
+      expectTypeOf(err.code).toEqualTypeOf<KnownCode<CkgRelayCode>>();
       expect(err.code).toBe("AGENT_OFFLINE");
-    } else expectTypeOf(err.code).not.toEqualTypeOf<CkgRelayCode>();
+    } else expectTypeOf(err.code).not.toEqualTypeOf<KnownCode<CkgRelayCode>>();
   });
 });

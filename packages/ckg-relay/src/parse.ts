@@ -94,7 +94,9 @@ function read(input: unknown, context: ParseContext): CkgRelayError {
     ...verdict,
     // A code this catalog does not know still has an HTTP status worth heeding.
     ...(!verdict.known && status !== undefined ? classifyStatus(status) : {}),
-    code: received,
+    // An alias is read as the code it stands for, so a known code is always a
+    // catalog literal; `raw` keeps the spelling received.
+    code: verdict.entry?.code ?? received,
     message: message ?? (verdict.entry?.summary || `CKG Relay error ${received}`),
     status: status ?? verdict.status,
     retryAfterMs: context.retryAfterMs ?? (seconds === undefined ? undefined : seconds * 1000),

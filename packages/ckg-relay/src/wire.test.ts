@@ -72,10 +72,10 @@ describe("toWire", () => {
     expect(withoutId.protocol).toBe("ckg-relay");
   });
 
-  it("keeps an alias as received", () => {
+  it("writes an alias as the documented code it stands for", () => {
     expect(parseError({ type: "error", code: "AGENT_NOT_ALLOWED", message: "no" }).toWire()).toEqual({
       type: "error",
-      code: "AGENT_NOT_ALLOWED",
+      code: "NOT_ALLOWED",
       message: "no",
     });
   });

@@ -68,6 +68,8 @@ export class ProtocolError<C extends string | number = string | number> extends 
   declare readonly attempts?: number;
   /** Total backoff slept, set by `retry()` when it gives up. */
   declare readonly totalDelayMs?: number;
+  /** What `retry()`'s `onRetry` hook threw, when that ended the retries. */
+  declare readonly onRetryError?: unknown;
   // Private fields: invisible to keys, JSON and inspect, and cheaper than
   // defineProperty, which moves an Error instance to V8's slow dictionary mode.
   #raw: unknown;
@@ -123,13 +125,26 @@ export class ProtocolError<C extends string | number = string | number> extends 
   }
 }
 
+// Type-only: never emitted, it only tags the documented codes (see KnownCode).
+declare const documented: unique symbol;
+
 /**
- * A parser's result narrowed by `known`: a documented code is a literal
- * union `C`, so `if (err.known) switch (err.code)` is exhaustive-checked; an
- * undocumented one keeps whatever the wire sent.
+ * A documented code as `err.code` carries it once `known` is true: the catalog
+ * literal, tagged at the type level only. The tag keeps `code` from being a
+ * discriminant of {@link Parsed}, so the compiler narrows `err.code`, not
+ * `err`, in a `switch`: `default: { const _: never = err.code }` compiles
+ * exactly when every code has its case. It is assignable to the plain code
+ * union; index a `Record` keyed by codes with `record[err.code as XCode]`.
+ */
+export type KnownCode<C extends string | number> = C & { readonly [documented]?: never };
+
+/**
+ * A parser's result narrowed by `known`: a documented code is the catalog's
+ * literal union `C`, so after `if (!err.known) return;` a `switch (err.code)`
+ * is exhaustive-checked; an undocumented one keeps whatever the wire sent.
  */
 export type Parsed<E extends ProtocolError, C extends string | number> =
-  | (E & { readonly known: true; readonly code: C })
+  | (E & { readonly known: true; readonly code: KnownCode<C> })
   | (E & { readonly known: false });
 
 const ownName = (prototype: unknown): string | undefined => {

@@ -17,6 +17,7 @@ export { isRetryable } from "./classify.js";
 export {
   escapeControls,
   isProtocolError,
+  type KnownCode,
   type LocalCode,
   MALFORMED,
   type Parsed,

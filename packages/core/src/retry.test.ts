@@ -148,38 +148,64 @@ describe("retry", () => {
   });
 });
 
+// Settles or not within a handful of microtask turns: "at once", with no timer involved.
+const settledSoon = async (promise: Promise<unknown>) => {
+  let outcome: { rejected: unknown } | { resolved: unknown } | undefined;
+  promise.then(
+    (resolved) => (outcome = { resolved }),
+    (rejected: unknown) => (outcome = { rejected }),
+  );
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+  return outcome;
+};
+
+const never = () => new Promise<never>(() => {});
+
 describe("abort", () => {
-  it("rejects at once when aborted in the middle of a 2 s backoff", async () => {
-    // Virtual time: the backoff timer can only fire if the test advances the
-    // clock, so a rejection here proves the abort did not wait for the sleep.
+  it("rejects at once with the reason when aborted 30 ms into a never-settling attempt", async () => {
     const clock = manualClock();
     const controller = new AbortController();
-    let attempts = 0;
+    const reason = new Error("user left");
+    clock.setTimeout(() => controller.abort(reason), 30);
+    const pending = retry(never, { signal: controller.signal, clock });
+    expect(await settledSoon(pending)).toBeUndefined();
+    clock.advance(30);
+    expect(await settledSoon(pending)).toEqual({ rejected: reason });
+    expect(clock.now).toBe(30);
+  });
+
+  it("rejects at once when aborted while onRetry is pending", async () => {
+    const controller = new AbortController();
+    let calls = 0;
     const pending = retry(
       async () => {
-        attempts++;
+        calls++;
+        throw failure();
+      },
+      { signal: controller.signal, clock: manualClock(), onRetry: never },
+    );
+    expect(await settledSoon(pending)).toBeUndefined();
+    controller.abort();
+    const outcome = await settledSoon(pending);
+    expect(outcome).toMatchObject({ rejected: { name: "AbortError" } });
+    expect(calls).toBe(1);
+  });
+
+  it("rejects at once when aborted 50 ms into a 2 s backoff, and clears the timer", async () => {
+    const clock = manualClock();
+    const controller = new AbortController();
+    const pending = retry(
+      async () => {
         throw failure();
       },
       { signal: controller.signal, clock, policy: { baseMs: 2000, jitter: "none" } },
     );
-    let settled: unknown = "pending";
-    pending.then(
-      () => {
-        settled = "resolved";
-      },
-      (error: unknown) => {
-        settled = error;
-      },
-    );
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(attempts).toBe(1);
+    await settledSoon(pending);
     expect(clock.pending).toBe(1);
     clock.advance(50);
     controller.abort();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(settled).toMatchObject({ name: "AbortError" });
+    expect(await settledSoon(pending)).toMatchObject({ rejected: { name: "AbortError" } });
     expect(clock.pending).toBe(0);
-    expect(attempts).toBe(1);
   });
 
   it("rejects before the first attempt when already aborted", async () => {
@@ -199,6 +225,112 @@ describe("abort", () => {
       { signal: controller.signal, clock: recordingClock() },
     );
     await expect(pending).rejects.toBe(reason);
+  });
+
+  it("passes the signal to fn after the attempt number, so fn can cancel its own I/O", async () => {
+    const controller = new AbortController();
+    const seen: [number, AbortSignal][] = [];
+    await retry(
+      (attempt, signal) => {
+        seen.push([attempt, signal]);
+        if (attempt < 2) throw failure();
+      },
+      { signal: controller.signal, clock: recordingClock() },
+    );
+    expect(seen).toEqual([
+      [1, controller.signal],
+      [2, controller.signal],
+    ]);
+    // Without a caller's signal fn still gets a real one, never aborted.
+    const own = await retry((_attempt, signal) => signal);
+    expect(own).toBeInstanceOf(AbortSignal);
+    expect(own.aborted).toBe(false);
+  });
+});
+
+describe("hostile options are sanitized: missing or NaN takes the default, other numbers are clamped", () => {
+  const delaysOf = async (options: Parameters<typeof retry>[1], failures = 3) => {
+    const clock = recordingClock();
+    const { fn, calls } = failsTimes(failures);
+    await retry(fn, { clock, jitter: "none", ...options }).catch(() => {});
+    return { delays: clock.delays, calls: calls() };
+  };
+
+  it("maxAttempts: NaN gives the default 5, not endless retries", async () => {
+    expect((await delaysOf({ maxAttempts: Number.NaN }, 100)).calls).toBe(5);
+  });
+
+  it("maxAttempts: 2.7 is floored, Infinity is clamped, not a hang", async () => {
+    expect((await delaysOf({ maxAttempts: 2.7 }, 100)).calls).toBe(2);
+    expect((await delaysOf({ maxAttempts: Number.POSITIVE_INFINITY }, 8)).calls).toBe(9);
+  });
+
+  it("policy.maxAttempts: NaN cannot override the caller's limit", async () => {
+    const { fn, calls } = failsTimes(100, () => failure("yes", { policy: { maxAttempts: Number.NaN } }));
+    await expect(retry(fn, { maxAttempts: 3, clock: recordingClock() })).rejects.toThrow("offline");
+    expect(calls()).toBe(3);
+    const fallback = failsTimes(100);
+    await expect(
+      retry(fallback.fn, { maxAttempts: 3, policy: { maxAttempts: Number.NaN }, clock: recordingClock() }),
+    ).rejects.toThrow("offline");
+    expect(fallback.calls()).toBe(3);
+  });
+
+  it("minDelayMs: NaN gives the default 0, never NaN delays", async () => {
+    expect((await delaysOf({ minDelayMs: Number.NaN })).delays).toEqual([1000, 2000, 4000]);
+  });
+
+  it("maxDelayMs: -5 is clamped to 0, never a negative delay", async () => {
+    expect((await delaysOf({ maxDelayMs: -5 })).delays).toEqual([0, 0, 0]);
+  });
+
+  it("maxRetryAfterMs: NaN gives the default 60 s clamp", async () => {
+    const clock = recordingClock();
+    await retry(failsTimes(1, () => failure("yes", { retryAfterMs: 36_000_000 })).fn, {
+      clock,
+      maxRetryAfterMs: Number.NaN,
+    });
+    expect(clock.delays).toEqual([60_000]);
+  });
+
+  it("retryBudget({ capacity: NaN }) gives the default 10, not an unlimited budget", () => {
+    const budget = retryBudget({ capacity: Number.NaN });
+    expect(budget.tokens).toBe(10);
+    expect(Array.from({ length: 12 }, () => budget.tryAcquire()).filter(Boolean)).toHaveLength(10);
+  });
+
+  it("retryBudget({ retryCost: 0 or less }) gives the default cost 1, not free retries", () => {
+    for (const retryCost of [0, -1, Number.NaN]) {
+      const budget = retryBudget({ capacity: 3, retryCost });
+      expect(Array.from({ length: 5 }, () => budget.tryAcquire()).filter(Boolean)).toHaveLength(3);
+    }
+  });
+
+  it("retryBudget({ successRefund: -1 }) is clamped to 0, never draining the budget", () => {
+    const budget = retryBudget({ capacity: 2, successRefund: -1 });
+    budget.tryAcquire();
+    budget.succeeded();
+    expect(budget.tokens).toBe(1);
+  });
+});
+
+describe("a throwing onRetry", () => {
+  it("ends the retries with the error being retried, the hook's failure attached", async () => {
+    const hookError = new Error("logger down");
+    for (const onRetry of [
+      () => {
+        throw hookError;
+      },
+      async () => {
+        throw hookError;
+      },
+    ]) {
+      const { fn, calls } = failsTimes(10);
+      const error = await retry(fn, { clock: recordingClock(), onRetry }).catch((e: unknown) => e);
+      expect(calls()).toBe(1);
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect(error).toMatchObject({ code: "AGENT_OFFLINE", attempts: 1, totalDelayMs: 0, onRetryError: hookError });
+    }
   });
 });
 

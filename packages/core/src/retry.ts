@@ -1,7 +1,7 @@
 import { backoffDelay, DEFAULT_POLICY, type Jitter } from "./backoff.js";
 import type { RetryPolicy } from "./catalog.js";
 import { isRetryable } from "./classify.js";
-import { isProtocolError, sanitizeDelay } from "./error.js";
+import { isProtocolError } from "./error.js";
 
 /** Time source for `retry()`; inject a fake one in tests. */
 export interface Clock {
@@ -17,15 +17,22 @@ export interface RetryEvent {
   readonly delayMs: number;
 }
 
-/** Options of {@link retry}. */
+/**
+ * Options of {@link retry}.
+ *
+ * Every numeric option is sanitized by one rule: a value that is missing, not
+ * a number or NaN takes the default; any other number is clamped into the
+ * option's range (attempts to 1 … 2^53−1, floored; delays to 0 … 2^31−1 ms).
+ * The same rule applies to the numeric fields of `policy`.
+ */
 export interface RetryOptions {
-  /** Aborting rejects at once, even in the middle of a backoff sleep. */
-  signal?: AbortSignal;
+  /** An abort at any moment (during `fn`, `onRetry` or a backoff sleep) rejects at once with `signal.reason`. */
+  signal?: AbortSignal | undefined;
   /** Upper bound on attempts, the first included; a code's own limit can only lower it. Default 5. */
   maxAttempts?: number;
-  /** Lower bound on every backoff delay, in ms. */
+  /** Lower bound on every computed backoff delay, in ms. Default 0. */
   minDelayMs?: number;
-  /** Upper bound on computed backoff delays, in ms (a server hint replaces the backoff and follows `maxRetryAfterMs`). */
+  /** Upper bound on every computed backoff delay, in ms; wins over `minDelayMs` (a server hint follows `maxRetryAfterMs`). */
   maxDelayMs?: number;
   /** Clamp on server `retryAfterMs` hints, so a hostile server cannot park the caller. Default 60 000. */
   maxRetryAfterMs?: number;
@@ -35,7 +42,11 @@ export interface RetryOptions {
   policy?: RetryPolicy;
   /** Replaces the default decision, `isRetryable(error)`, on whether to retry. */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
-  /** Called before each backoff sleep. */
+  /**
+   * Called before each backoff sleep. If it throws or rejects, retries stop and
+   * `retry()` rejects with the error being retried, annotated as on any give-up,
+   * with the hook's own failure in `onRetryError`.
+   */
   onRetry?: (event: RetryEvent) => void | Promise<void>;
   /** A budget shared by many callers, so that retries cannot multiply an outage. */
   budget?: RetryBudget;
@@ -47,18 +58,33 @@ export interface RetryOptions {
 const MAX_TIMER_MS = 2_147_483_647;
 const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
 
+/**
+ * The sanitizing rule of every numeric retry option: missing, non-number or
+ * NaN gives `fallback`; any other number is clamped into `[min, max]`.
+ */
+function clampOption(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value !== "number" || Number.isNaN(value) ? fallback : Math.min(max, Math.max(min, value));
+}
+
+const attemptsOption = (value: unknown, fallback: number): number =>
+  Math.floor(clampOption(value, 1, Number.MAX_SAFE_INTEGER, fallback));
+const delayOption = (value: unknown, fallback: number): number => clampOption(value, 0, MAX_TIMER_MS, fallback);
+
 const systemClock: Clock = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** Options of {@link RetryBudget}. */
+/**
+ * Options of {@link RetryBudget}, sanitized like {@link RetryOptions}: missing,
+ * non-number or NaN gives the default, other numbers are clamped into range.
+ */
 export interface RetryBudgetOptions {
-  /** Tokens available for retries when nothing has succeeded yet. Default 10. */
+  /** Tokens available for retries when nothing has succeeded yet; 0 … 2^53−1. Default 10. */
   capacity?: number;
-  /** Tokens one retry costs. Default 1. */
+  /** Tokens one retry costs; must be positive (0 or less would make retries free), else the default 1. */
   retryCost?: number;
-  /** Tokens one success gives back, up to capacity. Default 0.1 (one retry per ten successes). */
+  /** Tokens one success gives back, up to capacity; 0 … capacity. Default 0.1 (one retry per ten successes). */
   successRefund?: number;
 }
 
@@ -76,11 +102,11 @@ export interface RetryBudget {
  * A retry budget: a retry spends tokens, a success refunds some. When it is
  * empty, callers fail fast instead of multiplying a server's outage.
  */
-export function retryBudget({
-  capacity = 10,
-  retryCost = 1,
-  successRefund = 0.1,
-}: RetryBudgetOptions = {}): RetryBudget {
+export function retryBudget(options: RetryBudgetOptions = {}): RetryBudget {
+  const capacity = clampOption(options.capacity, 0, Number.MAX_SAFE_INTEGER, 10);
+  // A free retry would let a storm through untouched: 0 or less means the default.
+  const retryCost = clampOption(options.retryCost, 0, Number.MAX_SAFE_INTEGER, 1) || 1;
+  const successRefund = clampOption(options.successRefund, 0, capacity, 0.1);
   let tokens = capacity;
   return {
     get tokens() {
@@ -97,34 +123,42 @@ export function retryBudget({
   };
 }
 
-function annotate(error: unknown, attempts: number, totalDelayMs: number): void {
+function annotate(error: unknown, fields: Record<string, unknown>): void {
   try {
     // defineProperty, not assignment: the fields are read-only on ProtocolError.
-    for (const [key, value] of Object.entries({ attempts, totalDelayMs }))
+    for (const [key, value] of Object.entries(fields))
       Object.defineProperty(error, key, { value, configurable: true, enumerable: true });
   } catch {
     // primitives, frozen or hostile errors are rethrown as they are
   }
 }
 
-// AbortController.abort() always sets a reason (an AbortError DOMException by default).
-const abortReason = (signal: AbortSignal): unknown => signal.reason;
-
-function sleep(ms: number, clock: Clock, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Settles like `value`, or rejects with the signal's reason (which abort()
+ * always sets) the moment it aborts: an attempt, a hook or a sleep that never
+ * settles cannot hold the caller.
+ */
+function abortable<T>(
+  value: T | PromiseLike<T>,
+  signal: AbortSignal | undefined,
+  cleanup?: () => void,
+): Promise<Awaited<T>> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal));
     const onAbort = () => {
-      clock.clearTimeout(handle);
-      reject(abortReason(signal as AbortSignal));
+      cleanup?.();
+      reject(signal?.reason);
     };
-    const handle = clock.setTimeout(
-      () => {
+    const settle =
+      <V>(then: (v: V) => void) =>
+      (v: V) => {
         signal?.removeEventListener("abort", onAbort);
-        resolve();
-      },
-      Math.min(ms, MAX_TIMER_MS),
-    );
-    signal?.addEventListener("abort", onAbort, { once: true });
+        then(v);
+      };
+    // Handlers go on first, so that a value which rejects after the abort is
+    // still handled rather than reported as an unhandled rejection.
+    Promise.resolve(value).then(settle(resolve), settle(reject));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
@@ -139,33 +173,41 @@ export function policyFor(error: unknown, fallback: RetryPolicy = {}): RetryPoli
 }
 
 /**
- * Runs `fn(attempt)` until it succeeds, the error's classification says
- * stop, attempts run out, the budget is spent, or `signal` aborts. Delays
- * follow the catalog's per-code policy and honour clamped server hints.
- * On giving up it rejects with the last error, annotated with `attempts`
- * and `totalDelayMs`.
+ * Runs `fn(attempt, signal)` until it succeeds, the error's classification
+ * says stop, attempts run out, the budget is spent, or `signal` aborts (at
+ * once, whatever is pending). Delays follow the catalog's per-code policy and
+ * honour clamped server hints. On giving up it rejects with the last error,
+ * annotated with `attempts` and `totalDelayMs`.
  */
-export async function retry<T>(fn: (attempt: number) => T | Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function retry<T>(
+  fn: (attempt: number, signal: AbortSignal) => T | Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const { signal, budget } = options;
+  // fn always gets a real signal, so `fetch(url, { signal })` type-checks
+  // under exactOptionalPropertyTypes even when the caller passed none.
+  const fnSignal = signal ?? new AbortController().signal;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const ceiling = Math.max(1, options.maxAttempts ?? DEFAULT_POLICY.maxAttempts);
-  const maxHint = sanitizeDelay(options.maxRetryAfterMs) ?? DEFAULT_MAX_RETRY_AFTER_MS;
+  const ceiling = attemptsOption(options.maxAttempts, DEFAULT_POLICY.maxAttempts);
+  const maxHint = delayOption(options.maxRetryAfterMs, DEFAULT_MAX_RETRY_AFTER_MS);
+  const minDelay = delayOption(options.minDelayMs, 0);
+  const maxDelay = delayOption(options.maxDelayMs, MAX_TIMER_MS);
   let totalDelayMs = 0;
   let previousMs: number | undefined;
   for (let attempt = 1; ; attempt++) {
-    if (signal?.aborted) throw abortReason(signal);
+    if (signal?.aborted) throw signal.reason;
     try {
-      const value = await fn(attempt);
+      const value = await abortable(fn(attempt, fnSignal), signal);
       budget?.succeeded();
       return value;
     } catch (error) {
-      if (signal?.aborted) throw abortReason(signal);
+      if (signal?.aborted) throw signal.reason;
       const policy = policyFor(error, options.policy);
-      const limit = Math.min(ceiling, policy.maxAttempts ?? ceiling);
+      const limit = Math.min(ceiling, attemptsOption(policy.maxAttempts, ceiling));
       const wanted = (options.shouldRetry ?? isRetryable)(error, attempt);
       if (!wanted || attempt >= limit || (budget && !budget.tryAcquire())) {
-        annotate(error, attempt, totalDelayMs);
+        annotate(error, { attempts: attempt, totalDelayMs });
         throw error;
       }
       // The server's own hint replaces the computed backoff: it knows when it
@@ -182,13 +224,28 @@ export async function retry<T>(fn: (attempt: number) => T | Promise<T>, options:
                   random,
                   previousMs,
                 ),
-                options.minDelayMs ?? 0,
+                minDelay,
               ),
-              options.maxDelayMs ?? Infinity,
+              maxDelay,
             );
       previousMs = delayMs;
-      await options.onRetry?.({ error, attempt, delayMs });
-      await sleep(delayMs, clock, signal);
+      try {
+        await abortable(options.onRetry?.({ error, attempt, delayMs }), signal);
+      } catch (onRetryError) {
+        if (signal?.aborted) throw signal.reason;
+        // The error being retried is what the caller handles; the hook's
+        // failure rides along instead of replacing it.
+        annotate(error, { attempts: attempt, totalDelayMs, onRetryError });
+        throw error;
+      }
+      let timer: unknown;
+      await abortable(
+        new Promise<void>((resolve) => {
+          timer = clock.setTimeout(resolve, delayMs);
+        }),
+        signal,
+        () => clock.clearTimeout(timer),
+      );
       totalDelayMs += delayMs;
     }
   }

@@ -389,7 +389,25 @@ export interface CloseClassification {
   readonly action: RecoveryAction;
 }
 
-const CLOSE: Record<number, readonly [string, Retryable, RecoveryAction]> = {
+/** The standard WebSocket close codes `classifyClose` knows: a `fromClose` error's documented codes. */
+export type StandardCloseCode =
+  | 1000
+  | 1001
+  | 1002
+  | 1003
+  | 1005
+  | 1006
+  | 1007
+  | 1008
+  | 1009
+  | 1010
+  | 1011
+  | 1012
+  | 1013
+  | 1014
+  | 1015;
+
+const CLOSE: Record<StandardCloseCode, readonly [string, Retryable, RecoveryAction]> = {
   1000: ["NORMAL_CLOSURE", "maybe", "reconnect"],
   1001: ["GOING_AWAY", "yes", "reconnect"],
   1002: ["PROTOCOL_ERROR", "no", "abort"],
@@ -419,7 +437,7 @@ export function closeReason(reason: unknown): string {
 
 /** The standard meaning of a WebSocket close code, or undefined for application codes. */
 export function classifyClose(code: number): CloseClassification | undefined {
-  const known = CLOSE[code];
+  const known = CLOSE[code as StandardCloseCode] as (typeof CLOSE)[StandardCloseCode] | undefined;
   return known && { name: known[0], retryable: known[1], action: known[2] };
 }
 

@@ -1,5 +1,5 @@
-import { type LocalCode, MALFORMED } from "@wirefault/core";
-import { classifyClose, closeReason, localError } from "@wirefault/core/wire";
+import { type LocalCode, MALFORMED, type Parsed } from "@wirefault/core";
+import { classifyClose, closeReason, localError, type StandardCloseCode } from "@wirefault/core/wire";
 import { TealeRelayError } from "./error.js";
 import { PROTOCOL } from "./wire.js";
 
@@ -28,6 +28,10 @@ export interface CloseLike {
  * 1012 with `Replaced by newer session` means a newer socket took the session: `no`, `abort`.
  * Never throws.
  */
+export function fromClose(
+  event: number | CloseLike,
+  reason?: string,
+): Parsed<TealeRelayError<number | LocalCode>, StandardCloseCode>;
 export function fromClose(event: number | CloseLike, reason?: string): TealeRelayError<number | LocalCode> {
   try {
     const isEvent = typeof event === "object" && event !== null;

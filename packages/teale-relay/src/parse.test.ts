@@ -1,4 +1,4 @@
-import { isProtocolError, MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { isProtocolError, type KnownCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { LINEAR_BUDGET_MS, trapProxy } from "@wirefault/test-utils";
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import type { TealeRelayCode } from "./catalog.js";
@@ -541,9 +541,9 @@ describe("the code type", () => {
     );
     expect(err.known).toBe(true);
     if (err.known) {
-      expectTypeOf(err.code).toEqualTypeOf<TealeRelayCode>();
+      expectTypeOf(err.code).toEqualTypeOf<KnownCode<TealeRelayCode>>();
       expect(err.code).toBe("peer_not_found");
-    } else expectTypeOf(err.code).not.toEqualTypeOf<TealeRelayCode>();
+    } else expectTypeOf(err.code).not.toEqualTypeOf<KnownCode<TealeRelayCode>>();
   });
 });
 

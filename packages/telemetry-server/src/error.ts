@@ -192,8 +192,8 @@ export const BLOCK_CLASSES: Readonly<Record<BlockCode, new (...args: never[]) =>
   INVALID_PAYLOAD: InvalidPayloadError,
 };
 
-/** A per-block error of a 207 answer: always has its `seq`. */
-export type BlockError = TelemetryServerError & { readonly seq: string };
+/** A per-block error of a 207 answer: always has its `seq`; narrowing on `known` makes `code` a catalog literal. */
+export type BlockError = Parsed<TelemetryServerError, TelemetryServerCode> & { readonly seq: string };
 
 /**
  * What this package's parsers return: narrowing on `known` makes `code` the

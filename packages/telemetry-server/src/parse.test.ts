@@ -1,4 +1,4 @@
-import { MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { type KnownCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { LINEAR_BUDGET_MS } from "@wirefault/test-utils";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { MAX_BYTES, type TelemetryServerCode } from "./catalog.js";
@@ -605,8 +605,8 @@ describe("the code type", () => {
     const err: ParsedTelemetryServerError = parseError('{"error":"device_already_exists"}', { status: 409 });
     expect(err.known).toBe(true);
     if (err.known) {
-      expectTypeOf(err.code).toEqualTypeOf<TelemetryServerCode>();
+      expectTypeOf(err.code).toEqualTypeOf<KnownCode<TelemetryServerCode>>();
       expect(err.code).toBe("device_already_exists");
-    } else expectTypeOf(err.code).not.toEqualTypeOf<TelemetryServerCode>();
+    } else expectTypeOf(err.code).not.toEqualTypeOf<KnownCode<TelemetryServerCode>>();
   });
 });

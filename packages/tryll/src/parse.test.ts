@@ -1,4 +1,4 @@
-import { isProtocolError, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
+import { isProtocolError, type KnownCode, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { TryllCode } from "./catalog.js";
 import type { ParsedTryllError } from "./error.js";
@@ -226,9 +226,9 @@ describe("the code type", () => {
     const err: ParsedTryllError = parseError('{"code":3004,"message":"busy"}');
     expect(err.known).toBe(true);
     if (err.known) {
-      expectTypeOf(err.code).toEqualTypeOf<TryllCode>();
+      expectTypeOf(err.code).toEqualTypeOf<KnownCode<TryllCode>>();
       expect(err.code).toBe(3004);
-    } else expectTypeOf(err.code).not.toEqualTypeOf<TryllCode>();
+    } else expectTypeOf(err.code).not.toEqualTypeOf<KnownCode<TryllCode>>();
   });
 });
 

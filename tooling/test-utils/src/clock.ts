@@ -51,6 +51,8 @@ export function seededRandom(seed: number): () => number {
 export interface ManualClock {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** Virtual time, in ms since the clock was made. */
+  readonly now: number;
   /** Timers scheduled and neither fired nor cleared. */
   readonly pending: number;
   /** Moves virtual time forward, firing every timer that falls due, in order. */
@@ -63,6 +65,9 @@ export function manualClock(): ManualClock {
   let next = 0;
   const timers = new Map<number, { at: number; callback: () => void }>();
   return {
+    get now() {
+      return now;
+    },
     get pending() {
       return timers.size;
     },
