@@ -1,7 +1,7 @@
-import type { Protocol } from "@wirefault/core";
 import { version } from "../package.json";
 import { explain } from "./explain.js";
 import { PARSE_ARGS, parse } from "./parse.js";
+import type { Protocol } from "./protocols.js";
 import { classifyClose, closeEventsOf, isOwnClose, isProtocol, PROTOCOL_NAMES, PROTOCOLS } from "./protocols.js";
 import { ok, type Result, readArgs, usage } from "./result.js";
 import { printable, quote } from "./text.js";

@@ -1,5 +1,6 @@
-import type { CatalogEntry, Classification, CodeRange, Protocol, ProtocolError } from "@wirefault/core";
+import type { CatalogEntry, Classification, CodeRange, ProtocolError } from "@wirefault/core";
 import { ACTIONS, describePolicy } from "./format.js";
+import type { Protocol } from "./protocols.js";
 import {
   aliasesOf,
   type CloseEvent,

@@ -1,8 +1,9 @@
-import type { Protocol, ProtocolError } from "@wirefault/core";
+import type { ProtocolError } from "@wirefault/core";
 import { utf8Length } from "@wirefault/core/wire";
 import type { BatchResult as Batch } from "@wirefault/telemetry-server";
 import { ACTIONS } from "./format.js";
 import { decodeText, detectPayload, type Payload } from "./payload.js";
+import type { Protocol } from "./protocols.js";
 import { batchReaderOf, isHttp, isProtocol, localCodes, PROTOCOL_NAMES, PROTOCOLS } from "./protocols.js";
 import { type Args, ok, type Result, readArgs, usage } from "./result.js";
 import { quote, rows } from "./text.js";

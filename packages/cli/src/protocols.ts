@@ -8,7 +8,6 @@ import {
   indexCatalog,
   type LocalCode,
   MALFORMED,
-  type Protocol,
   type ProtocolError,
   type RecoveryAction,
   type Retryable,
@@ -31,6 +30,9 @@ const PACKAGES = {
   atlas,
   tryll,
 } as const;
+
+/** A protocol the CLI knows, by its `protocol` name. */
+export type Protocol = keyof typeof PACKAGES;
 
 /** What the CLI needs of a protocol package. */
 export interface ProtocolModule {

@@ -27,6 +27,8 @@ export interface CatalogEntry<S extends string = string, C extends string | numb
   readonly action: RecoveryAction;
   readonly summary: string;
   readonly policy?: RetryPolicy;
+  /** A body that names no code, with this row's status, reads as this code (a bare 503 is `AGENT_OFFLINE`). */
+  readonly bareStatus?: boolean;
 }
 
 /** A documented numeric range whose unknown codes share a category. */

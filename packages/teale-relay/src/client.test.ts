@@ -7,7 +7,7 @@ import { type CannedServer, cannedServer, thrown } from "@wirefault/test-utils";
 import { generateText } from "ai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseError } from "./parse.js";
+import { parseError } from "./protocol.js";
 
 // The real 401 is built by string concatenation: a quote in the message breaks the JSON.
 const BROKEN_401 = '{"error":{"message":"Invalid API key "sk-live-4f9a2c7e81b3"","type":"authentication_error"}}';

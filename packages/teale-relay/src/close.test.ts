@@ -1,8 +1,9 @@
 import { isRetryable, MALFORMED, retry } from "@wirefault/core";
 import { recordingClock } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
-import { fromClose, REPLACED_BY_NEWER_SESSION, TealeRelayCloseEvent } from "./close.js";
+import { REPLACED_BY_NEWER_SESSION, TealeRelayCloseEvent } from "./catalog.js";
 import { TealeRelayError } from "./error.js";
+import { fromClose } from "./protocol.js";
 
 // A CloseEvent keeps code and reason as prototype getters, not own properties.
 class FakeCloseEvent {

@@ -2,8 +2,7 @@
 // library hands it over in, a browser's Blob included (through the async path).
 import { dataForms } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
-import { parseError, parseErrorAsync } from "./parse.js";
-import { isErrorFrame, isInferenceError } from "./wire.js";
+import { isErrorFrame, isInferenceError, parseError, parseErrorAsync } from "./protocol.js";
 
 const FRAMES = [
   '{"error":{"code":"peer_not_found","message":"Peer node-7 is not connected"}}',

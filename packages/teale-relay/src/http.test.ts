@@ -1,9 +1,9 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { cutOffResponse } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
+import { MAX_BYTES } from "./catalog.js";
 import { TealeRelayError } from "./error.js";
-import { fromResponse } from "./http.js";
-import { MAX_BYTES } from "./wire.js";
+import { fromResponse } from "./protocol.js";
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });

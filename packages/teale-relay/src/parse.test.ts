@@ -2,11 +2,11 @@ import { isProtocolError, type KnownCode, MALFORMED, TOO_LARGE } from "@wirefaul
 import { LINEAR_BUDGET_MS, trapProxy } from "@wirefault/test-utils";
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import type { TealeRelayCode } from "./catalog.js";
-import { catalog } from "./catalog.js";
+import { catalog, MAX_BYTES } from "./catalog.js";
 import type { ParsedTealeRelayError } from "./error.js";
 import { TealeRelayError } from "./error.js";
-import { parseError, peerNodeIdOf } from "./parse.js";
-import { MAX_BYTES } from "./wire.js";
+import { parseError } from "./protocol.js";
+import { peerNodeIdOf } from "./readers.js";
 
 // The page's own payloads, byte for byte.
 const PEER_NOT_FOUND = '{\n"error": {\n"code": "peer_not_found",\n"message": "Peer abc... is not connected"\n}\n}';
