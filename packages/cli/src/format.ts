@@ -1,4 +1,5 @@
 import type { CatalogEntry, RetryPolicy } from "@wirefault/core";
+import { RECOVERY_ACTIONS } from "@wirefault/core/protocol";
 
 const seconds = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
@@ -15,17 +16,8 @@ export function describePolicy(policy: RetryPolicy | undefined): string {
   return parts.join(", ");
 }
 
-/** What each recovery action asks of the caller, in one phrase. */
-export const ACTIONS: Readonly<Record<CatalogEntry["action"], string>> = Object.freeze({
-  retry: "a transient failure; the same request may succeed after backoff",
-  throttle: "rate limited; retry more slowly and honour retryAfterMs",
-  reconnect: "the connection or session is gone; reconnect, then retry",
-  reset: "re-create server-side state, then retry",
-  wait: "an operation is still in flight; wait for it rather than re-send",
-  "fix-request": "the request is wrong; retrying it unchanged cannot help",
-  "user-action": "a person must act (permissions, payment, disk, catalog)",
-  abort: "a protocol violation or version mismatch; stop, log and investigate",
-});
+/** What each recovery action asks of the caller, in one phrase: core's meanings. */
+export const ACTIONS = RECOVERY_ACTIONS;
 
 const cell = (value: unknown): string =>
   value === undefined || value === null ? "" : String(value).replaceAll("|", "\\|");

@@ -6,14 +6,10 @@ import {
   type CatalogIndex,
   type CodeRange,
   indexCatalog,
-  type LocalCode,
-  MALFORMED,
   type ProtocolError,
-  type RecoveryAction,
-  type Retryable,
-  TOO_LARGE,
 } from "@wirefault/core";
-import { localError, classifyClose as standardClose } from "@wirefault/core/wire";
+import { LOCAL_CODES } from "@wirefault/core/protocol";
+import { classifyClose as standardClose } from "@wirefault/core/wire";
 import * as tealeRelay from "@wirefault/teale-relay";
 import * as telemetryServer from "@wirefault/telemetry-server";
 import * as tryll from "@wirefault/tryll";
@@ -122,27 +118,7 @@ export function batchReaderOf(protocol: Protocol): typeof telemetryServer.parseB
 }
 
 /** A code wirefault assigns itself, with how it is classified when no status says otherwise. */
-export interface LocalCodeInfo {
-  readonly code: LocalCode;
-  readonly summary: string;
-  readonly retryable: Retryable;
-  readonly action: RecoveryAction;
-}
+export type LocalCodeInfo = (typeof LOCAL_CODES)[number];
 
-// What each local code means. It lives here, not in core, only because core's
-// size budget has no room for the text; typed by core's LocalCode, so that a
-// new local code does not compile until it is described here too.
-const LOCAL_SUMMARIES: Readonly<Record<LocalCode, string>> = {
-  [MALFORMED]:
-    "wirefault could not read the input as an error of the protocol; over HTTP, the status still classifies it.",
-  [TOO_LARGE]:
-    "The input was over the protocol's size cap and was refused unread; over HTTP, the status still classifies it.",
-};
-
-/** Every local code (core's `WIREFAULT_*`), classified as core's `localError` classifies it. */
-export function localCodes(): readonly LocalCodeInfo[] {
-  return (Object.keys(LOCAL_SUMMARIES) as LocalCode[]).map((code) => {
-    const { retryable, action } = localError("atlas", code, "", undefined);
-    return { code, summary: LOCAL_SUMMARIES[code], retryable, action };
-  });
-}
+/** Every local code (core's `WIREFAULT_*`): core's own rows. */
+export const localCodes = (): readonly LocalCodeInfo[] => LOCAL_CODES;
