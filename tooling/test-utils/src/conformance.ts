@@ -14,8 +14,8 @@ import { describeExhaustive } from "./typecheck.js";
 
 /** What a package tells the suite beyond its definition. */
 export interface ConformanceOptions {
-  /** The package's `src/` folder (`new URL(".", import.meta.url)`): the README's switch compiles from there. */
-  readonly dir: URL;
+  /** The package's `src/` folder (`new URL(".", import.meta.url)`): the README's switch compiles from there against `./index.js`. */
+  readonly dir?: URL;
   /** The payload a peer sends for a catalog row, spelling its code as `code`; undefined where no peer sends one (errors raised locally). */
   readonly wire: (entry: CatalogEntry, code: string | number) => unknown;
   /** The parser to check, when it is not the definition's own (a codec's entry point). */
@@ -233,6 +233,7 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
     }
   });
 
+  if (options.dir === undefined) return;
   const imports = `import { ${[
     "parseError",
     protocol.http !== undefined && "fromResponse",
