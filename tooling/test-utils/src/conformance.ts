@@ -195,6 +195,10 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
           expect(answer(empty)).toEqual(answer(parseError("not json", { status })));
           const big = await protocol.fromResponse(new Response("x".repeat(protocol.maxBytes + 1), { status }));
           expect(answer(big)).toEqual({ code: TOO_LARGE, known: false, status, ...byStatus(status) });
+          // Refused on its Content-Length, before a byte is read.
+          const headers = { "content-length": String(protocol.maxBytes * 10) };
+          const declared = await protocol.fromResponse(new Response("{}", { status, headers }));
+          expect(answer(declared)).toEqual(answer(big));
           const { response } = cutOffResponse(status);
           expect(await protocol.fromResponse(response)).toMatchObject({
             code: MALFORMED,
@@ -203,6 +207,19 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
             action: "retry",
             status,
           });
+        }
+      });
+
+      it("fromResponse never rejects, even on values that are not responses", async () => {
+        const odd = {
+          get status(): number {
+            throw new Error("no");
+          },
+        };
+        for (const value of [null, undefined, {}, { status: "x" }, odd, trapProxy(), revokedProxy()]) {
+          const err = await protocol.fromResponse(value as never);
+          expect(isProtocolError(err)).toBe(true);
+          expect(err).toMatchObject({ code: MALFORMED, known: false, protocol: protocol.name });
         }
       });
     }
