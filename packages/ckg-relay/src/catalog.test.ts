@@ -1,7 +1,14 @@
 import type { CatalogEntry } from "@wirefault/core";
 import { describe, expect, it } from "vitest";
-import { type CkgRelayCode, CkgRelayErrorCode, catalog, codeAliases } from "./catalog.js";
-import { parseError } from "./parse.js";
+import {
+  CkgRelayCloseCode,
+  type CkgRelayCode,
+  CkgRelayErrorCode,
+  catalog,
+  closeCodes,
+  codeAliases,
+} from "./catalog.js";
+import { classifyCloseCode, fromClose, parseError, protocol } from "./protocol.js";
 
 // The page's table, in its order, then RELAY_INTERNAL_ERROR from its detailed section.
 const PAGE = [
@@ -81,5 +88,36 @@ describe("catalog", () => {
       known: true,
       message: "nope",
     });
+  });
+
+  it("marks one row per status as what a bare status stands for: a bare 500 is RELAY_INTERNAL_ERROR", () => {
+    const bare = entries.filter((entry) => entry.bareStatus).map((entry) => [entry.status, entry.code]);
+    expect(bare).toEqual([
+      [503, "AGENT_OFFLINE"],
+      [403, "NOT_ALLOWED"],
+      [404, "AGENT_NOT_FOUND"],
+      [504, "AGENT_TIMEOUT"],
+      [413, "PAYLOAD_TOO_LARGE"],
+      [429, "RATE_LIMITED"],
+      [400, "INVALID_MESSAGE"],
+      [500, "RELAY_INTERNAL_ERROR"],
+    ]);
+    expect(parseError("", { status: 500 })).toMatchObject({ code: "RELAY_INTERNAL_ERROR", known: true });
+    expect(parseError("", { status: 503 })).toMatchObject({ code: "AGENT_OFFLINE", known: true });
+  });
+});
+
+describe("closeCodes", () => {
+  it("lists 4001 BAD_AGENT_TOKEN, which the protocol reads and classifyCloseCode derives from", () => {
+    expect(closeCodes).toEqual([expect.objectContaining({ code: 4001, name: "BAD_AGENT_TOKEN" })]);
+    expect(Object.isFrozen(closeCodes)).toBe(true);
+    expect(CkgRelayCloseCode).toEqual({ BAD_AGENT_TOKEN: 4001 });
+    expect(Object.isFrozen(CkgRelayCloseCode)).toBe(true);
+    const four: 4001 = CkgRelayCloseCode.BAD_AGENT_TOKEN;
+    expect(protocol.closes.at(-1)).toBe(closeCodes[0]);
+    for (const row of closeCodes) {
+      expect(classifyCloseCode(row.code)).toEqual({ name: row.name, retryable: row.retryable, action: row.action });
+      expect(fromClose(four)).toMatchObject({ codeName: row.name, retryable: row.retryable, action: row.action });
+    }
   });
 });

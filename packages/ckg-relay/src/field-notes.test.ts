@@ -1,6 +1,6 @@
 // toWire() of what the real CKG relay and its public client send (FIELD-NOTES.md).
 import { describe, expect, it } from "vitest";
-import { parseError } from "./parse.js";
+import { parseError } from "./protocol.js";
 
 const REAL_SHAPES = [
   '{"type":"error","event_id":"evt-1","error":"Agent crashed","code":"AGENT_ERROR"}',

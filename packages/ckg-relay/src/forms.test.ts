@@ -2,8 +2,8 @@
 // library hands it over in, a browser's Blob included (through the async path).
 import { dataForms } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
-import { MAX_ERROR_BYTES, parseError, parseErrorAsync } from "./parse.js";
-import { isErrorMessage, messageType } from "./wire.js";
+import { MAX_ERROR_BYTES } from "./catalog.js";
+import { isErrorMessage, messageType, parseError, parseErrorAsync } from "./protocol.js";
 
 const FRAMES = [
   '{"type":"error","event_id":"evt-1","error":"Agent crashed","code":"AGENT_ERROR"}',

@@ -2,17 +2,31 @@
  * Typed errors for CKG Relay, with the page's retry rules, user messages and event validation.
  * @module @wirefault/ckg-relay
  */
-export { type CkgRelayCode, CkgRelayErrorCode, catalog, codeAliases } from "./catalog.js";
-export { CkgRelayCloseCode, classifyCloseCode, fromClose } from "./close.js";
-export type { ParsedCkgRelayError } from "./error.js";
+export type { CloseLike, ParseContext, ReadOptions } from "@wirefault/core/protocol";
 export {
-  CkgRelayError,
-  type CkgRelayErrorCodeValue,
-  type CkgRelayErrorInit,
-  type CkgRelayErrorMessage,
-} from "./error.js";
-export { fromResponse } from "./http.js";
-export { GENERIC_USER_MESSAGE, type UserMessageOptions, userMessage } from "./messages.js";
-export { MAX_ERROR_BYTES, type ParseContext, parseError, parseErrorAsync } from "./parse.js";
-export { type CkgRelayEvent, MAX_EVENT_BYTES, validateEvent } from "./validate.js";
-export { type CkgRelayMessageType, isErrorMessage, messageType } from "./wire.js";
+  type CkgRelayCatalogEntry,
+  CkgRelayCloseCode,
+  type CkgRelayCode,
+  CkgRelayErrorCode,
+  catalog,
+  closeCodes,
+  codeAliases,
+  GENERIC_USER_MESSAGE,
+  MAX_ERROR_BYTES,
+  MAX_EVENT_BYTES,
+} from "./catalog.js";
+export type { ParsedCkgRelayError } from "./error.js";
+export { CkgRelayError, type CkgRelayErrorCodeValue, type CkgRelayErrorInit } from "./error.js";
+export { type UserMessageOptions, userMessage } from "./messages.js";
+export {
+  classifyCloseCode,
+  fromClose,
+  fromResponse,
+  isErrorMessage,
+  messageType,
+  parseError,
+  parseErrorAsync,
+  protocol,
+} from "./protocol.js";
+export { type CkgRelayEvent, validateEvent } from "./validate.js";
+export type { CkgRelayErrorMessage, CkgRelayMessageType } from "./wire.js";

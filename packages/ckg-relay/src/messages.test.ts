@@ -1,8 +1,8 @@
 import { ProtocolError } from "@wirefault/core";
 import { describe, expect, it } from "vitest";
-import { fromClose } from "./close.js";
-import { GENERIC_USER_MESSAGE, userMessage } from "./messages.js";
-import { parseError } from "./parse.js";
+import { type CkgRelayCatalogEntry, catalog, GENERIC_USER_MESSAGE } from "./catalog.js";
+import { userMessage } from "./messages.js";
+import { fromClose, parseError } from "./protocol.js";
 
 const error = (code: string) => parseError({ type: "error", code });
 
@@ -61,5 +61,22 @@ describe("userMessage", () => {
       other,
     ])
       expect(userMessage(value, { agentName: "Athena" })).toBe(GENERIC_USER_MESSAGE);
+  });
+});
+
+describe("userMessage reads the catalog rows", () => {
+  const rows: readonly CkgRelayCatalogEntry[] = catalog;
+
+  it("fills each row's template with the name, and gives the generic text to rows without one", () => {
+    for (const row of rows) {
+      const text = userMessage(error(String(row.code)), { agentName: "Athena" });
+      expect(text).toBe(row.userMessage?.replace("{agent}", "Athena") ?? GENERIC_USER_MESSAGE);
+      expect(text).not.toContain("{agent}");
+    }
+    expect(rows.filter((row) => row.retryingUserMessage).map((row) => row.code)).toEqual(["AGENT_OFFLINE"]);
+  });
+
+  it("takes the name as text, never as a replacement pattern", () => {
+    expect(userMessage(error("AGENT_ERROR"), { agentName: "$&$1" })).toBe("$&$1 ran into a problem. Please try again.");
   });
 });

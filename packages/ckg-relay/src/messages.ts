@@ -1,4 +1,5 @@
 import { isProtocolError } from "@wirefault/core";
+import { type CkgRelayCatalogEntry, catalog, GENERIC_USER_MESSAGE } from "./catalog.js";
 
 /** Options of {@link userMessage}. */
 export interface UserMessageOptions {
@@ -8,40 +9,25 @@ export interface UserMessageOptions {
   retrying?: boolean;
 }
 
-/** What a person sees when nothing more specific applies. */
-export const GENERIC_USER_MESSAGE = "Something went wrong. Please try again.";
+const rows: readonly CkgRelayCatalogEntry[] = catalog;
 
 /**
- * The text to show a person for an error, with the agent's name filled in.
- * Texts are the page's "What the user sees"; codes the page keeps from users
- * (backend errors) and anything unknown get a generic text. Never throws.
+ * The text to show a person for an error, with the agent's name filled in:
+ * the catalog row's `userMessage` (the page's "What the user sees"), or its
+ * `retryingUserMessage` while retrying. Rows without one (backend errors)
+ * and anything unknown get {@link GENERIC_USER_MESSAGE}. Never throws.
  */
 export function userMessage(error: unknown, options: UserMessageOptions = {}): string {
   try {
-    const name =
-      typeof options.agentName === "string" && options.agentName.trim() ? options.agentName.trim() : "The agent";
     // codeName, not code: the AGENT_NOT_ALLOWED alias reads as NOT_ALLOWED.
-    const code = isProtocolError(error) && error.protocol === "ckg-relay" ? error.codeName : undefined;
-    switch (code) {
-      case "AGENT_OFFLINE":
-        return options.retrying
-          ? `${name} is offline. Retrying...`
-          : `${name} is currently offline. Please try again in a moment.`;
-      case "NOT_ALLOWED":
-        return "You don't have access to this agent. Contact your administrator.";
-      case "AGENT_NOT_FOUND":
-        return `${name} could not be found. Contact your administrator.`;
-      case "AGENT_TIMEOUT":
-        return `${name} is taking longer than expected. Please try again.`;
-      case "AGENT_ERROR":
-        return `${name} ran into a problem. Please try again.`;
-      case "RATE_LIMITED":
-        return "Too many messages right now. Please wait a moment and try again.";
-      case "RELAY_INTERNAL_ERROR":
-        return "Service temporarily unavailable. Please try again shortly.";
-      default:
-        return GENERIC_USER_MESSAGE;
-    }
+    const name = isProtocolError(error) && error.protocol === "ckg-relay" ? error.codeName : undefined;
+    const row = name === undefined ? undefined : rows.find((entry) => entry.name === name);
+    const template = (options.retrying && row?.retryingUserMessage) || row?.userMessage;
+    if (template === undefined) return GENERIC_USER_MESSAGE;
+    const agent =
+      typeof options.agentName === "string" && options.agentName.trim() ? options.agentName.trim() : "The agent";
+    // A function replacement, so that a `$&` in the name is text, not a pattern.
+    return template.replace("{agent}", () => agent);
   } catch {
     return GENERIC_USER_MESSAGE;
   }

@@ -2,10 +2,8 @@ import { backoffDelay, policyFor, retry } from "@wirefault/core";
 import { recordingClock, seededRandom } from "@wirefault/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fromClose } from "./close.js";
 import type { CkgRelayError } from "./error.js";
-import { fromResponse } from "./http.js";
-import { parseError } from "./parse.js";
+import { fromClose, fromResponse, parseError } from "./protocol.js";
 
 // An operation whose first `failures` attempts get the given relay error.
 function flaky(wire: Record<string, unknown>, failures = Number.POSITIVE_INFINITY) {

@@ -1,7 +1,8 @@
 import { utf8Length } from "@wirefault/core/wire";
 import { describe, expect, it } from "vitest";
+import { MAX_EVENT_BYTES } from "./catalog.js";
 import { CkgRelayError } from "./error.js";
-import { MAX_EVENT_BYTES, validateEvent } from "./validate.js";
+import { validateEvent } from "./validate.js";
 
 const base = { type: "event", agent_id: "athena", thread_id: "thread-1", payload: { text: "" } };
 

@@ -1,9 +1,7 @@
 import { field, utf8Length } from "@wirefault/core/wire";
-import { index } from "./catalog.js";
+import { MAX_EVENT_BYTES } from "./catalog.js";
 import { CkgRelayError } from "./error.js";
-
-/** The relay's limit on an event: 64 KB, counted as 65,536 bytes of UTF-8 JSON. */
-export const MAX_EVENT_BYTES = 65_536;
+import { protocol } from "./protocol.js";
 
 /** An event as the page sends it; real clients add `event_id`, `app_id`, `session_key`. */
 export interface CkgRelayEvent {
@@ -103,7 +101,7 @@ const invalid = (message: string, event: unknown, cause?: unknown) => failure("I
 function failure(code: "INVALID_MESSAGE" | "PAYLOAD_TOO_LARGE", message: string, event: unknown, cause?: unknown) {
   const eventId = field(event, "event_id");
   return new CkgRelayError({
-    ...index.classify(code, "relay"),
+    ...protocol.index.classify(code, "relay"),
     code,
     message,
     raw: event,

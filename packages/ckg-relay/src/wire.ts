@@ -1,27 +1,35 @@
-import { decodeInput, field } from "@wirefault/core/wire";
-import { MAX_ERROR_BYTES } from "./parse.js";
+import { MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { echoWire } from "@wirefault/core/wire";
 
-// ws hands over a string, bytes or Buffer[]; a caller may have decoded the message already.
-function decoded(message: unknown): unknown {
-  const result = decodeInput(message, MAX_ERROR_BYTES);
-  return result.kind === "value" ? result.value : undefined;
+/** The error message CKG Relay sends over its WebSocket, in the documented shape. */
+export interface CkgRelayErrorMessage {
+  type: "error";
+  code: string | number;
+  message: string;
+  event_id?: string;
 }
+
 /** The message types a CKG Relay WebSocket carries. */
 export type CkgRelayMessageType = "event" | "token" | "reply" | "ping" | "pong" | "error";
 
+/** What `toWire()` reads of an error. */
+export interface WireFields {
+  readonly code: string | number;
+  readonly message: string;
+  readonly raw: unknown;
+  readonly eventId?: string | undefined;
+}
+
 /**
- * True for a WebSocket message whose `type` is `"error"`, as opposed to an
- * `event`, `token`, `reply`, `ping` or `pong`. Takes the decoded message or
- * the raw data (a string, bytes, or ws's Buffer[] fragments). Never throws.
+ * The message as received, key for key (text under `error` stays there), when
+ * it was read off the wire; else the documented message, keys in the order
+ * `type`, `code`, `message`, `event_id`.
  */
-export function isErrorMessage(message: unknown): message is { type: "error"; [key: string]: unknown } {
-  return field(decoded(message), "type") === "error";
+export function toWire(error: WireFields): CkgRelayErrorMessage {
+  const { code, message, eventId } = error;
+  const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire(error.raw);
+  if (received) return received as unknown as CkgRelayErrorMessage;
+  const wire: CkgRelayErrorMessage = { type: "error", code, message };
+  if (eventId !== undefined) wire.event_id = eventId;
+  return wire;
 }
-
-/** The `type` of a WebSocket message (decoded or raw data), or undefined when it has none the relay uses. */
-export function messageType(message: unknown): CkgRelayMessageType | undefined {
-  const type = field(decoded(message), "type");
-  return typeof type === "string" && TYPES.has(type) ? (type as CkgRelayMessageType) : undefined;
-}
-
-const TYPES: ReadonlySet<string> = /* @__PURE__ */ new Set(["event", "token", "reply", "ping", "pong", "error"]);

@@ -1,0 +1,88 @@
+import { defineProtocol } from "@wirefault/core/protocol";
+import { type CloseClassification, field } from "@wirefault/core/wire";
+import { catalog, closeCodes, codeAliases, MAX_ERROR_BYTES } from "./catalog.js";
+import { CkgRelayError, type CkgRelayErrorInit } from "./error.js";
+import { readers } from "./readers.js";
+import type { CkgRelayMessageType } from "./wire.js";
+
+/**
+ * CKG Relay as core builds it: the catalog, the reader and the close codes,
+ * handed to `defineProtocol`. The CLI, the docs and the checks read every fact from it.
+ */
+export const protocol = /* @__PURE__ */ defineProtocol({
+  name: "ckg-relay",
+  title: "CKG Relay",
+  maxBytes: MAX_ERROR_BYTES,
+  catalog,
+  aliases: codeAliases,
+  closeCodes,
+  http: "relay",
+  readers,
+  create: (init): CkgRelayError => new CkgRelayError(init as CkgRelayErrorInit),
+});
+
+/**
+ * Reads a CKG Relay error message, from the WebSocket (`{"type":"error",...}`,
+ * with its text in `message` or `error`) or an HTTP body, or an error thrown by
+ * openai-node or the AI SDK. Never throws: input that is not such an error
+ * gives `code: MALFORMED` (or `TOO_LARGE`), `known: false`, the raw input kept.
+ */
+export const parseError = protocol.parseError;
+
+/**
+ * parseError for every form of WebSocket data, a browser's Blob included (read
+ * first when it is within the size cap). Never rejects.
+ */
+export const parseErrorAsync = protocol.parseErrorAsync;
+
+/**
+ * The error of a CKG Relay HTTP response. Reads at most 1 MiB of the body and
+ * only the `Retry-After` header. A body that names no code (empty, not JSON)
+ * falls back to the status: a bare 503 is AGENT_OFFLINE, a bare 500
+ * RELAY_INTERNAL_ERROR. Never rejects.
+ * `options.signal` (e.g. `AbortSignal.timeout(ms)`) stops a stalled body.
+ */
+export const fromResponse = protocol.fromResponse;
+
+/**
+ * A WebSocket close as a {@link CkgRelayError} (`surface: "close"`, the close
+ * code as `code`), so that `retry()` can decide whether to reconnect: pass a
+ * `CloseEvent`, or its code and reason (a string, or the Buffer `ws` hands over).
+ * 4001 (bad agent token) needs a person; standard codes follow RFC 6455. Never throws.
+ */
+export const fromClose = protocol.fromClose;
+
+/**
+ * How a WebSocket close code should be handled: 4001 (bad agent token) needs a
+ * person to fix the token; standard codes follow RFC 6455. Undefined for codes
+ * nobody documents.
+ */
+export function classifyCloseCode(code: number): CloseClassification | undefined {
+  let found: CloseClassification | undefined;
+  // Later rows win, as in fromClose: the protocol's own come after the standard ones.
+  for (const row of protocol.closes) if (row.code === code && row.reason === undefined) found = row;
+  return found && { name: found.name, retryable: found.retryable, action: found.action };
+}
+
+// ws hands over a string, bytes or Buffer[]; a caller may have decoded the message already.
+function decoded(message: unknown): unknown {
+  const result = protocol.decode(message);
+  return result.kind === "value" ? result.value : undefined;
+}
+
+/**
+ * True for a WebSocket message whose `type` is `"error"`, as opposed to an
+ * `event`, `token`, `reply`, `ping` or `pong`. Takes the decoded message or
+ * the raw data (a string, bytes, or ws's Buffer[] fragments). Never throws.
+ */
+export function isErrorMessage(message: unknown): message is { type: "error"; [key: string]: unknown } {
+  return field(decoded(message), "type") === "error";
+}
+
+const TYPES: ReadonlySet<string> = /* @__PURE__ */ new Set(["event", "token", "reply", "ping", "pong", "error"]);
+
+/** The `type` of a WebSocket message (decoded or raw data), or undefined when it has none the relay uses. */
+export function messageType(message: unknown): CkgRelayMessageType | undefined {
+  const type = field(decoded(message), "type");
+  return typeof type === "string" && TYPES.has(type) ? (type as CkgRelayMessageType) : undefined;
+}
