@@ -158,6 +158,11 @@ describe("fromResponse", () => {
     ).toBe(3000);
   });
 
+  it("takes the body's retry_after over the Retry-After header", async () => {
+    const error = await fromResponse(json({ code: "RATE_LIMITED", retry_after: 3 }, 429, { "retry-after": "7" }));
+    expect(error.retryAfterMs).toBe(3000);
+  });
+
   it("stops reading a body over 1 MiB: it stays TOO_LARGE, classified as its status's code", async () => {
     const error = await fromResponse(new Response("x".repeat(MAX_ERROR_BYTES + 1), { status: 503 }));
     // A bare 503 is AGENT_OFFLINE, so the refused body is retried as AGENT_OFFLINE would be.
