@@ -277,7 +277,9 @@ describe("CKG Relay peer (HTTP and WebSocket)", () => {
     const limited = await ckg.fromResponse(await post(url, event("e4")));
     expect([limited.code, limited.retryAfterMs]).toEqual(["RATE_LIMITED", TEN_HOURS_S * 1000]);
     expect((await ckg.fromResponse(await post(url, event("e5")))).code).toBe("RELAY_INTERNAL_ERROR");
-    expect((await ckg.fromResponse(await post(url, event("e6")))).code).toBe("RELAY_INTERNAL_ERROR");
+    // Over the cap, the body stays TOO_LARGE, retried as the bare 500 (RELAY_INTERNAL_ERROR) would be.
+    const oversized = await ckg.fromResponse(await post(url, event("e6")));
+    expect([oversized.code, oversized.status, oversized.retryable]).toEqual([TOO_LARGE, 500, "yes"]);
 
     const client = await WsClient.open(`${peers.ckgRelay.wsUrl}?token=agent-token`);
     peers.ckgRelay.plan({ kind: "retry-after", seconds: TEN_HOURS_S }, { kind: "garbage" }, { kind: "oversized" });
