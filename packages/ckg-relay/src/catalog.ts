@@ -1,6 +1,5 @@
 import { type CatalogEntry, defineCatalog } from "@wirefault/core";
-import type { CloseCodeEntry } from "@wirefault/core/protocol";
-import { codeMap } from "@wirefault/core/wire";
+import { type CloseCodeEntry, codeMap } from "@wirefault/core/protocol";
 
 /** Cap on an incoming error message; the page documents none for errors, so the shared 1 MiB. */
 export const MAX_ERROR_BYTES = 1_048_576;

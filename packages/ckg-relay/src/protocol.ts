@@ -1,5 +1,5 @@
-import { defineProtocol } from "@wirefault/core/protocol";
-import { type CloseClassification, field } from "@wirefault/core/wire";
+import { type CloseClassification, defineProtocol } from "@wirefault/core/protocol";
+import { field } from "@wirefault/core/wire";
 import { catalog, closeCodes, codeAliases, MAX_ERROR_BYTES } from "./catalog.js";
 import { CkgRelayError, type CkgRelayErrorInit } from "./error.js";
 import { readers } from "./readers.js";
