@@ -3,7 +3,7 @@ import * as atlasMsgpack from "@wirefault/atlas/msgpack";
 import * as ckgRelay from "@wirefault/ckg-relay";
 import { type CatalogEntry, type CatalogIndex, indexCatalog, MALFORMED, type ProtocolError } from "@wirefault/core";
 import { type CloseCodeEntry, type DefinedProtocol, LOCAL_CODES } from "@wirefault/core/protocol";
-import { classifyClose, localError } from "@wirefault/core/wire";
+import { localError } from "@wirefault/core/wire";
 import * as tealeRelay from "@wirefault/teale-relay";
 import * as telemetryServer from "@wirefault/telemetry-server";
 import * as tryll from "@wirefault/tryll";
@@ -33,11 +33,6 @@ export const registry = (protocols: readonly CliProtocol[]): Registry =>
   new Map(protocols.map((protocol) => [protocol.name, protocol]));
 
 // Packages not yet built on defineProtocol are read from what they export.
-const standardCloses = (): CloseCodeEntry[] =>
-  Array.from({ length: 4000 }, (_, i) => 1000 + i).flatMap((code) => {
-    const c = classifyClose(code);
-    return c ? [{ code, name: c.name, retryable: c.retryable, action: c.action, summary: c.name }] : [];
-  });
 function legacy(
   name: string,
   mod: { catalog: readonly CatalogEntry[]; codeAliases?: Readonly<Record<string, string | number>> },
@@ -58,9 +53,6 @@ function legacy(
     ...extra,
   };
 }
-const ckgCloses: CloseCodeEntry[] = [
-  { code: 4001, name: "BAD_AGENT_TOKEN", retryable: "no", action: "user-action", summary: "BAD_AGENT_TOKEN" },
-];
 
 /** wirefault's five protocols; Atlas and Tryll with the parsers that also read their binary wire. */
 export const PROTOCOLS: Registry = registry([
@@ -69,12 +61,7 @@ export const PROTOCOLS: Registry = registry([
     http: "http",
     readBatch: telemetryServer.parseBatchResponse,
   }),
-  legacy("ckg-relay", ckgRelay, ckgRelay.parseError, {
-    http: "relay",
-    closeCodes: ckgCloses,
-    closes: [...standardCloses(), ...ckgCloses],
-    fromClose: ckgRelay.fromClose,
-  }),
+  ckgRelay.protocol,
   legacy("atlas", atlas, atlasMsgpack.parseError),
   legacy("tryll", tryll, tryllFrame.parseError),
 ]);
