@@ -1,3 +1,4 @@
+import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { describe, expect, it } from "vitest";
 import {
   AtlasErrorCode,
@@ -11,9 +12,12 @@ import {
   ERR_PAYLOAD_TOO_LARGE,
   ERR_PROTOCOL_VERSION,
   ERR_RATE_LIMITED,
-  index,
   ranges,
 } from "./catalog.js";
+import * as entry from "./index.js";
+import { protocol } from "./protocol.js";
+
+const { index } = protocol;
 
 // The page's tables, in page order, with the retry classification the issue decided.
 const WIRE = [
@@ -81,6 +85,21 @@ describe("catalog", () => {
     ]).toEqual([1001, 1002, 1003, 1004, 2001, 2002, 2003, 4001, 5001]);
     const literal: 4001 = ERR_RATE_LIMITED;
     expect(literal).toBe(4001);
+  });
+
+  it("exports every wire code by its row's name, with the row's code", () => {
+    const exported = Object.entries(entry).filter(([name]) => name.startsWith("ERR_"));
+    expect(Object.fromEntries(exported)).toEqual(
+      Object.fromEntries(catalog.filter((e) => e.surface === "wire").map((e) => [e.name, e.code])),
+    );
+  });
+
+  it("says which wire code answers input wirefault refused: 2003 for unreadable, 2002 for too large", () => {
+    const answering = catalog.filter((e) => "answers" in e).map((e) => [e.code, "answers" in e && e.answers]);
+    expect(answering).toEqual([
+      [2002, TOO_LARGE],
+      [2003, MALFORMED],
+    ]);
   });
 
   it("is frozen, with a one-line summary per code", () => {

@@ -2,7 +2,7 @@ import { isProtocolError, isRetryable, MALFORMED, ProtocolError, retry, TOO_LARG
 import { recordingClock, seededRandom } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
 import { AtlasError } from "./error.js";
-import { parseError } from "./parse.js";
+import { parseError } from "./protocol.js";
 
 describe("AtlasError", () => {
   it("is a branded ProtocolError whose name survives minification", () => {

@@ -2,11 +2,10 @@ import { isProtocolError, type KnownCode, MALFORMED, ProtocolError, TOO_LARGE } 
 import { trapProxy } from "@wirefault/test-utils";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { AtlasCode } from "./catalog.js";
-import { catalog } from "./catalog.js";
+import { catalog, MAX_JSON_BYTES, MAX_PAYLOAD_SIZE } from "./catalog.js";
 import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
-import { MAX_JSON_BYTES, parseError } from "./parse.js";
-import { MAX_PAYLOAD_SIZE } from "./wire.js";
+import { parseError } from "./protocol.js";
 
 // The page's two example structures, verbatim.
 const PAGE_ERROR_MESSAGE = `{
@@ -235,7 +234,8 @@ describe("bad input", () => {
     expect(zone.toWire()).toEqual({ type: "zone.error", request_id: "r1", code: "full", message: "" });
     const unknown = parseError({ code: 2999 });
     expect(unknown).toMatchObject({ code: 2999, known: false, wireMessage: "" });
-    expect(unknown.message).toBe("Atlas ErrorMessage 2999 sent no message");
+    // Core's words for an unknown code that came without a message, the same in every package.
+    expect(unknown.message).toBe("Atlas error 2999");
     // A message that is there, even empty, is what the peer said.
     expect(parseError({ code: 2003, message: "" })).toMatchObject({ message: "", wireMessage: "" });
     expect(parseError({ code: 4001, message: "slow down" })).toMatchObject({
@@ -311,7 +311,7 @@ describe("bad input", () => {
     const big = new Uint8Array(10 * 1024 * 1024);
     const err = parseError(big);
     expect(err).toMatchObject({ code: TOO_LARGE, known: false, retryable: "no", action: "abort" });
-    expect(err.message).toBe(`payload of ${big.byteLength} bytes exceeds MAX_JSON_BYTES (${MAX_JSON_BYTES} bytes)`);
+    expect(err.message).toBe(`Input of ${big.byteLength} bytes exceeds the ${MAX_JSON_BYTES}-byte cap`);
     expect(err.raw).toBeUndefined();
     expect(parseError(" ".repeat(MAX_JSON_BYTES + 1)).code).toBe(TOO_LARGE);
     // MessagePack keeps the page's 4 MB; JSON text, a convenience, gets 1 MiB.
@@ -356,6 +356,27 @@ describe("the code type", () => {
       expectTypeOf(err.code).toEqualTypeOf<KnownCode<AtlasCode>>();
       expect(err.code).toBe(4001);
     } else expectTypeOf(err.code).not.toEqualTypeOf<KnownCode<AtlasCode>>();
+  });
+});
+
+describe("what core decides for every package", () => {
+  it("an empty code names no code: MALFORMED", () => {
+    expect(parseError({ type: "zone.error", code: "", message: "x" })).toMatchObject({ code: MALFORMED, known: false });
+  });
+
+  it("a transport status classifies what names no code", () => {
+    expect(parseError({ message: "x" }, { status: 503 })).toMatchObject({
+      code: MALFORMED,
+      status: 503,
+      retryable: "yes",
+      action: "retry",
+    });
+  });
+
+  it("a decoded object is held to MAX_JSON_BYTES, extra keys included, and not kept", () => {
+    const err = parseError({ code: 4001, message: "m", trace: "t".repeat(MAX_JSON_BYTES) });
+    expect(err).toMatchObject({ code: TOO_LARGE, known: false, raw: undefined });
+    expect(parseError({ code: 4001, message: "m", trace: "t".repeat(MAX_JSON_BYTES - 100) }).code).toBe(4001);
   });
 });
 
