@@ -1,9 +1,6 @@
-import { isProtocolError, type KnownCode, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
-import { trapProxy } from "@wirefault/test-utils";
-import { describe, expect, expectTypeOf, it } from "vitest";
-import type { AtlasCode } from "./catalog.js";
-import { catalog, MAX_JSON_BYTES, MAX_PAYLOAD_SIZE } from "./catalog.js";
-import type { ParsedAtlasError } from "./error.js";
+import { MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
+import { describe, expect, it } from "vitest";
+import { catalog, MAX_JSON_BYTES } from "./catalog.js";
 import { AtlasError } from "./error.js";
 import { parseError } from "./protocol.js";
 
@@ -20,7 +17,7 @@ const PAGE_ZONE_ERROR = `{
   "message": "payment authorization does not match requirement"
 }`;
 
-const bytes = (text: string) => new TextEncoder().encode(text);
+const _bytes = (text: string) => new TextEncoder().encode(text);
 
 describe("the page's ErrorMessage example", () => {
   it("parses to a known, throttled wire error with refMsgId", () => {
@@ -50,14 +47,6 @@ describe("the page's ErrorMessage example", () => {
     const wire = parseError(page).toWire();
     expect(wire).toEqual(page);
     expect(JSON.stringify(wire)).toBe(JSON.stringify(page));
-  });
-
-  it("reads the same from JSON text, UTF-8 bytes and an ArrayBuffer", () => {
-    for (const input of [PAGE_ERROR_MESSAGE, bytes(PAGE_ERROR_MESSAGE), bytes(PAGE_ERROR_MESSAGE).buffer]) {
-      const err = parseError(input);
-      expect(err).toMatchObject({ code: 4001, message: "rate limit exceeded", refMsgId: "msg_01JX...", known: true });
-      expect(err.raw).toEqual(JSON.parse(PAGE_ERROR_MESSAGE));
-    }
   });
 });
 
@@ -307,55 +296,13 @@ describe("bad input", () => {
     expect(err.raw).toBe(frame);
   });
 
-  it("a 10 MB buffer or text is refused before decoding", () => {
-    const big = new Uint8Array(10 * 1024 * 1024);
-    const err = parseError(big);
-    expect(err).toMatchObject({ code: TOO_LARGE, known: false, retryable: "no", action: "abort" });
-    expect(err.message).toBe(`Input of ${big.byteLength} bytes exceeds the ${MAX_JSON_BYTES}-byte cap`);
-    expect(err.raw).toBeUndefined();
-    expect(parseError(" ".repeat(MAX_JSON_BYTES + 1)).code).toBe(TOO_LARGE);
-    // MessagePack keeps the page's 4 MB; JSON text, a convenience, gets 1 MiB.
-    expect(MAX_JSON_BYTES).toBeLessThan(MAX_PAYLOAD_SIZE);
-  });
-
   it("deeply nested JSON is malformed, not a stack overflow", () => {
     expect(parseError(`{"code":${"[".repeat(100_000)}${"]".repeat(100_000)},"message":"x"}`).code).toBe(MALFORMED);
     expect(parseError("[".repeat(1_000_000)).code).toBe(MALFORMED);
   });
 
-  it("hostile objects become malformed errors, never throws", () => {
-    const getters = Object.defineProperty({}, "code", {
-      enumerable: true,
-      get() {
-        throw new Error("getter");
-      },
-    });
-    const trap = trapProxy();
-    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
-    revoke();
-    for (const input of [getters, trap, revoked]) {
-      const err = parseError(input);
-      expect(isProtocolError(err)).toBe(true);
-      expect(err.code).toBe(MALFORMED);
-      expect(err.raw).toBe(input);
-    }
-  });
-
   it("masks secrets in messages", () => {
     expect(parseError({ code: 1002, message: "bad token Bearer abc.def" }).message).toBe("bad token Bearer [redacted]");
-  });
-});
-
-describe("the code type", () => {
-  it("is the documented literal union once narrowed by known, so a switch on it is exhaustive", () => {
-    const err: ParsedAtlasError = parseError(
-      '{"code":4001,"message":"rate limit exceeded","ref_msg_id":"msg_01JX..."}',
-    );
-    expect(err.known).toBe(true);
-    if (err.known) {
-      expectTypeOf(err.code).toEqualTypeOf<KnownCode<AtlasCode>>();
-      expect(err.code).toBe(4001);
-    } else expectTypeOf(err.code).not.toEqualTypeOf<KnownCode<AtlasCode>>();
   });
 });
 
@@ -377,20 +324,5 @@ describe("what core decides for every package", () => {
     const err = parseError({ code: 4001, message: "m", trace: "t".repeat(MAX_JSON_BYTES) });
     expect(err).toMatchObject({ code: TOO_LARGE, known: false, raw: undefined });
     expect(parseError({ code: 4001, message: "m", trace: "t".repeat(MAX_JSON_BYTES - 100) }).code).toBe(4001);
-  });
-});
-
-describe("decoded objects under the cap", () => {
-  it("refuses a decoded error whose text is over MAX_PAYLOAD_SIZE, keeping none of it", () => {
-    const big = "m".repeat(MAX_PAYLOAD_SIZE + 1);
-    for (const value of [
-      { code: 4001, message: big },
-      { code: 4001, message: "m", ref_msg_id: big },
-      { type: "zone.error", code: big, message: "m" },
-    ]) {
-      const err = parseError(value);
-      expect(err).toMatchObject({ code: TOO_LARGE, known: false, raw: undefined });
-    }
-    expect(parseError({ code: 4001, message: "m".repeat(1000) }).code).toBe(4001);
   });
 });
