@@ -31,6 +31,12 @@ describe("AtlasError", () => {
     });
   });
 
+  it("masks ids like the message, control characters escaped (core's rule for details)", () => {
+    const err = parseError({ code: 4001, message: "x", ref_msg_id: "m\nBearer abcdef123" });
+    expect(err.refMsgId).toBe("m\\nBearer [redacted]");
+    expect(parseError({ type: "zone.error", request_id: "r\u001b[2J", code: "full" }).requestId).toBe("r\\x1b[2J");
+  });
+
   it("can be built directly, always for the atlas protocol", () => {
     const err = new AtlasError({
       code: 4001,
