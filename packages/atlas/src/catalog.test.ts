@@ -1,19 +1,6 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { describe, expect, it } from "vitest";
-import {
-  AtlasErrorCode,
-  catalog,
-  ERR_HANDSHAKE_FAILED,
-  ERR_HANDSHAKE_TIMEOUT,
-  ERR_INTERNAL,
-  ERR_INVALID_IDENTITY,
-  ERR_MESSAGE_REJECTED,
-  ERR_NOT_VERIFIED,
-  ERR_PAYLOAD_TOO_LARGE,
-  ERR_PROTOCOL_VERSION,
-  ERR_RATE_LIMITED,
-  ranges,
-} from "./catalog.js";
+import { AtlasErrorCode, catalog, ERR_RATE_LIMITED, ranges } from "./catalog.js";
 import * as entry from "./index.js";
 import { protocol } from "./protocol.js";
 
@@ -71,18 +58,8 @@ describe("catalog", () => {
     expect(AtlasErrorCode[code]).toBe(code);
   });
 
-  it("exports each wire constant with its literal value", () => {
-    expect([
-      ERR_PROTOCOL_VERSION,
-      ERR_HANDSHAKE_FAILED,
-      ERR_HANDSHAKE_TIMEOUT,
-      ERR_INVALID_IDENTITY,
-      ERR_NOT_VERIFIED,
-      ERR_PAYLOAD_TOO_LARGE,
-      ERR_MESSAGE_REJECTED,
-      ERR_RATE_LIMITED,
-      ERR_INTERNAL,
-    ]).toEqual([1001, 1002, 1003, 1004, 2001, 2002, 2003, 4001, 5001]);
+  it("exports each wire constant, read off its row, with the page's value", () => {
+    for (const [code, name] of WIRE) expect((entry as Record<string, unknown>)[name]).toBe(code);
     const literal: 4001 = ERR_RATE_LIMITED;
     expect(literal).toBe(4001);
   });
