@@ -1,4 +1,4 @@
-import type { RetryPolicy } from "./catalog.js";
+import type { RetryPolicy } from "./policy.js";
 
 /** The name of a wire protocol: one of wirefault's five, or one built with `defineProtocol`. */
 // Open: a protocol is whatever `defineProtocol` was given; the five are listed for completion.

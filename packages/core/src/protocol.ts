@@ -33,7 +33,50 @@ import {
   unreadableBody,
 } from "./wire.js";
 
-export type { ParseContext, ReadOptions, StandardCloseCode } from "./wire.js";
+export type {
+  CloseClassification,
+  CodeMap,
+  DecodedInput,
+  ParseContext,
+  ReadOptions,
+  StandardCloseCode,
+} from "./wire.js";
+export { codeMap } from "./wire.js";
+
+/** What each recovery action asks of the caller, in one phrase: the meaning every protocol's catalog relies on. */
+export const RECOVERY_ACTIONS: Readonly<Record<RecoveryAction, string>> = /* @__PURE__ */ Object.freeze({
+  retry: "a transient failure; the same request may succeed after backoff",
+  throttle: "rate limited; retry more slowly and honour retryAfterMs",
+  reconnect: "the connection or session is gone; reconnect, then retry",
+  reset: "re-create server-side state, then retry",
+  wait: "an operation is still in flight; wait for it rather than re-send",
+  "fix-request": "the request is wrong; retrying it unchanged cannot help",
+  "user-action": "a person must act (permissions, payment, disk, catalog)",
+  abort: "a protocol violation or version mismatch; stop, log and investigate",
+});
+
+/** What each of wirefault's own codes means, and how it is classified when no HTTP status says more. */
+export const LOCAL_CODES: readonly {
+  readonly code: LocalCode;
+  readonly retryable: Retryable;
+  readonly action: RecoveryAction;
+  readonly summary: string;
+}[] = /* @__PURE__ */ Object.freeze([
+  {
+    code: MALFORMED,
+    retryable: "no",
+    action: "abort",
+    summary:
+      "wirefault could not read the input as an error of the protocol; over HTTP, the status still classifies it.",
+  },
+  {
+    code: TOO_LARGE,
+    retryable: "no",
+    action: "abort",
+    summary:
+      "The input was over the protocol's size cap and was refused unread; over HTTP, the status still classifies it.",
+  },
+]);
 
 /** A WebSocket close code a protocol documents, as one catalog row. */
 export interface CloseCodeEntry {
@@ -204,6 +247,10 @@ export function defineProtocol<
   const K extends CloseCodeEntry = never,
 >(definition: ProtocolDefinition<E, Err, K>): DefinedProtocol<E, Err, K> {
   const { name: protocol, title, maxBytes, catalog, readers, create } = definition;
+  const baseLocal = (code: LocalCode, message: string, raw: unknown, cause: unknown): ErrorInit => {
+    const row = LOCAL_CODES.find((r) => r.code === code);
+    return { protocol, code, message, raw, cause, known: false, retryable: row!.retryable, action: row!.action };
+  };
   const index = indexCatalog(catalog, { ranges: definition.ranges, aliases: definition.aliases });
   const unlisted = new Map((definition.unlisted ?? []).map((row) => [`${row.surface}\0${row.code}`, row]));
   const own = definition.closeCodes;
@@ -212,7 +259,7 @@ export function defineProtocol<
   for (const entry of catalog) if (entry.bareStatus && entry.status !== undefined) bare.set(entry.status, entry);
 
   const local = (code: LocalCode, message: string, raw?: unknown, cause?: unknown): Err =>
-    create({ protocol, code, message, raw, cause, known: false, retryable: "no", action: "abort" });
+    create(baseLocal(code, message, raw, cause));
 
   // What a status says when the body could not say it.
   const byStatus = (status: number): Pick<ProtocolErrorInit, "retryable" | "action" | "policy"> => {
@@ -256,17 +303,6 @@ export function defineProtocol<
       retryAfterMs,
     });
   }
-
-  const baseLocal = (code: LocalCode, message: string, raw: unknown, cause: unknown): ErrorInit => ({
-    protocol,
-    code,
-    message,
-    raw,
-    cause,
-    known: false,
-    retryable: "no",
-    action: "abort",
-  });
 
   const tooLarge = (size: number | undefined, context: ParseContext): Err =>
     nameless(

@@ -1,6 +1,5 @@
 import { defineCatalog } from "@wirefault/core";
-import type { CloseCodeEntry, UnlistedCode } from "@wirefault/core/protocol";
-import { type CodeMap, codeMap } from "@wirefault/core/wire";
+import { type CloseCodeEntry, type CodeMap, codeMap, type UnlistedCode } from "@wirefault/core/protocol";
 
 /** The size cap on every parsed input: the relay documents no frame limit, so wirefault's 1 MiB default. */
 export const MAX_BYTES = 1_048_576;

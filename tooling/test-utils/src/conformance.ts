@@ -14,8 +14,8 @@ import { describeExhaustive } from "./typecheck.js";
 
 /** What a package tells the suite beyond its definition. */
 export interface ConformanceOptions {
-  /** The package's `src/` folder (`new URL(".", import.meta.url)`): the README's switch compiles from there. */
-  readonly dir: URL;
+  /** The package's `src/` folder (`new URL(".", import.meta.url)`): the README's switch compiles from there against `./index.js`. */
+  readonly dir?: URL;
   /** The payload a peer sends for a catalog row, spelling its code as `code`; undefined where no peer sends one (errors raised locally). */
   readonly wire: (entry: CatalogEntry, code: string | number) => unknown;
   /** The parser to check, when it is not the definition's own (a codec's entry point). */
@@ -195,6 +195,10 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
           expect(answer(empty)).toEqual(answer(parseError("not json", { status })));
           const big = await protocol.fromResponse(new Response("x".repeat(protocol.maxBytes + 1), { status }));
           expect(answer(big)).toEqual({ code: TOO_LARGE, known: false, status, ...byStatus(status) });
+          // Refused on its Content-Length, before a byte is read.
+          const headers = { "content-length": String(protocol.maxBytes * 10) };
+          const declared = await protocol.fromResponse(new Response("{}", { status, headers }));
+          expect(answer(declared)).toEqual(answer(big));
           const { response } = cutOffResponse(status);
           expect(await protocol.fromResponse(response)).toMatchObject({
             code: MALFORMED,
@@ -203,6 +207,19 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
             action: "retry",
             status,
           });
+        }
+      });
+
+      it("fromResponse never rejects, even on values that are not responses", async () => {
+        const odd = {
+          get status(): number {
+            throw new Error("no");
+          },
+        };
+        for (const value of [null, undefined, {}, { status: "x" }, odd, trapProxy(), revokedProxy()]) {
+          const err = await protocol.fromResponse(value as never);
+          expect(isProtocolError(err)).toBe(true);
+          expect(err).toMatchObject({ code: MALFORMED, known: false, protocol: protocol.name });
         }
       });
     }
@@ -233,6 +250,7 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
     }
   });
 
+  if (options.dir === undefined) return;
   const imports = `import { ${[
     "parseError",
     protocol.http !== undefined && "fromResponse",
