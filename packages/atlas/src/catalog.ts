@@ -6,7 +6,7 @@ import {
   MALFORMED,
   TOO_LARGE,
 } from "@wirefault/core";
-import { codeMap } from "@wirefault/core/wire";
+import { codeMap } from "@wirefault/core/protocol";
 
 /** Largest MessagePack payload Atlas accepts (4 MB); larger input is refused before decoding. */
 export const MAX_PAYLOAD_SIZE = 4 * 1024 * 1024;

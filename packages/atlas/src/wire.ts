@@ -1,4 +1,5 @@
-import { asBytes, type DecodedInput, decodeInput } from "@wirefault/core/wire";
+import type { DecodedInput } from "@wirefault/core/protocol";
+import { asBytes, decodeInput } from "@wirefault/core/wire";
 import { type AtlasCatalogEntry, catalog, MAX_JSON_BYTES } from "./catalog.js";
 
 /** Frame type of an `ErrorMessage` frame; its payload is the MessagePack body. */
