@@ -196,7 +196,7 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   readers: [readMessagePack, ...json.readers],
 });
 
-// decodeErrorMessage's: MessagePack only, JSON text included.
+// decodeErrorMessage's definition: bytes are MessagePack, even bytes that look like JSON text.
 const strict = /* @__PURE__ */ defineProtocol({
   ...protocol,
   codec: (input: unknown) => decodeMessagePack(input, false),

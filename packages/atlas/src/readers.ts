@@ -6,8 +6,8 @@ import type { Reader } from "@wirefault/core/protocol";
 import { asBytes, field, NUMBER, pick, TEXT } from "@wirefault/core/wire";
 import { isU32 } from "./wire.js";
 
-/** What the main entry says of bytes that are not JSON: Atlas's wire is MessagePack, read by the subpath. */
-export const NOT_JSON_BYTES = 'bytes are not JSON; decode MessagePack with parseError from "@wirefault/atlas/msgpack"';
+// What the main entry says of bytes that are not JSON: Atlas's wire is MessagePack, read by the subpath.
+const NOT_JSON_BYTES = 'bytes are not JSON; decode MessagePack with parseError from "@wirefault/atlas/msgpack"';
 
 /** Bytes the codec could not decode as JSON: most likely MessagePack. */
 const readBytes: Reader = (value) => (asBytes(value) ? NOT_JSON_BYTES : undefined);
