@@ -1,5 +1,28 @@
-import { type CodeRange, defineCatalog, indexCatalog } from "@wirefault/core";
-import { codeMap } from "@wirefault/core/wire";
+import {
+  type CatalogEntry,
+  type CodeRange,
+  defineCatalog,
+  type LocalCode,
+  MALFORMED,
+  TOO_LARGE,
+} from "@wirefault/core";
+import { codeMap } from "@wirefault/core/protocol";
+
+/** Largest MessagePack payload Atlas accepts (4 MB); larger input is refused before decoding. */
+export const MAX_PAYLOAD_SIZE = 4 * 1024 * 1024;
+
+/**
+ * Cap on JSON text. Atlas's wire format is MessagePack, capped at
+ * MAX_PAYLOAD_SIZE (4 MB); JSON is a convenience, and 4 MB of it takes V8
+ * about 100 ms to parse, so it gets the 1 MiB the other packages use.
+ */
+export const MAX_JSON_BYTES = 1_048_576;
+
+/** A catalog row of Atlas. */
+export interface AtlasCatalogEntry extends CatalogEntry<"wire" | "zone"> {
+  /** The local code this wire code answers: what an Atlas node sends back for input it could not read, or refused by size. */
+  readonly answers?: LocalCode;
+}
 
 // biome-ignore format: one line per code reads as the page's table
 /** Every documented code of Atlas: numeric wire codes (`ErrorMessage`), then zone codes (`zone.error`). */
@@ -9,8 +32,8 @@ export const catalog = defineCatalog([
   { surface: "wire", code: 1003, name: "ERR_HANDSHAKE_TIMEOUT", retryable: "yes", action: "reconnect", summary: "The handshake did not finish within 10 s.", policy: { baseMs: 1_000, capMs: 30_000 } },
   { surface: "wire", code: 1004, name: "ERR_INVALID_IDENTITY", retryable: "no", action: "fix-request", summary: "Malformed node ID or missing public key." },
   { surface: "wire", code: 2001, name: "ERR_NOT_VERIFIED", retryable: "maybe", action: "reset", summary: "Not verified yet; finish authentication first." },
-  { surface: "wire", code: 2002, name: "ERR_PAYLOAD_TOO_LARGE", retryable: "no", action: "fix-request", summary: "Payload over the 4 MB limit." },
-  { surface: "wire", code: 2003, name: "ERR_MESSAGE_REJECTED", retryable: "no", action: "fix-request", summary: "Unsupported message type or invalid content." },
+  { surface: "wire", code: 2002, name: "ERR_PAYLOAD_TOO_LARGE", retryable: "no", action: "fix-request", summary: "Payload over the 4 MB limit.", answers: TOO_LARGE },
+  { surface: "wire", code: 2003, name: "ERR_MESSAGE_REJECTED", retryable: "no", action: "fix-request", summary: "Unsupported message type or invalid content.", answers: MALFORMED },
   { surface: "wire", code: 4001, name: "ERR_RATE_LIMITED", retryable: "yes", action: "throttle", summary: "Over the trust tier's rate limit.", policy: { baseMs: 1_000, capMs: 60_000 } },
   { surface: "wire", code: 5001, name: "ERR_INTERNAL", retryable: "yes", action: "retry", summary: "Unexpected failure on the receiving node." },
   { surface: "zone", code: "zone_not_found", name: "zone_not_found", retryable: "no", action: "fix-request", summary: "No such zone on this steward." },
@@ -31,10 +54,10 @@ export const catalog = defineCatalog([
   { surface: "zone", code: "replica_not_ready", name: "replica_not_ready", retryable: "yes", action: "retry", summary: "The zone replica is still initializing.", policy: { baseMs: 1_000, capMs: 30_000 } },
   { surface: "zone", code: "not_steward", name: "not_steward", retryable: "maybe", action: "reset", summary: "Not a steward for this zone; find the steward." },
   { surface: "zone", code: "internal", name: "internal", retryable: "yes", action: "retry", summary: "Unexpected error in the zone runtime." },
-] as const);
+] as const satisfies readonly AtlasCatalogEntry[]);
 
 /** Code constants by name: `AtlasErrorCode.ERR_RATE_LIMITED === 4001`, `AtlasErrorCode.not_member === "not_member"`. */
-export const AtlasErrorCode = codeMap(catalog);
+export const AtlasErrorCode = /* @__PURE__ */ codeMap(catalog);
 
 /** A documented code of Atlas, wire or zone. */
 export type AtlasCode = (typeof catalog)[number]["code"];
@@ -43,23 +66,25 @@ export type AtlasWireCode = Extract<(typeof catalog)[number], { surface: "wire" 
 /** A documented zone code (`zone.error`, the `ZoneErrorCode` enum). */
 export type AtlasZoneCode = Extract<(typeof catalog)[number], { surface: "zone" }>["code"];
 
-/** 1001: protocol version mismatch. */
+// The constant names Atlas's own clients use. Each is read off its catalog row by name, so a
+// row is the only place a code and its meaning are written; catalog.test.ts checks none is missing.
+/** The wire code named `ERR_PROTOCOL_VERSION` in the catalog. */
 export const ERR_PROTOCOL_VERSION = AtlasErrorCode.ERR_PROTOCOL_VERSION;
-/** 1002: handshake failed (signature, clock drift, other). */
+/** The wire code named `ERR_HANDSHAKE_FAILED` in the catalog. */
 export const ERR_HANDSHAKE_FAILED = AtlasErrorCode.ERR_HANDSHAKE_FAILED;
-/** 1003: handshake did not finish within 10 s. */
+/** The wire code named `ERR_HANDSHAKE_TIMEOUT` in the catalog. */
 export const ERR_HANDSHAKE_TIMEOUT = AtlasErrorCode.ERR_HANDSHAKE_TIMEOUT;
-/** 1004: invalid identity. */
+/** The wire code named `ERR_INVALID_IDENTITY` in the catalog. */
 export const ERR_INVALID_IDENTITY = AtlasErrorCode.ERR_INVALID_IDENTITY;
-/** 2001: the session is not verified. */
+/** The wire code named `ERR_NOT_VERIFIED` in the catalog. */
 export const ERR_NOT_VERIFIED = AtlasErrorCode.ERR_NOT_VERIFIED;
-/** 2002: MessagePack payload over 4 MB. */
+/** The wire code named `ERR_PAYLOAD_TOO_LARGE` in the catalog. */
 export const ERR_PAYLOAD_TOO_LARGE = AtlasErrorCode.ERR_PAYLOAD_TOO_LARGE;
-/** 2003: message rejected. */
+/** The wire code named `ERR_MESSAGE_REJECTED` in the catalog. */
 export const ERR_MESSAGE_REJECTED = AtlasErrorCode.ERR_MESSAGE_REJECTED;
-/** 4001: rate limited. */
+/** The wire code named `ERR_RATE_LIMITED` in the catalog. */
 export const ERR_RATE_LIMITED = AtlasErrorCode.ERR_RATE_LIMITED;
-/** 5001: internal error. */
+/** The wire code named `ERR_INTERNAL` in the catalog. */
 export const ERR_INTERNAL = AtlasErrorCode.ERR_INTERNAL;
 
 /**
@@ -74,6 +99,3 @@ export const ranges: readonly CodeRange<"wire">[] = [
   { surface: "wire", min: 4000, max: 4999, name: "rate-limit", retryable: "yes", action: "throttle", summary: "Rate limiting and access control" },
   { surface: "wire", min: 5000, max: 5999, name: "internal", retryable: "yes", action: "retry", summary: "Internal server errors" },
 ];
-
-/** Lookup with range fallback; internal, not exported from index.ts. */
-export const index = indexCatalog(catalog, { ranges });

@@ -2,7 +2,7 @@ import { isProtocolError, isRetryable, MALFORMED, ProtocolError, retry, TOO_LARG
 import { recordingClock, seededRandom } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
 import { AtlasError } from "./error.js";
-import { parseError } from "./parse.js";
+import { parseError } from "./protocol.js";
 
 describe("AtlasError", () => {
   it("is a branded ProtocolError whose name survives minification", () => {
@@ -29,6 +29,12 @@ describe("AtlasError", () => {
     expect(parseError({ type: "zone.error", request_id: "r1", code: "full", message: "x" }).toJSON()).toMatchObject({
       requestId: "r1",
     });
+  });
+
+  it("masks ids like the message, control characters escaped (core's rule for details)", () => {
+    const err = parseError({ code: 4001, message: "x", ref_msg_id: "m\nBearer abcdef123" });
+    expect(err.refMsgId).toBe("m\\nBearer [redacted]");
+    expect(parseError({ type: "zone.error", request_id: "r\u001b[2J", code: "full" }).requestId).toBe("r\\x1b[2J");
   });
 
   it("can be built directly, always for the atlas protocol", () => {

@@ -1,15 +1,7 @@
 import type { Parsed } from "@wirefault/core";
-import {
-  type LocalCode,
-  MALFORMED,
-  type Protocol,
-  ProtocolError,
-  type ProtocolErrorInit,
-  redactSecrets,
-  TOO_LARGE,
-} from "@wirefault/core";
+import { type LocalCode, type Protocol, ProtocolError, type ProtocolErrorInit, redactSecrets } from "@wirefault/core";
 import type { AtlasCode } from "./catalog.js";
-import { type AtlasErrorMessage, errorMessage, type ZoneErrorMessage, zoneErrorMessage } from "./wire.js";
+import { type AtlasErrorMessage, toWire, type ZoneErrorMessage } from "./wire.js";
 
 /**
  * The `code` of an AtlasError: a documented code, a local code, or, with
@@ -18,10 +10,8 @@ import { type AtlasErrorMessage, errorMessage, type ZoneErrorMessage, zoneErrorM
 // `& {}` keeps editor completion for the documented literals.
 export type AtlasErrorCodeValue = AtlasCode | LocalCode | (number & {}) | (string & {});
 
-/** Everything an AtlasError is built from. */
-export interface AtlasErrorInit extends Omit<ProtocolErrorInit<AtlasErrorCodeValue>, "protocol"> {
-  /** Always "atlas"; accepted so that core's `localError()` init fits. */
-  protocol?: Protocol;
+/** The fields an Atlas error may carry besides core's, each present only when the wire or the raiser gave it. */
+export interface AtlasErrorDetails {
   /** `ref_msg_id` of a wire `ErrorMessage`. */
   refMsgId?: string | undefined;
   /** `request_id` of a `zone.error` message. */
@@ -30,17 +20,27 @@ export interface AtlasErrorInit extends Omit<ProtocolErrorInit<AtlasErrorCodeVal
   wireMessage?: string | undefined;
 }
 
+/** Everything an AtlasError is built from. */
+export interface AtlasErrorInit extends Omit<ProtocolErrorInit<AtlasErrorCodeValue>, "protocol">, AtlasErrorDetails {
+  /** Always "atlas"; accepted so that core's init fits. */
+  protocol?: Protocol;
+}
+
 /** An Atlas wire (`ErrorMessage`) or zone (`zone.error`) error. */
 export class AtlasError extends ProtocolError<AtlasErrorCodeValue> {
   static {
     this.prototype.name = "AtlasError";
   }
 
+  /** The fields core copies from an init, masked, when set. */
+  static readonly details: readonly string[] = ["refMsgId", "requestId"] satisfies (keyof AtlasErrorDetails)[];
+
   /** The message ID that triggered a wire error, when the peer gave one. */
   declare readonly refMsgId?: string;
   /** The request ID that caused a zone error, when the peer gave one. */
   declare readonly requestId?: string;
 
+  // Private, not a detail: what the peer said stays out of toJSON(), where `message` already is.
   #wireMessage: string;
 
   /**
@@ -55,10 +55,6 @@ export class AtlasError extends ProtocolError<AtlasErrorCodeValue> {
   constructor(init: AtlasErrorInit) {
     super(init, "atlas");
     this.#wireMessage = init.wireMessage === undefined ? this.message : redactSecrets(init.wireMessage);
-    // Set only when present, so that toJSON() carries no empty keys.
-    // Ids may echo what the request sent: masked like the message.
-    if (init.refMsgId !== undefined) (this as { refMsgId?: string }).refMsgId = redactSecrets(init.refMsgId);
-    if (init.requestId !== undefined) (this as { requestId?: string }).requestId = redactSecrets(init.requestId);
   }
 
   /**
@@ -68,12 +64,7 @@ export class AtlasError extends ProtocolError<AtlasErrorCodeValue> {
    * 2003 ERR_MESSAGE_REJECTED or 2002 ERR_PAYLOAD_TOO_LARGE.
    */
   toWire(): AtlasErrorMessage | ZoneErrorMessage {
-    const code = this.code;
-    // What an Atlas node answers to input it could not read, or refused by size.
-    const wire = code === MALFORMED ? 2003 : code === TOO_LARGE ? 2002 : code;
-    return typeof wire === "number"
-      ? errorMessage(wire, this.wireMessage, this.refMsgId)
-      : zoneErrorMessage(wire, this.wireMessage, this.requestId);
+    return toWire(this);
   }
 }
 

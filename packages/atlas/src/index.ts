@@ -2,7 +2,9 @@
  * Typed errors for Atlas wire ErrorMessage and zone.error messages, without the MessagePack codec.
  * @module @wirefault/atlas
  */
+export type { ParseContext } from "@wirefault/core/protocol";
 export {
+  type AtlasCatalogEntry,
   type AtlasCode,
   AtlasErrorCode,
   type AtlasWireCode,
@@ -17,14 +19,15 @@ export {
   ERR_PAYLOAD_TOO_LARGE,
   ERR_PROTOCOL_VERSION,
   ERR_RATE_LIMITED,
+  MAX_JSON_BYTES,
+  MAX_PAYLOAD_SIZE,
   ranges,
 } from "./catalog.js";
 export type { ParsedAtlasError } from "./error.js";
-export { AtlasError, type AtlasErrorCodeValue, type AtlasErrorInit } from "./error.js";
-export { MAX_JSON_BYTES, type ParseContext, parseError } from "./parse.js";
+export { AtlasError, type AtlasErrorCodeValue, type AtlasErrorDetails, type AtlasErrorInit } from "./error.js";
+export { parseError, parseErrorAsync, protocol } from "./protocol.js";
 export {
   type AtlasErrorMessage,
   ERROR_MESSAGE_FRAME_TYPE,
-  MAX_PAYLOAD_SIZE,
   type ZoneErrorMessage,
 } from "./wire.js";

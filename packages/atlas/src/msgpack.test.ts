@@ -1,12 +1,29 @@
 import { decode, encode } from "@msgpack/msgpack";
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { LINEAR_BUDGET_MS } from "@wirefault/test-utils";
-import { describe, expect, it } from "vitest";
-import { catalog } from "./catalog.js";
-import { AtlasError } from "./error.js";
-import { decodeErrorMessage, encodeErrorMessage, parseError } from "./msgpack.js";
-import { parseError as parseObject } from "./parse.js";
-import { MAX_PAYLOAD_SIZE } from "./wire.js";
+import { describeConformance } from "@wirefault/test-utils/conformance";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { type AtlasCode, catalog, MAX_JSON_BYTES, MAX_PAYLOAD_SIZE } from "./catalog.js";
+import { AtlasError, type ParsedAtlasError } from "./error.js";
+import {
+  decodeErrorMessage,
+  encodeErrorMessage,
+  protocol as messagePack,
+  parseError,
+  parseErrorAsync,
+} from "./msgpack.js";
+import { parseError as parseObject, protocol } from "./protocol.js";
+
+// The subpath's definition holds to core's contract too, with every row sent as MessagePack.
+describeConformance(messagePack, {
+  dir: new URL(".", import.meta.url),
+  wire: (entry, code) =>
+    encode(
+      entry.surface === "wire"
+        ? { code, message: `wire said ${code}`, ref_msg_id: "msg_1" }
+        : { type: "zone.error", request_id: "req_1", code, message: `zone said ${code}` },
+    ),
+});
 
 const page = { code: 4001, message: "rate limit exceeded", ref_msg_id: "msg_01JX..." };
 const zonePage = {
@@ -286,3 +303,57 @@ function encodeAndPad(size: number): Uint8Array {
   out.set(encode(page));
   return out;
 }
+
+describe("the subpath's definition", () => {
+  it("is the main entry's, with MessagePack read under MAX_PAYLOAD_SIZE", () => {
+    expect(messagePack).toMatchObject({ name: "atlas", catalog: protocol.catalog, maxBytes: MAX_PAYLOAD_SIZE });
+    expect(protocol.maxBytes).toBe(MAX_JSON_BYTES);
+    // Atlas answers over neither HTTP nor closes of its own.
+    expect([messagePack.http, messagePack.closeCodes, messagePack.closes]).toEqual([undefined, undefined, []]);
+  });
+
+  it("reads MessagePack in every binary form ws hands over, fragments and a Blob included", async () => {
+    const bytes = encode(page);
+    const third = Math.floor(bytes.length / 3);
+    for (const data of [
+      Buffer.from(bytes),
+      bytes.slice().buffer,
+      new DataView(bytes.slice().buffer),
+      [Buffer.from(bytes.subarray(0, third)), Buffer.from(bytes.subarray(third))],
+    ])
+      expect(parseError(data).toWire()).toEqual(page);
+    expect((await parseErrorAsync(new Blob([bytes]))).toWire()).toEqual(page);
+  });
+
+  it("holds JSON text to MAX_JSON_BYTES and a decoded map to MAX_PAYLOAD_SIZE, measured as JSON", () => {
+    const padded = (size: number) => JSON.stringify({ ...page, trace: "t".repeat(size) });
+    expect(parseError(padded(MAX_JSON_BYTES)).code).toBe(TOO_LARGE);
+    expect(parseError(new TextEncoder().encode(padded(MAX_JSON_BYTES))).code).toBe(TOO_LARGE);
+    // Decoded by the caller: a map a 4 MB payload can carry is read, a bigger one refused and not kept.
+    expect(parseError({ ...page, trace: "t".repeat(2 * MAX_JSON_BYTES) }).code).toBe(4001);
+    expect(parseError({ ...page, trace: "t".repeat(MAX_PAYLOAD_SIZE) })).toMatchObject({
+      code: TOO_LARGE,
+      raw: undefined,
+    });
+  });
+
+  it("decodeErrorMessage reads MessagePack only: JSON text in bytes is not a map", () => {
+    const json = new TextEncoder().encode(JSON.stringify(page));
+    expect(parseError(json).code).toBe(4001);
+    expect(decodeErrorMessage(json)).toMatchObject({ code: MALFORMED, message: "MessagePack: root is not a map" });
+  });
+
+  it("a nested value the decoder refuses is malformed, the bytes kept", () => {
+    // { code: { __proto__: 1 }, message: "x" }: the root keys pass the walk, the decoder refuses the value.
+    const bytes = map(str("code"), [0x81, ...str("__proto__"), 0x01], str("message"), str("x"));
+    const err = decodeErrorMessage(bytes);
+    expect(err).toMatchObject({ code: MALFORMED, message: "MessagePack could not be decoded" });
+    expect(err.raw).toBe(bytes);
+  });
+
+  it("gives the parsers the narrowed code type", () => {
+    expectTypeOf(decodeErrorMessage).returns.toEqualTypeOf<ParsedAtlasError>();
+    const err = parseError(encode(page));
+    if (err.known) expectTypeOf(err.code).toExtend<AtlasCode>();
+  });
+});

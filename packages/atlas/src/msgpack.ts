@@ -4,11 +4,14 @@
  * @module @wirefault/atlas/msgpack
  */
 import { decode, encode } from "@msgpack/msgpack";
-import { asBytes, readContext } from "@wirefault/core/wire";
+import { MALFORMED } from "@wirefault/core";
+import { type DecodedInput, defineProtocol, type ParseContext, type Reader } from "@wirefault/core/protocol";
+import { asBytes, decodeInput } from "@wirefault/core/wire";
+import { MAX_JSON_BYTES, MAX_PAYLOAD_SIZE } from "./catalog.js";
 import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
-import { fromMessage, malformed, type ParseContext, parseError as parseDecoded, tooLarge } from "./parse.js";
-import { type AtlasErrorMessage, errorMessage, isU32, MAX_PAYLOAD_SIZE, type ZoneErrorMessage } from "./wire.js";
+import { protocol as json } from "./protocol.js";
+import { type AtlasErrorMessage, errorMessage, isU32, type ZoneErrorMessage } from "./wire.js";
 
 // An ErrorMessage is a flat map; nesting is only tolerated in extra keys, and only this deep.
 const MAX_DEPTH = 32;
@@ -117,7 +120,7 @@ function checkStructure(bytes: Uint8Array, found?: Map<string, [number, number]>
   }
 }
 
-// The keys fromMessage reads; nothing else of a map is decoded or kept.
+// The keys the readers read; nothing else of a map is decoded or kept.
 const DOCUMENTED = ["type", "code", "message", "ref_msg_id", "request_id"];
 
 // Whether the fixstr at `pos` is `key`, compared byte by byte, nothing decoded.
@@ -142,28 +145,6 @@ function documentedEntries(bytes: Uint8Array, found: Map<string, [number, number
   return out;
 }
 
-/**
- * Decodes a MessagePack `ErrorMessage` body (the payload of a 0xE0 frame) into
- * an AtlasError; a `zone.error` map is read as a zone error. Input over
- * MAX_PAYLOAD_SIZE is refused before decoding. Never throws.
- */
-export function decodeErrorMessage(bytes: Uint8Array | ArrayBuffer, context?: ParseContext): ParsedAtlasError;
-export function decodeErrorMessage(bytes: Uint8Array | ArrayBuffer, context: ParseContext = {}): AtlasError {
-  // Read once, safely: a null or hostile context must not break a valid error.
-  context = readContext(context);
-  try {
-    const view = asBytes(bytes);
-    if (!view) return malformed("expected MessagePack bytes", bytes);
-    if (view.byteLength > MAX_PAYLOAD_SIZE) return tooLarge(view.byteLength);
-    const found = new Map<string, [number, number]>();
-    const problem = checkStructure(view, found);
-    if (problem) return malformed(`MessagePack: ${problem}`, view);
-    return fromMessage(documentedEntries(view, found), context);
-  } catch (cause) {
-    return malformed("MessagePack could not be decoded", bytes, cause);
-  }
-}
-
 // JSON text starts with `{` after an optional BOM and whitespace; none of
 // those bytes can start a MessagePack map, so the two never collide.
 function isJsonText(bytes: Uint8Array): boolean {
@@ -173,18 +154,76 @@ function isJsonText(bytes: Uint8Array): boolean {
 }
 
 /**
- * `parseError` that also reads MessagePack: bytes are decoded as an
- * `ErrorMessage` unless they are JSON text; everything else goes to the main
- * entry's `parseError`. Never throws.
+ * The MessagePack codec: bytes are a MessagePack map under MAX_PAYLOAD_SIZE,
+ * unless `json` and they are JSON text; text is JSON under MAX_JSON_BYTES.
+ * Only the documented keys of a map are decoded. Bytes that fail the
+ * structural pass reach the readers undecoded, for readMessagePack to say why.
  */
-export function parseError(input: unknown, context?: ParseContext): ParsedAtlasError;
-export function parseError(input: unknown, context: ParseContext = {}): AtlasError {
-  // Read once, safely: a null or hostile context must not break a valid error.
-  context = readContext(context);
-  const bytes = asBytes(input);
-  return bytes && (bytes.byteLength > MAX_PAYLOAD_SIZE || !isJsonText(bytes))
-    ? decodeErrorMessage(bytes, context)
-    : parseDecoded(input, context);
+function decodeMessagePack(input: unknown, json: boolean): DecodedInput {
+  if (typeof input === "string") return decodeInput(input, MAX_JSON_BYTES);
+  // Every binary form ws hands over (a Buffer, an ArrayBuffer, fragments), sized before it is joined.
+  const decoded = decodeInput(input, MAX_PAYLOAD_SIZE, { binary: true });
+  if (decoded.kind !== "bytes") return decoded;
+  const { bytes } = decoded;
+  if (json && isJsonText(bytes)) return decodeInput(bytes, MAX_JSON_BYTES);
+  const found = new Map<string, [number, number]>();
+  try {
+    if (checkStructure(bytes, found) === undefined) return { kind: "value", value: documentedEntries(bytes, found) };
+  } catch {
+    // A value the decoder refuses (a nested `__proto__` key): left to readMessagePack.
+  }
+  return { kind: "value", value: bytes };
+}
+
+/** MessagePack bytes the codec could not decode: what is wrong with them. */
+const readMessagePack: Reader = (value) => {
+  const bytes = asBytes(value);
+  if (!bytes) return undefined;
+  const problem = checkStructure(bytes);
+  return problem ? `MessagePack: ${problem}` : "MessagePack could not be decoded";
+};
+
+/**
+ * Atlas as core builds it for this subpath: the main entry's definition, with
+ * MessagePack decoded under MAX_PAYLOAD_SIZE (4 MB), the page's limit. A
+ * decoded object is held to that cap too; JSON text keeps MAX_JSON_BYTES.
+ */
+export const protocol = /* @__PURE__ */ defineProtocol({
+  ...json,
+  maxBytes: MAX_PAYLOAD_SIZE,
+  codec: (input: unknown) => decodeMessagePack(input, true),
+  // Broken MessagePack is claimed before the main entry's bytes reader would send it here.
+  readers: [readMessagePack, ...json.readers],
+});
+
+// decodeErrorMessage's definition: bytes are MessagePack, even bytes that look like JSON text.
+const strict = /* @__PURE__ */ defineProtocol({
+  ...protocol,
+  codec: (input: unknown) => decodeMessagePack(input, false),
+});
+
+/**
+ * `parseError` that also reads MessagePack: bytes are decoded as an
+ * `ErrorMessage` unless they are JSON text; text, JSON bytes and decoded
+ * objects are read as by the main entry. Never throws.
+ */
+export const parseError = protocol.parseError;
+
+/**
+ * parseError for every form of WebSocket data, a browser's Blob included (read
+ * first when it is within the size cap). Never rejects.
+ */
+export const parseErrorAsync = protocol.parseErrorAsync;
+
+/**
+ * Decodes a MessagePack `ErrorMessage` body (the payload of a 0xE0 frame) into
+ * an AtlasError; a `zone.error` map is read as a zone error. Input over
+ * MAX_PAYLOAD_SIZE is refused before decoding. Never throws.
+ */
+export function decodeErrorMessage(bytes: Uint8Array | ArrayBuffer, context?: ParseContext): ParsedAtlasError {
+  return asBytes(bytes)
+    ? strict.parseError(bytes, context)
+    : (strict.localError(MALFORMED, "expected MessagePack bytes", bytes) as ParsedAtlasError);
 }
 
 /**
@@ -205,6 +244,9 @@ export function encodeErrorMessage(error: AtlasError | AtlasErrorMessage): Uint8
   }
   if (!("type" in body) && !isU32(body.code)) throw new RangeError(`ErrorMessage code must be a u32, got ${body.code}`);
   const bytes = encode(body);
-  if (bytes.byteLength > MAX_PAYLOAD_SIZE) throw new RangeError(tooLarge(bytes.byteLength).message);
+  if (bytes.byteLength > MAX_PAYLOAD_SIZE)
+    throw new RangeError(
+      `ErrorMessage of ${bytes.byteLength} bytes exceeds MAX_PAYLOAD_SIZE (${MAX_PAYLOAD_SIZE} bytes)`,
+    );
   return bytes;
 }

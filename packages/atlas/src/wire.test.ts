@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ERROR_MESSAGE_FRAME_TYPE, errorMessage, isU32, MAX_PAYLOAD_SIZE, zoneErrorMessage } from "./wire.js";
+import { MAX_PAYLOAD_SIZE } from "./catalog.js";
+import { ERROR_MESSAGE_FRAME_TYPE, errorMessage, isU32, zoneErrorMessage } from "./wire.js";
 
 describe("wire constants", () => {
   it("match the page: frame type 0xE0, a 4 MB payload limit", () => {

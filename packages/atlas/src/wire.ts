@@ -1,8 +1,9 @@
+import type { DecodedInput } from "@wirefault/core/protocol";
+import { asBytes, decodeInput } from "@wirefault/core/wire";
+import { type AtlasCatalogEntry, catalog, MAX_JSON_BYTES } from "./catalog.js";
+
 /** Frame type of an `ErrorMessage` frame; its payload is the MessagePack body. */
 export const ERROR_MESSAGE_FRAME_TYPE = 0xe0;
-
-/** Largest MessagePack payload Atlas accepts (4 MB); larger input is refused before decoding. */
-export const MAX_PAYLOAD_SIZE = 4 * 1024 * 1024;
 
 /** Largest value of a u32 wire code. */
 export const MAX_U32 = 0xffff_ffff;
@@ -40,4 +41,36 @@ export function zoneErrorMessage(code: string, message: string, requestId?: stri
   return requestId === undefined
     ? { type: "zone.error", code, message }
     : { type: "zone.error", request_id: requestId, code, message };
+}
+
+/** What `toWire()` reads of an error. */
+export interface WireFields {
+  readonly code: string | number;
+  readonly wireMessage: string;
+  readonly refMsgId?: string | undefined;
+  readonly requestId?: string | undefined;
+}
+
+/**
+ * The documented payload of an error: a `zone.error` message for a string
+ * code, an `ErrorMessage` otherwise. A local code becomes the wire error an
+ * Atlas node answers it with (the catalog row that `answers` it).
+ */
+export function toWire(error: WireFields): AtlasErrorMessage | ZoneErrorMessage {
+  const code = (catalog as readonly AtlasCatalogEntry[]).find((row) => row.answers === error.code)?.code ?? error.code;
+  return typeof code === "number"
+    ? errorMessage(code, error.wireMessage, error.refMsgId)
+    : zoneErrorMessage(code, error.wireMessage, error.requestId);
+}
+
+/**
+ * The main entry's codec: JSON text and UTF-8 JSON bytes under
+ * MAX_JSON_BYTES, decoded objects as they are. Bytes that are not JSON reach
+ * the readers undecoded, so that one can say where MessagePack is read.
+ */
+export function decodeJson(input: unknown): DecodedInput {
+  const decoded = decodeInput(input, MAX_JSON_BYTES);
+  if (decoded.kind !== "not-json" || typeof input === "string") return decoded;
+  const bytes = asBytes(input);
+  return bytes ? { kind: "value", value: bytes } : decoded;
 }
