@@ -1,5 +1,5 @@
 import { type CodeRange, defineCatalog, indexCatalog, type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { codeMap } from "@wirefault/core/wire";
+import { codeMap } from "@wirefault/core/protocol";
 
 /** The largest frame a Tryll peer accepts, in bytes, not counting the 4-byte length prefix; every input is held to it. */
 export const MAX_FRAME_BYTES = 1_048_576;
