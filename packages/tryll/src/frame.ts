@@ -121,6 +121,7 @@ function readFrame(bytes: Uint8Array): DecodedInput {
       };
       return { kind: "value", value };
     }
+    // Every field is read first, so a corrupt turn is MALFORMED whatever its status.
     const turn = new FailedTurn(
       u64(body, TURN_COMPLETE.requestId),
       u64(body, TURN_COMPLETE.agentId),
