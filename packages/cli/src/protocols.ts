@@ -6,7 +6,6 @@ import { type CloseCodeEntry, type DefinedProtocol, LOCAL_CODES } from "@wirefau
 import { localError } from "@wirefault/core/wire";
 import * as tealeRelay from "@wirefault/teale-relay";
 import * as telemetryServer from "@wirefault/telemetry-server";
-import * as tryll from "@wirefault/tryll";
 import * as tryllFrame from "@wirefault/tryll/frame";
 
 /**
@@ -63,7 +62,7 @@ export const PROTOCOLS: Registry = registry([
   }),
   ckgRelay.protocol,
   legacy("atlas", atlas, atlasMsgpack.parseError),
-  legacy("tryll", tryll, tryllFrame.parseError),
+  tryllFrame.protocol,
 ]);
 
 /** A code wirefault assigns itself, with how it is classified when no status says otherwise. */

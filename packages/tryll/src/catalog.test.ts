@@ -2,7 +2,7 @@ import { retry } from "@wirefault/core";
 import { recordingClock } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
 import { catalog, layerOf, ranges, TryllErrorCode } from "./catalog.js";
-import { parseError } from "./parse.js";
+import { parseError } from "./protocol.js";
 
 // Every code, from the page and FIELD-NOTES.md, with the recovery the issue
 // assigns: [code, name, layer, retryable, action].

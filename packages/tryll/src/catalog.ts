@@ -1,5 +1,11 @@
-import { type CodeRange, defineCatalog, indexCatalog } from "@wirefault/core";
-import { codeMap } from "@wirefault/core/wire";
+import { type CodeRange, defineCatalog, indexCatalog, type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { codeMap } from "@wirefault/core/protocol";
+
+/** The largest frame a Tryll peer accepts, in bytes, not counting the 4-byte length prefix; every input is held to it. */
+export const MAX_FRAME_BYTES = 1_048_576;
+
+/** Code 0: reserved for failures the client raised itself; a server never sends it. */
+export const CLIENT_FAILURE = 0;
 
 /** The server layer a Tryll code belongs to; `client` is code 0, a failure the client raised itself. */
 export type TryllLayer =
@@ -69,6 +75,9 @@ export const catalog = defineCatalog([
 
 /** Code constants by the Tryll clients' enum names: `TryllErrorCode.AgentBusy === 3004`. */
 export const TryllErrorCode = codeMap(catalog);
+/** The code a failed `TurnComplete` is read as: it names none, so it is the inference layer's generic failure. */
+export const FAILED_TURN = TryllErrorCode.InferenceFailed;
+
 /** A documented Tryll code. */
 export type TryllCode = (typeof catalog)[number]["code"];
 /** One entry of {@link catalog}. */
@@ -98,10 +107,25 @@ export const ranges: readonly CodeRange[] = [
   layerRange(8000, 8999, "embedded-storage"),
 ];
 
-/** O(1) lookups over the catalog, for the parsers; internal, not exported from index.ts. */
-export const index = indexCatalog(catalog, { ranges });
+// O(1) lookups for layerOf, which every TryllError's constructor calls.
+const index = /* @__PURE__ */ indexCatalog(catalog, { ranges });
 
 /** The layer of a code: the catalog's, else its range's; undefined outside every range. */
 export function layerOf(code: unknown): TryllLayer | undefined {
   return (index.get(code)?.layer ?? index.range(code)?.name) as TryllLayer | undefined;
+}
+
+// wirefault's own codes: input it could not read as a frame or refused by size
+// is a failure of the framing, so it sits in the protocol layer.
+const LOCAL_LAYERS: Readonly<Record<LocalCode, TryllLayer>> = { [MALFORMED]: "protocol", [TOO_LARGE]: "protocol" };
+
+/**
+ * The layer a TryllError with this code carries: layerOf's, and `protocol` for
+ * wirefault's local codes. @internal
+ */
+export function errorLayer(code: unknown): TryllLayer | undefined {
+  return (
+    layerOf(code) ??
+    (typeof code === "string" && Object.hasOwn(LOCAL_LAYERS, code) ? LOCAL_LAYERS[code as LocalCode] : undefined)
+  );
 }

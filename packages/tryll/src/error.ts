@@ -1,31 +1,29 @@
 import type { Parsed } from "@wirefault/core";
 import { type LocalCode, ProtocolError, type ProtocolErrorInit, redactSecrets } from "@wirefault/core";
-import type { TryllCode, TryllLayer } from "./catalog.js";
-
-/** Code 0: reserved for failures the client raised itself; a server never sends it. */
-export const CLIENT_FAILURE = 0;
+import { type CLIENT_FAILURE, errorLayer, type TryllCode, type TryllLayer } from "./catalog.js";
+import { type TryllErrorResponse, toWire } from "./wire.js";
 
 /** What `err.code` can hold: a documented code, a local code, or any other uint32 received. */
 // `number & {}` keeps the literal codes in editor completion while still admitting unknown ones.
 export type TryllErrorCodeValue = TryllCode | typeof CLIENT_FAILURE | LocalCode | (number & {});
 
-/** Everything a TryllError is built from. */
-export interface TryllErrorInit extends Omit<ProtocolErrorInit<TryllErrorCodeValue>, "protocol"> {
-  protocol?: "tryll";
+/** The fields a Tryll error carries besides core's. */
+export interface TryllErrorDetails {
+  /** The request the error answers; a uint64, hence a bigint. */
   requestId?: bigint | undefined;
+  /** The agent concerned; 0n for session-level errors. */
   agentId?: bigint | undefined;
+  /** The layer that raised the code; derived from the code when absent. */
   layer?: TryllLayer | undefined;
+  /** True for a `TurnComplete` with status Error: only that turn failed. */
   turnLocal?: boolean | undefined;
   /** What the peer said, when `message` is not it: `""` for a peer that sent no message. */
   wireMessage?: string | undefined;
 }
 
-/** The decoded `ErrorResponse` table: what `toWire()` returns and `parseError` accepts. */
-export interface TryllErrorResponse {
-  readonly code: number | string;
-  readonly message: string;
-  readonly request_id?: bigint;
-  readonly agent_id?: bigint;
+/** Everything a TryllError is built from. */
+export interface TryllErrorInit extends Omit<ProtocolErrorInit<TryllErrorCodeValue>, "protocol">, TryllErrorDetails {
+  protocol?: "tryll";
 }
 
 /** A Tryll error: an ErrorResponse, a failed turn, or a client-side failure, with what to do about it. */
@@ -34,13 +32,16 @@ export class TryllError extends ProtocolError<TryllErrorCodeValue> {
     this.prototype.name = "TryllError";
   }
 
+  /** The fields core copies from an init, when set. */
+  static readonly details: readonly string[] = ["requestId", "agentId"];
+
   declare readonly protocol: "tryll";
-  /** The layer that raised the code (from the catalog, else the code's range). */
-  readonly layer: TryllLayer | undefined;
   /** The request this error answers; a uint64, hence a bigint. */
-  readonly requestId: bigint | undefined;
+  declare readonly requestId?: bigint;
   /** The agent concerned; 0n for session-level errors. */
-  readonly agentId: bigint | undefined;
+  declare readonly agentId?: bigint;
+  /** The layer that raised the code (from the catalog, else the code's range; `protocol` for local codes). */
+  readonly layer: TryllLayer | undefined;
   /** True when the error came from a `TurnComplete` with status Error: only that turn failed. */
   readonly turnLocal: boolean;
 
@@ -57,25 +58,16 @@ export class TryllError extends ProtocolError<TryllErrorCodeValue> {
   }
 
   constructor(init: TryllErrorInit) {
-    // The base class copies a fixed list of fields, so the Tryll ones riding
-    // along in init do not leak into it.
     super(init, "tryll");
     this.#wireMessage = init.wireMessage === undefined ? this.message : redactSecrets(init.wireMessage);
-    this.layer = init.layer;
-    this.requestId = init.requestId;
-    this.agentId = init.agentId;
+    // Core builds its local errors generically; the layer follows from the code, so they sit in `protocol` too.
+    this.layer = init.layer ?? errorLayer(this.code);
     this.turnLocal = init.turnLocal === true;
   }
 
   /** The decoded ErrorResponse this error stands for; ids only when known. */
   toWire(): TryllErrorResponse {
-    const wire: { -readonly [K in keyof TryllErrorResponse]: TryllErrorResponse[K] } = {
-      code: this.code,
-      message: this.wireMessage,
-    };
-    if (this.requestId !== undefined) wire.request_id = this.requestId;
-    if (this.agentId !== undefined) wire.agent_id = this.agentId;
-    return wire;
+    return toWire(this);
   }
 }
 

@@ -1,7 +1,9 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { LINEAR_BUDGET_MS } from "@wirefault/test-utils";
+import { describeExhaustive } from "@wirefault/test-utils/typecheck";
 import { Builder, ByteBuffer } from "flatbuffers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { catalog, MAX_FRAME_BYTES } from "./catalog.js";
 import { TryllError } from "./error.js";
 import {
   decodeFrame,
@@ -12,8 +14,7 @@ import {
   parseError,
   TurnStatus,
 } from "./frame.js";
-import { parseError as parseMain } from "./parse.js";
-import { MAX_FRAME_BYTES } from "./wire.js";
+import { parseError as parseMain } from "./protocol.js";
 
 const held = (reader: FrameReader): number => reader.capacity;
 
@@ -376,11 +377,26 @@ describe("parseError from the frame subpath", () => {
     local(parseError(otherFrame(3)), MALFORMED, "Tryll frame carries no error (message type 3)");
   });
 
+  it("reads a frame of exactly 1 MiB: the cap is the frame's, not the decoded table's", () => {
+    // A message of quotes is larger as JSON than in the frame; the decoded table is not measured again.
+    const frame = encodeErrorFrame({ code: 3004, message: '"'.repeat(MAX_FRAME_BYTES - 100) });
+    const big = new Uint8Array(4 + MAX_FRAME_BYTES);
+    big.set(frame);
+    expect(parseError(patch32(big, 0, MAX_FRAME_BYTES))).toMatchObject({ code: 3004, known: true });
+  });
+
+  it("reads a failed turn only off a frame: a caller's object of that shape names no code", () => {
+    const turn = { request_id: 1n, agent_id: 2n, status: TurnStatus.Error, debug_info: "x", tokens_generated: 0 };
+    for (const parse of [parseError, parseMain]) expect(parse(turn)).toMatchObject({ code: MALFORMED, known: false });
+  });
+
   it("reports oversize and corrupt frames as decodeFrame does", () => {
     const frame = fromHex(AGENT_BUSY);
     const big = new Uint8Array(4 + MAX_FRAME_BYTES + 1);
     big.set(patch32(frame, 0, MAX_FRAME_BYTES + 1));
-    local(parseError(big), TOO_LARGE, "Tryll frame of 1048581 bytes exceeds the 1 MiB limit");
+    // parseError says it as core says every input over the cap; decodeFrame says it of the frame.
+    local(parseError(big), TOO_LARGE, "Input of 1048581 bytes exceeds the 1048576-byte cap");
+    local(decodeFrame(big), TOO_LARGE, "Tryll frame of 1048581 bytes exceeds the 1 MiB limit");
     local(parseError(patch32(frame, 20, 1000)), MALFORMED, /vtable lies outside/);
   });
 });
@@ -506,4 +522,19 @@ describe("FrameReader", () => {
     expect(reader.push("frame" as never)).toEqual([]);
     expect(reader.buffered).toBe(0);
   });
+});
+
+// The README's switch, compiled by tsc for the frame subpath's readers: every
+// documented code compiles, one case short does not.
+describeExhaustive(new URL(".", import.meta.url), {
+  frameParseError: {
+    imports: 'import { decodeFrame, parseError } from "./frame.js";',
+    bind: "const err = parseError(input);",
+    codes: catalog.map((entry) => entry.code),
+  },
+  decodeFrame: {
+    imports: 'import { decodeFrame, parseError } from "./frame.js";',
+    bind: "const err = decodeFrame(input as Uint8Array);\n  if (!err) return;",
+    codes: catalog.map((entry) => entry.code),
+  },
 });

@@ -4,11 +4,17 @@
  * @module @wirefault/tryll/frame
  */
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { asBytes, readContext } from "@wirefault/core/wire";
+import { type DecodedInput, defineProtocol } from "@wirefault/core/protocol";
+import { asBytes } from "@wirefault/core/wire";
 import { Builder, ByteBuffer } from "flatbuffers";
+import { MAX_FRAME_BYTES } from "./catalog.js";
 import type { ParsedTryllError, TryllError } from "./error.js";
-import { localTryllError, type ParseContext, parseWith, tryllError } from "./parse.js";
-import { MAX_FRAME_BYTES, PREFIX_BYTES, readLength, toUint64 } from "./wire.js";
+import { definition } from "./protocol.js";
+import { decodeWith, FailedTurn, UnreadFrame } from "./readers.js";
+import { PREFIX_BYTES, readLength, toUint64 } from "./wire.js";
+
+export type { ParseContext } from "@wirefault/core/protocol";
+export type { TurnCompleteBody } from "./readers.js";
 
 /** The `MessageBody` union tags the codec reads; every other tag is a message that is not an error. */
 export const MessageType = { None: 0, TurnComplete: 9, ErrorResponse: 10 } as const;
@@ -19,15 +25,6 @@ export const TurnStatus = { Success: 0, Error: 1, Cancelled: 2 } as const;
 const MESSAGE = { bodyType: 0, body: 1 } as const;
 const ERROR_RESPONSE = { requestId: 0, code: 1, message: 2, agentId: 3 } as const;
 const TURN_COMPLETE = { requestId: 0, agentId: 1, status: 2, debugInfo: 3, tokensGenerated: 4 } as const;
-
-/** The decoded `TurnComplete` table, kept as `raw` on the error it yields. */
-export interface TurnCompleteBody {
-  readonly request_id: bigint;
-  readonly agent_id: bigint;
-  readonly status: number;
-  readonly debug_info: string | null;
-  readonly tokens_generated: number;
-}
 
 // The runtime's readers index the array without checks; every offset is
 // verified here first, so hostile bytes fail with this instead of reading garbage.
@@ -99,70 +96,73 @@ function str(t: Table, index: number): string | null {
   return t.bb.__string(slot(t, index, 4)!) as string;
 }
 
-/** An error frame, a frame of another kind (its union tag), or a local failure. */
-type Read = TryllError | number;
-
-function read(bytes: Uint8Array): Read {
+/**
+ * The codec of one whole frame, under the 1 MiB limit: the ErrorResponse table
+ * or the failed turn it carries, for the readers; anything else, with why.
+ */
+function readFrame(bytes: Uint8Array): DecodedInput {
   // Size first: nothing past the prefix is looked at before the limit holds.
-  if (bytes.byteLength > PREFIX_BYTES + MAX_FRAME_BYTES)
-    return localTryllError(TOO_LARGE, `Tryll frame of ${bytes.byteLength} bytes exceeds the 1 MiB limit`, bytes);
-  if (bytes.byteLength < PREFIX_BYTES)
-    return localTryllError(MALFORMED, "Truncated Tryll frame: no 4-byte length prefix", bytes);
-  const length = readLength(bytes);
-  if (length > MAX_FRAME_BYTES)
-    return localTryllError(TOO_LARGE, `Tryll frame length prefix ${length} exceeds the 1 MiB limit`, bytes);
-  if (length !== bytes.byteLength - PREFIX_BYTES)
-    return localTryllError(
-      MALFORMED,
-      `Tryll frame length prefix says ${length} bytes but ${bytes.byteLength - PREFIX_BYTES} follow`,
-      bytes,
-    );
+  if (bytes.byteLength > PREFIX_BYTES + MAX_FRAME_BYTES) return { kind: "too-large", size: bytes.byteLength };
   try {
     const bb = new ByteBuffer(bytes.subarray(PREFIX_BYTES));
     need(bb, 0, 4, "root offset");
     const message = table(bb, bb.readUint32(0));
     const tag = u8(message, MESSAGE.bodyType);
-    if (tag !== MessageType.ErrorResponse && tag !== MessageType.TurnComplete) return tag;
+    if (tag !== MessageType.ErrorResponse && tag !== MessageType.TurnComplete) return other(bytes, tag);
     const at = target(message, MESSAGE.body, 4, "message body");
     if (at === undefined) throw new Corrupt(`union tag ${tag} has no body`);
     const body = table(bb, at);
     if (tag === MessageType.ErrorResponse) {
-      const raw = {
+      const value = {
         request_id: u64(body, ERROR_RESPONSE.requestId),
         code: u32(body, ERROR_RESPONSE.code),
         message: str(body, ERROR_RESPONSE.message),
         agent_id: u64(body, ERROR_RESPONSE.agentId),
       };
-      return tryllError(raw.code, raw.message, { requestId: raw.request_id, agentId: raw.agent_id, raw });
+      return { kind: "value", value };
     }
-    const raw: TurnCompleteBody = {
-      request_id: u64(body, TURN_COMPLETE.requestId),
-      agent_id: u64(body, TURN_COMPLETE.agentId),
-      status: u8(body, TURN_COMPLETE.status),
-      debug_info: str(body, TURN_COMPLETE.debugInfo),
-      tokens_generated: u32(body, TURN_COMPLETE.tokensGenerated),
-    };
-    if (raw.status !== TurnStatus.Error) return tag;
-    // A failed turn names no code; it is the inference layer's generic failure.
-    // Empty debug info says nothing, so the catalog's summary stands in for it.
-    return tryllError(4001, raw.debug_info || undefined, {
-      requestId: raw.request_id,
-      agentId: raw.agent_id,
-      raw,
-      turnLocal: true,
-    });
+    // Every field is read first, so a corrupt turn is MALFORMED whatever its status.
+    const turn = new FailedTurn(
+      u64(body, TURN_COMPLETE.requestId),
+      u64(body, TURN_COMPLETE.agentId),
+      u8(body, TURN_COMPLETE.status),
+      str(body, TURN_COMPLETE.debugInfo),
+      u32(body, TURN_COMPLETE.tokensGenerated),
+    );
+    return turn.status === TurnStatus.Error ? { kind: "value", value: turn } : other(bytes, tag);
   } catch (cause) {
-    return localTryllError(MALFORMED, `Malformed Tryll frame: ${(cause as Error).message}`, bytes, cause);
+    const problem = `Malformed Tryll frame: ${(cause as Error).message}`;
+    return { kind: "value", value: new UnreadFrame(bytes, problem) };
   }
 }
 
-function readInput(input: unknown): Read {
-  try {
-    const bytes = asBytes(input);
-    return bytes ? read(bytes) : localTryllError(MALFORMED, "A Tryll frame must be a Uint8Array or ArrayBuffer", input);
-  } catch (cause) {
-    return localTryllError(MALFORMED, "Unreadable Tryll frame", input, cause);
-  }
+const other = (bytes: Uint8Array, tag: number): DecodedInput => ({
+  kind: "value",
+  value: new UnreadFrame(bytes, `Tryll frame carries no error (message type ${tag})`, tag),
+});
+
+/**
+ * Tryll with the frame codec: the main entry's definition, catalog and
+ * readers, with binary frames decoded. The CLI reads Tryll's wire with it.
+ */
+export const protocol = /* @__PURE__ */ defineProtocol({ ...definition, codec: decodeWith(readFrame) });
+
+// What is wrong with bytes as one frame, before they are decoded: decodeFrame says it precisely.
+function refuse(bytes: Uint8Array): TryllError | undefined {
+  if (bytes.byteLength > PREFIX_BYTES + MAX_FRAME_BYTES)
+    return protocol.localError(TOO_LARGE, `Tryll frame of ${bytes.byteLength} bytes exceeds the 1 MiB limit`, bytes);
+  if (bytes.byteLength < PREFIX_BYTES)
+    return protocol.localError(MALFORMED, "Truncated Tryll frame: no 4-byte length prefix", bytes);
+  const length = readLength(bytes);
+  if (length > MAX_FRAME_BYTES)
+    return protocol.localError(TOO_LARGE, `Tryll frame length prefix ${length} exceeds the 1 MiB limit`, bytes);
+  if (length !== bytes.byteLength - PREFIX_BYTES)
+    return protocol.localError(
+      MALFORMED,
+      `Tryll frame length prefix says ${length} bytes but ${bytes.byteLength - PREFIX_BYTES} follow`,
+      bytes,
+    );
+  return undefined;
 }
 
 /**
@@ -173,8 +173,11 @@ function readInput(input: unknown): Read {
  */
 export function decodeFrame(bytes: Uint8Array | ArrayBuffer): ParsedTryllError | undefined;
 export function decodeFrame(bytes: Uint8Array | ArrayBuffer): TryllError | undefined {
-  const result = readInput(bytes);
-  return typeof result === "number" ? undefined : result;
+  const frame = asBytes(bytes);
+  if (!frame) return protocol.localError(MALFORMED, "A Tryll frame must be a Uint8Array or ArrayBuffer", bytes);
+  const err = refuse(frame) ?? protocol.parseError(frame);
+  // A well-formed message of another kind is traffic, not an error.
+  return err.raw instanceof UnreadFrame && err.raw.tag !== undefined ? undefined : err;
 }
 
 /**
@@ -182,17 +185,10 @@ export function decodeFrame(bytes: Uint8Array | ArrayBuffer): TryllError | undef
  * that carries no error is MALFORMED. Everything else is read as the main
  * entry's `parseError` reads it. Never throws.
  */
-export function parseError(input: unknown, context?: ParseContext): ParsedTryllError;
-export function parseError(input: unknown, context: ParseContext = {}): TryllError {
-  // Read once, safely: a null or hostile context must not break a valid error.
-  context = readContext(context);
-  return parseWith(input, context, (bytes) => {
-    const result = read(bytes);
-    return typeof result === "number"
-      ? localTryllError(MALFORMED, `Tryll frame carries no error (message type ${result})`, bytes)
-      : result;
-  });
-}
+export const parseError = protocol.parseError;
+
+/** parseError with frame support, for every form of data, a browser's Blob included. Never rejects. */
+export const parseErrorAsync = protocol.parseErrorAsync;
 
 /** What an ErrorResponse frame is built from; a TryllError fits. */
 export interface ErrorFrameInput {
@@ -333,7 +329,7 @@ export class FrameReader {
       const prefix = this.#buf.subarray(this.#start, this.#start + PREFIX_BYTES);
       const length = readLength(prefix);
       if (length > MAX_FRAME_BYTES) {
-        this.#error = localTryllError(
+        this.#error = protocol.localError(
           TOO_LARGE,
           `Tryll frame length prefix ${length} exceeds the 1 MiB limit; the stream cannot be resynchronised`,
           prefix.slice(),

@@ -3,9 +3,12 @@
  * @module @wirefault/tryll
  */
 export { type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
+export type { ParseContext } from "@wirefault/core/protocol";
 export {
+  CLIENT_FAILURE,
   catalog,
   layerOf,
+  MAX_FRAME_BYTES,
   ranges,
   type TryllCatalogEntry,
   type TryllCode,
@@ -14,12 +17,11 @@ export {
 } from "./catalog.js";
 export type { ParsedTryllError } from "./error.js";
 export {
-  CLIENT_FAILURE,
   TryllError,
   type TryllErrorCodeValue,
+  type TryllErrorDetails,
   type TryllErrorInit,
-  type TryllErrorResponse,
 } from "./error.js";
-export { type ParseContext, parseError } from "./parse.js";
+export { parseError, parseErrorAsync, protocol } from "./protocol.js";
 export { fromSocketError, type SocketErrorContext } from "./socket.js";
-export { isFrame, MAX_FRAME_BYTES } from "./wire.js";
+export { isFrame, type TryllErrorResponse } from "./wire.js";

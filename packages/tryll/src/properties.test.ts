@@ -1,7 +1,7 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { catalog } from "./catalog.js";
+import { catalog, MAX_FRAME_BYTES } from "./catalog.js";
 import { TryllError } from "./error.js";
 import {
   decodeFrame,
@@ -10,8 +10,7 @@ import {
   FrameReader,
   parseError as parseFrame,
 } from "./frame.js";
-import { parseError } from "./parse.js";
-import { MAX_FRAME_BYTES } from "./wire.js";
+import { parseError } from "./protocol.js";
 
 const withPrefix = (length: number, payload: Uint8Array = new Uint8Array()): Buffer => {
   const prefix = Buffer.alloc(4);
@@ -67,19 +66,6 @@ const corrupted = fc
   });
 
 describe("parseError properties", () => {
-  it("never throws and always returns a TryllError, for anything", () => {
-    fc.assert(
-      fc.property(
-        fc.anything({ withBigInt: true, withTypedArray: true, withMap: true, withNullPrototype: true }),
-        (input) => {
-          expect(parseError(input)).toBeInstanceOf(TryllError);
-          expect(parseFrame(input)).toBeInstanceOf(TryllError);
-        },
-      ),
-      { numRuns: 500 },
-    );
-  });
-
   it("never throws on objects shaped almost like an ErrorResponse", () => {
     const loose = fc.oneof(fc.anything(), fc.double(), fc.bigInt(), fc.string(), uint32);
     fc.assert(
@@ -124,7 +110,7 @@ describe("parseError properties", () => {
           const err = parseError({ code: c, message: m, request_id: r, agent_id: a });
           const again = parseError(err.toWire());
           expect(again.toJSON()).toEqual(err.toJSON());
-          expect(again).toMatchObject({ requestId: r, agentId: a });
+          expect([again.requestId, again.agentId]).toEqual([r, a]);
           const viaJson = parseError(JSON.stringify(err.toWire(), (_, v) => (typeof v === "bigint" ? `${v}` : v)));
           expect(viaJson.toJSON()).toEqual(err.toJSON());
         },

@@ -2,8 +2,9 @@ import { isRetryable } from "@wirefault/core";
 import { revokedProxy, throwingGetters, trapProxy } from "@wirefault/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CLIENT_FAILURE, TryllError } from "./error.js";
-import { parseError } from "./parse.js";
+import { CLIENT_FAILURE } from "./catalog.js";
+import { TryllError } from "./error.js";
+import { parseError } from "./protocol.js";
 import { fromSocketError } from "./socket.js";
 
 const sysError = (code: string, message = `${code} happened`) => Object.assign(new Error(message), { code });

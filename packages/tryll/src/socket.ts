@@ -1,5 +1,6 @@
-import { CLIENT_FAILURE, TryllError } from "./error.js";
-import { tryllError } from "./parse.js";
+import { CLIENT_FAILURE, TryllErrorCode } from "./catalog.js";
+import { TryllError } from "./error.js";
+import { protocol } from "./protocol.js";
 
 /** What the caller knows about the socket when it failed. */
 export interface SocketErrorContext {
@@ -16,6 +17,7 @@ const DROPPED =
   /^(ECONNRESET|EPIPE|ECONNABORTED|ERR_STREAM_PREMATURE_CLOSE|ERR_SOCKET_CLOSED|UND_ERR_SOCKET|UND_ERR_CLOSED)$/;
 const TIMEOUT = /^(ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT)$/;
 const MAX_DEPTH = 8;
+const { ConnectionFailed, ConnectionDropped, Timeout } = TryllErrorCode;
 
 const read = (value: unknown, key: string): unknown => {
   try {
@@ -28,7 +30,8 @@ const read = (value: unknown, key: string): unknown => {
 // 1001, 1002 or 1003 for the first recognisable failure along the cause chain.
 function socketCode(err: unknown): number | undefined {
   // A plain close (Node's `close` event passes a boolean, a WebSocket a CloseEvent) is a drop.
-  if (err === undefined || err === null || typeof err === "boolean" || read(err, "type") === "close") return 1002;
+  if (err === undefined || err === null || typeof err === "boolean" || read(err, "type") === "close")
+    return ConnectionDropped;
   for (
     let e: unknown = err, depth = 0;
     depth < MAX_DEPTH && typeof e === "object" && e !== null;
@@ -37,9 +40,9 @@ function socketCode(err: unknown): number | undefined {
     const code = read(e, "code");
     const name = read(e, "name");
     if (name === "AbortError") return undefined;
-    if (name === "TimeoutError" || (typeof code === "string" && TIMEOUT.test(code))) return 1003;
-    if (typeof code === "string" && FAILED.test(code)) return 1001;
-    if (typeof code === "string" && DROPPED.test(code)) return 1002;
+    if (name === "TimeoutError" || (typeof code === "string" && TIMEOUT.test(code))) return Timeout;
+    if (typeof code === "string" && FAILED.test(code)) return ConnectionFailed;
+    if (typeof code === "string" && DROPPED.test(code)) return ConnectionDropped;
   }
   return undefined;
 }
@@ -65,12 +68,19 @@ export function fromSocketError(err?: unknown, context: SocketErrorContext = {})
     const value = read(context, key);
     return typeof value === "bigint" ? value : undefined;
   };
-  const extra = {
+  if (code === undefined) code = CLIENT_FAILURE;
+  else if (read(context, "connected") === false) code = ConnectionFailed;
+  // Code 0 has no summary to fall back on: what the client raised is the message, on the wire too.
+  const said = code === CLIENT_FAILURE ? (text ?? "Client-side failure") : text;
+  const c = protocol.index.classify(code, "response");
+  return new TryllError({
+    ...c,
+    code,
+    message: said ?? c.entry?.summary ?? "",
+    wireMessage: said ?? "",
     requestId: id("requestId"),
     agentId: id("agentId"),
     raw: err,
     cause: typeof err === "object" && err !== null ? err : undefined,
-  };
-  if (code === undefined) return tryllError(CLIENT_FAILURE, text ?? "Client-side failure", extra);
-  return tryllError(read(context, "connected") === false ? 1001 : code, text, extra);
+  });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isFrame, MAX_FRAME_BYTES, readLength, toUint64 } from "./wire.js";
+import { MAX_FRAME_BYTES } from "./catalog.js";
+import { isFrame, readLength, toUint64 } from "./wire.js";
 
 describe("readLength and isFrame", () => {
   it("reads the little-endian prefix as a uint32", () => {

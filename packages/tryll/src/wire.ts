@@ -1,7 +1,32 @@
-/** The largest frame a Tryll peer accepts, in bytes, not counting the 4-byte length prefix. */
-export const MAX_FRAME_BYTES = 1_048_576;
 /** Bytes in a frame's little-endian length prefix. */
 export const PREFIX_BYTES = 4;
+
+/** The decoded `ErrorResponse` table: what `toWire()` returns and `parseError` accepts. */
+export interface TryllErrorResponse {
+  readonly code: number | string;
+  readonly message: string;
+  readonly request_id?: bigint;
+  readonly agent_id?: bigint;
+}
+
+/** What `toWire()` reads of an error. */
+export interface WireFields {
+  readonly code: number | string;
+  readonly wireMessage: string;
+  readonly requestId?: bigint | undefined;
+  readonly agentId?: bigint | undefined;
+}
+
+/** The decoded ErrorResponse an error stands for; ids only when known. */
+export function toWire(error: WireFields): TryllErrorResponse {
+  const wire: { -readonly [K in keyof TryllErrorResponse]: TryllErrorResponse[K] } = {
+    code: error.code,
+    message: error.wireMessage,
+  };
+  if (error.requestId !== undefined) wire.request_id = error.requestId;
+  if (error.agentId !== undefined) wire.agent_id = error.agentId;
+  return wire;
+}
 
 /** The frame length a 4-byte little-endian prefix at `at` announces. */
 export function readLength(bytes: Uint8Array, at = 0): number {
