@@ -42,6 +42,17 @@ export interface ProtocolErrorInit<C extends string | number = string | number> 
   cause?: unknown;
 }
 
+/** The catalog's verdict on a code (a `Classification` fits): what the error's init may leave out. */
+export type Verdict = Readonly<Partial<Pick<ProtocolErrorInit, VerdictKey>>>;
+type VerdictKey = "known" | "surface" | "codeName" | "status" | "retryable" | "action" | "policy";
+/** An init whose classification comes beside it, as a {@link Verdict}: what the wire said. */
+export type WireFacts<C extends string | number = string | number> = Omit<
+  ProtocolErrorInit<C>,
+  "protocol" | VerdictKey
+> &
+  Partial<Pick<ProtocolErrorInit<C>, VerdictKey>>;
+const NO_VERDICT: Verdict = Object.freeze({});
+
 // Symbol.for is shared by every copy of this package and every realm in the
 // agent, so the brand survives duplicated installs where instanceof does not.
 const BRAND: unique symbol = Symbol.for("wirefault.ProtocolError") as never;
@@ -87,28 +98,33 @@ export class ProtocolError<C extends string | number = string | number> extends 
 
   /**
    * Subclasses pass their `protocol` as the second argument instead of
-   * spreading it into `init`: V8 copies a spread object on its slow path,
-   * which would double the cost of every parse.
+   * spreading it into `init`, and may pass the catalog's verdict on the code
+   * (`index.classify(code)`) as the third: its fields fill those the init
+   * leaves undefined. V8 copies a spread object on its slow path, which would
+   * double the cost of every parse.
    */
-  constructor(init: ProtocolErrorInit<C> | Omit<ProtocolErrorInit<C>, "protocol">, protocol?: Protocol) {
+  constructor(init: ProtocolErrorInit<C> | Omit<ProtocolErrorInit<C>, "protocol">, protocol?: Protocol);
+  constructor(init: WireFacts<C>, protocol: Protocol, verdict: Verdict);
+  constructor(init: WireFacts<C> & { protocol?: Protocol }, protocol?: Protocol, verdict: Verdict = NO_VERDICT) {
     super(cleanText(init.message), init.cause === undefined ? undefined : { cause: maskCause(init.cause, 0) });
     // Named stores from a fixed list, never a spread of init, so that nothing
     // unlisted (a classification's entry, a secret) becomes a public field.
     // Named, not a keyed loop: V8 makes keyed stores megamorphic.
     const self = this as Record<string, unknown>;
-    self.protocol = protocol ?? (init as ProtocolErrorInit).protocol;
-    self.surface = init.surface;
+    const known = init.known ?? verdict.known ?? false;
+    self.protocol = protocol ?? init.protocol;
+    self.surface = init.surface ?? verdict.surface;
     // An unknown code is kept as received, so it may echo what the request sent;
     // a known one is a catalog literal.
-    self.code = typeof init.code === "string" && !init.known ? cleanText(init.code) : init.code;
-    self.codeName = init.codeName;
-    self.status = init.status;
-    self.retryable = init.retryable;
-    self.action = init.action;
+    self.code = typeof init.code === "string" && !known ? cleanText(init.code) : init.code;
+    self.codeName = init.codeName ?? verdict.codeName;
+    self.status = init.status ?? verdict.status;
+    self.retryable = init.retryable ?? verdict.retryable ?? "no";
+    self.action = init.action ?? verdict.action ?? "abort";
     self.retryAfterMs = sanitizeDelay(init.retryAfterMs);
-    self.known = init.known;
+    self.known = known;
     this.#raw = init.raw;
-    this.#policy = init.policy;
+    this.#policy = init.policy ?? verdict.policy;
   }
 
   /** A plain object of the public fields; never the raw payload, headers or secrets. */

@@ -179,14 +179,49 @@ export function policyFor(error: unknown, fallback: RetryPolicy = {}): RetryPoli
  * honour clamped server hints. On giving up it rejects with the last error,
  * annotated with `attempts` and `totalDelayMs`.
  */
-export async function retry<T>(
+export function retry<T>(
   fn: (attempt: number, signal: AbortSignal) => T | Promise<T>,
   options: RetryOptions = {},
 ): Promise<T> {
-  const { signal, budget } = options;
+  try {
+    // The first attempt, when there is no signal to race, costs what any wrapper
+    // must: fn is called as it is and only a rejection handler is attached. The
+    // loop takes over from the first failure.
+    if (options.signal === undefined) {
+      const fnSignal = new AbortController().signal;
+      const budget = options.budget;
+      let value: T | Promise<T>;
+      try {
+        value = fn(1, fnSignal);
+      } catch (error) {
+        return loop(fn, options, fnSignal, { error });
+      }
+      return Promise.resolve(value).then(
+        budget &&
+          ((done: Awaited<T>) => {
+            budget.succeeded();
+            return done;
+          }),
+        (error: unknown) => loop(fn, options, fnSignal, { error }),
+      ) as Promise<T>;
+    }
+  } catch (error) {
+    // Hostile options reject, as anywhere else in retry().
+    return Promise.reject(error);
+  }
+  return loop(fn, options);
+}
+
+/** retry()'s loop; `first` is the failure of an attempt 1 already made. */
+async function loop<T>(
+  fn: (attempt: number, signal: AbortSignal) => T | Promise<T>,
+  options: RetryOptions,
   // fn always gets a real signal, so `fetch(url, { signal })` type-checks
   // under exactOptionalPropertyTypes even when the caller passed none.
-  const fnSignal = signal ?? new AbortController().signal;
+  fnSignal: AbortSignal = options.signal ?? new AbortController().signal,
+  first?: { error: unknown },
+): Promise<T> {
+  const { signal, budget } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const ceiling = attemptsOption(options.maxAttempts, DEFAULT_POLICY.maxAttempts);
@@ -198,6 +233,7 @@ export async function retry<T>(
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw signal.reason;
     try {
+      if (first && attempt === 1) throw first.error;
       const value = await abortable(fn(attempt, fnSignal), signal);
       budget?.succeeded();
       return value;
