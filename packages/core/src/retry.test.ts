@@ -434,3 +434,23 @@ describe("retry: the first attempt", () => {
     await expect(result).rejects.toThrow("trap");
   });
 });
+
+describe("retry: the signal fn gets when the caller passes none", () => {
+  it("is a signal of its own per call when fn declares the parameter", async () => {
+    const seen: AbortSignal[] = [];
+    const fn = async (_attempt: number, signal: AbortSignal) => {
+      seen.push(signal);
+      return 1;
+    };
+    await Promise.all([retry(fn), retry(fn)]);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).not.toBe(seen[1]);
+    expect(seen.every((signal) => signal instanceof AbortSignal && !signal.aborted)).toBe(true);
+  });
+
+  it("is a real signal that never aborts when fn reads it without declaring it", async () => {
+    const got = await retry((...args: unknown[]) => args[1]);
+    expect(got).toBeInstanceOf(AbortSignal);
+    expect((got as AbortSignal).aborted).toBe(false);
+  });
+});
