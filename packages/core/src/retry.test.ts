@@ -393,6 +393,7 @@ describe("retry: the first attempt", () => {
   it("resolves a plain value, a promise and a foreign thenable alike", async () => {
     await expect(retry(() => 5)).resolves.toBe(5);
     await expect(retry(async () => 6)).resolves.toBe(6);
+    // biome-ignore lint/suspicious/noThenProperty: a foreign thenable is what this checks.
     const thenable = { then: (resolve: (value: number) => void) => resolve(7) };
     await expect(retry(() => thenable as unknown as Promise<number>)).resolves.toBe(7);
   });

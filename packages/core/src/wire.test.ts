@@ -129,6 +129,23 @@ describe("readResponse", () => {
     expect(pulled).toBeLessThan(5);
   });
 
+  it("keeps a first chunk as it is and copies it once a second one comes, the same object included", async () => {
+    const chunk = bytes("ab");
+    // A body (a custom stream, not fetch's) that hands the same bytes over three times, after an empty chunk.
+    const chunks = [new Uint8Array(0), chunk, chunk, chunk.subarray(1)];
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const body = await readResponse({ status: 500, body: stream }, 100);
+    expect(body).toMatchObject({ text: "ababb", tooLarge: false });
+    expect(chunk).toEqual(bytes("ab"));
+    expect((await readResponse(new Response("one chunk"), 100)).text).toBe("one chunk");
+  });
+
   it("refuses a declared oversize body without reading it", async () => {
     const res = new Response("x".repeat(10), { headers: { "content-length": "5000000" } });
     expect(await readResponse(res, 1000)).toMatchObject({ tooLarge: true });

@@ -192,6 +192,8 @@ function cancel(reader: ReadableStreamDefaultReader<Uint8Array> | undefined, rea
   }
 }
 
+const NO_BYTES = /* @__PURE__ */ new Uint8Array(0);
+
 const yieldToLoop = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
@@ -233,7 +235,9 @@ export async function readResponse(
       // Bytes are copied into one buffer that doubles as it fills, counted
       // from the chunks and decoded once: linear in the body, at most 2x its
       // size in memory, whatever the chunking (a chunk list costs ~100 B per chunk).
-      let buffer = new Uint8Array(1024);
+      // The first chunk is kept as it is: most error bodies come in one, and
+      // then nothing is copied. A second one copies it into a buffer of its own.
+      let buffer: Uint8Array = NO_BYTES;
       let size = 0;
       let empty = 0;
       for (let reads = 1; ; reads++) {
@@ -250,12 +254,17 @@ export async function readResponse(
           if (++empty >= MAX_EMPTY_READS) throw new Error(`response body sent ${empty} empty chunks in a row`);
         } else {
           empty = 0;
-          if (size + bytes.byteLength > buffer.byteLength) {
-            const grown = new Uint8Array(Math.min(maxBytes, Math.max(2 * buffer.byteLength, size + bytes.byteLength)));
-            grown.set(buffer.subarray(0, size));
-            buffer = grown;
+          if (size === 0) buffer = bytes;
+          else {
+            if (size + bytes.byteLength > buffer.byteLength) {
+              const grown = new Uint8Array(
+                Math.min(maxBytes, Math.max(2 * buffer.byteLength, size + bytes.byteLength, 1024)),
+              );
+              grown.set(buffer.subarray(0, size));
+              buffer = grown;
+            }
+            buffer.set(bytes, size);
           }
-          buffer.set(bytes, size);
           size += bytes.byteLength;
         }
         if (reads % READS_PER_YIELD === 0) await yieldToLoop();
