@@ -18,6 +18,8 @@ const asyncLoop = () =>
 export async function inTurn(contenders, { rounds, batch, warmup = Math.max(3, Math.round(rounds / 8)) }) {
   const runners = contenders.map((c) => ({ ...c, loop: c.async ? asyncLoop() : syncLoop(), ns: [] }));
   let sink;
+  // Ten batches of each first, untimed: the first payload of a figure must not pay for warming shared code.
+  for (const runner of runners) sink = await runner.loop(runner.fn, 10 * batch);
   for (let round = -warmup; round < rounds; round++) {
     const order = round % 2 === 0 ? runners : [...runners].reverse();
     for (const runner of order) {
