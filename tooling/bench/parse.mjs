@@ -5,7 +5,7 @@ import { atCaller } from "@wirefault/core/wire";
 import OpenAI from "openai";
 import Stripe from "stripe";
 import { floor, PAYLOADS } from "./payloads.mjs";
-import { inTurn, ratio, summary } from "./turns.mjs";
+import { inTurn, summary, versus } from "./turns.mjs";
 
 /** The status the peers are given: the payload's own, else 400 (they need one to pick a class). */
 export const statusOf = (payload) => payload.context?.status ?? 400;
@@ -80,20 +80,9 @@ export async function measure({ rounds, batch }) {
       ],
       options,
     );
-    rows.push({
-      protocol: payload.protocol,
-      payload: payload.name,
-      status,
-      ns: Object.fromEntries(Object.entries(ns).map(([name, values]) => [name, summary(values).median])),
-      // Every ratio is against openai's generate on the same body, in the same round.
-      vsOpenai: {
-        ours: ratio(ns.ours, ns.openai),
-        oursAtCaller: ratio(ns.oursAtCaller, ns.openai),
-        anthropic: ratio(ns.anthropic, ns.openai),
-        stripe: ratio(ns.stripe, ns.openai),
-        floor: ratio(ns.floor, ns.openai),
-      },
-    });
+    // Every ratio is against openai's generate on the same body, in the same round.
+    const { ns: medians, ratios } = versus(ns, "openai", ["ours", "oursAtCaller", "anthropic", "stripe", "floor"]);
+    rows.push({ protocol: payload.protocol, payload: payload.name, status, ns: medians, vsOpenai: ratios });
   }
   return { rounds, batch, rows, binary: await binaryCodecs(options) };
 }

@@ -3,7 +3,7 @@
 // Every contender builds its own Response in the batch, so that cost is shared.
 import { FROM_BODY, statusOf } from "./parse.mjs";
 import { PAYLOADS } from "./payloads.mjs";
-import { inTurn, ratio, summary } from "./turns.mjs";
+import { inTurn, versus } from "./turns.mjs";
 
 /** The HTTP error bodies: every payload that came with a status, and ckg's documented body as a 503. */
 export const HTTP_PAYLOADS = [
@@ -36,18 +36,8 @@ export async function measure({ rounds, batch }) {
       ],
       { rounds, batch: Math.max(1, Math.round(batch / 4)) },
     );
-    rows.push({
-      protocol: payload.protocol,
-      payload: payload.name,
-      status,
-      ns: Object.fromEntries(Object.entries(ns).map(([name, values]) => [name, summary(values).median])),
-      vsOpenai: {
-        ours: ratio(ns.ours, ns.openai),
-        anthropic: ratio(ns.anthropic, ns.openai),
-        stripe: ratio(ns.stripe, ns.openai),
-        textOnly: ratio(ns.textOnly, ns.openai),
-      },
-    });
+    const { ns: medians, ratios } = versus(ns, "openai", ["ours", "anthropic", "stripe", "textOnly"]);
+    rows.push({ protocol: payload.protocol, payload: payload.name, status, ns: medians, vsOpenai: ratios });
   }
   return { rows };
 }

@@ -4,7 +4,7 @@
 import { retry } from "@wirefault/core";
 import { retry as cockatielRetry, ExponentialBackoff, handleAll } from "cockatiel";
 import pRetry from "p-retry";
-import { inTurn, ratio, summary } from "./turns.mjs";
+import { inTurn, summary, versus } from "./turns.mjs";
 
 async function lateness(sleeps) {
   // Backoff sleeps of 10 ms, measured from the failing attempt to the next.
@@ -38,16 +38,11 @@ export async function measure({ rounds, batch, sleeps }) {
     ],
     { rounds, batch: batch * 10 },
   );
-  const median = (values) => summary(values).median;
+  // Against the floor, in the same round.
+  const { ns: medians, ratios } = versus(ns, "floor", ["ours", "pRetry", "cockatiel", "direct"]);
   return {
-    ns: Object.fromEntries(Object.entries(ns).map(([name, values]) => [name, median(values)])),
-    // Against the floor, in the same round.
-    vsFloor: {
-      ours: ratio(ns.ours, ns.floor),
-      pRetry: ratio(ns.pRetry, ns.floor),
-      cockatiel: ratio(ns.cockatiel, ns.floor),
-      direct: ratio(ns.direct, ns.floor),
-    },
+    ns: medians,
+    vsFloor: ratios,
     lateness: await lateness(sleeps),
   };
 }

@@ -50,3 +50,11 @@ export function summary(values) {
 export function ratio(a, b) {
   return summary(a.map((ns, round) => ns / b[round]));
 }
+
+/** Each contender's median ns per call, and the per-round ratios of `names` to `base`, summarised. */
+export function versus(ns, base, names) {
+  return {
+    ns: Object.fromEntries(Object.entries(ns).map(([name, values]) => [name, summary(values).median])),
+    ratios: Object.fromEntries(names.map((name) => [name, ratio(ns[name], ns[base])])),
+  };
+}
