@@ -6,7 +6,15 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { ACTIONS, catalogTable } from "@wirefault/cli";
+import { ACTIONS, catalogTable, protocolReference } from "@wirefault/cli";
+import { classifyClose } from "@wirefault/core/wire";
+
+/** The standard close codes core reads, found by asking it about RFC 6455's space. */
+const standardCloses = () =>
+  Array.from({ length: 4000 }, (_, i) => 1000 + i).flatMap((code) => {
+    const c = classifyClose(code);
+    return c ? [{ code, ...c }] : [];
+  });
 
 const root = new URL("../..", import.meta.url).pathname;
 export const PROTOCOLS = ["teale-relay", "telemetry-server", "ckg-relay", "atlas", "tryll"];
@@ -26,7 +34,7 @@ export async function loadCatalogs() {
   const out = [];
   for (const protocol of PROTOCOLS) {
     const mod = await import(`@wirefault/${protocol}`);
-    out.push({ protocol, catalog: mod.catalog });
+    out.push({ protocol, catalog: mod.catalog, definition: mod.protocol });
   }
   return out;
 }
@@ -44,9 +52,18 @@ export async function generated() {
     "| action | meaning |",
     "|---|---|",
     ...Object.entries(ACTIONS).map(([action, meaning]) => `| \`${action}\` | ${meaning} |`),
+    "",
+    "## WebSocket close codes",
+    "",
+    "Every protocol with WebSockets reads a close with `fromClose`: the standard codes as below (RFC 6455 and",
+    "the IANA registry), then the protocol's own codes, listed in its section. Any other code is `known: false`.",
+    "",
+    "| Code | Name | Retryable | Action |",
+    "|---|---|---|---|",
+    ...standardCloses().map((c) => `| ${c.code} | \`${c.name}\` | ${c.retryable} | \`${c.action}\` |`),
   ];
-  for (const { protocol, catalog } of catalogs) {
-    const table = catalogTable(catalog);
+  for (const { protocol, catalog, definition } of catalogs) {
+    const table = definition ? protocolReference(definition) : catalogTable(catalog);
     const path = join(root, "packages", protocol, "README.md");
     files.push({ path, content: withTable(readFileSync(path, "utf8"), table) });
     sections.push("", `## ${protocol}`, "", `\`npm install @wirefault/${protocol}\``, "", table);

@@ -110,8 +110,8 @@ describe("explain", () => {
     const tryll = explain(["tryll", "4999"]);
     expect(tryll.stdout).toMatch(/range:\s+4000-4999 inference/);
     expect(tryll.stdout).toMatch(/action:\s+abort/);
-    expect(PROTOCOLS.tryll.parseError({ code: 4999, message: "m" })).toMatchObject({ action: "abort" });
-    expect(PROTOCOLS.atlas.parseError({ code: 4999, message: "m" })).toMatchObject({ action: "throttle" });
+    expect(PROTOCOLS.get("tryll")?.parseError({ code: 4999, message: "m" })).toMatchObject({ action: "abort" });
+    expect(PROTOCOLS.get("atlas")?.parseError({ code: 4999, message: "m" })).toMatchObject({ action: "throttle" });
     // A listed code is never shadowed by its range.
     expect(explain(["atlas", "4001"]).stdout).not.toContain("range");
   });
@@ -130,7 +130,7 @@ describe("list", () => {
     const [header, ...atlas] = list(["atlas"]).stdout.trim().split("\n");
     expect(header).toBe("protocol\tsurface\tcode\tname\tstatus\tretryable\taction");
     expect(atlas.every((line) => line.startsWith("atlas\t"))).toBe(true);
-    expect(atlas.length).toBe(PROTOCOLS.atlas.catalog.length);
+    expect(atlas.length).toBe(PROTOCOLS.get("atlas")?.catalog.length);
     expect(list([]).stdout.trim().split("\n").length).toBeGreaterThan(atlas.length + 1);
     expect(list(["mars"]).code).toBe(2);
   });
@@ -142,7 +142,7 @@ describe("list", () => {
 
   it("prints a JSON array for scripts with --json", () => {
     const rows = JSON.parse(list(["tryll", "--json"]).stdout) as Record<string, unknown>[];
-    expect(rows).toHaveLength(PROTOCOLS.tryll.catalog.length);
+    expect(rows).toHaveLength(PROTOCOLS.get("tryll")?.catalog.length ?? -1);
     expect(rows).toContainEqual(
       expect.objectContaining({ protocol: "tryll", code: 3004, name: "AgentBusy", action: "wait" }),
     );

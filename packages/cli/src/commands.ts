@@ -1,8 +1,7 @@
-import type { Protocol } from "@wirefault/core";
 import { version } from "../package.json";
 import { explain } from "./explain.js";
 import { PARSE_ARGS, parse } from "./parse.js";
-import { classifyClose, closeEventsOf, isOwnClose, isProtocol, PROTOCOL_NAMES, PROTOCOLS } from "./protocols.js";
+import { PROTOCOLS, type Registry } from "./protocols.js";
 import { ok, type Result, readArgs, usage } from "./result.js";
 import { printable, quote } from "./text.js";
 
@@ -39,7 +38,7 @@ exit codes:
   1  wirefault itself failed: a bug, please report it
   2  bad usage, or input wirefault cannot read as an error (one line on stderr)
 
-protocols: ${PROTOCOL_NAMES.join(", ")}
+protocols: ${[...PROTOCOLS.keys()].join(", ")}
 `;
 
 const LIST_COLUMNS = ["protocol", "surface", "code", "name", "status", "retryable", "action"] as const;
@@ -48,13 +47,13 @@ type ListRow = Record<(typeof LIST_COLUMNS)[number], string | number | undefined
   reason?: string;
 };
 
-function listRows(only: Protocol | undefined): ListRow[] {
+function listRows(only: string | undefined, protocols: Registry): ListRow[] {
   const out: ListRow[] = [];
-  for (const protocol of PROTOCOL_NAMES) {
-    if (only && protocol !== only) continue;
-    for (const e of PROTOCOLS[protocol].catalog) {
+  for (const [name, protocol] of protocols) {
+    if (only && name !== only) continue;
+    for (const e of protocol.catalog) {
       out.push({
-        protocol,
+        protocol: name,
         surface: e.surface,
         code: e.code,
         name: e.name,
@@ -65,24 +64,32 @@ function listRows(only: Protocol | undefined): ListRow[] {
       });
     }
     // The protocol's own close codes are documented codes too; the standard ones belong to RFC 6455.
-    for (const event of closeEventsOf(protocol).filter(isOwnClose)) {
-      const error = classifyClose(protocol, event);
-      if (!error?.known) continue;
-      const { code, codeName: name, retryable, action } = error;
-      out.push({ protocol, surface: "close", code, name, status: undefined, retryable, action, reason: event.reason });
+    for (const row of protocol.closeCodes ?? []) {
+      const { code, name: constant, retryable, action, summary, reason } = row;
+      out.push({
+        protocol: name,
+        surface: "close",
+        code,
+        name: constant,
+        status: undefined,
+        retryable,
+        action,
+        summary,
+        reason,
+      });
     }
   }
   return out;
 }
 
 /** `wirefault list [protocol] [--json]`: every documented code, under a header row, or as a JSON array. */
-export function list(args: readonly string[]): Result {
+export function list(args: readonly string[], protocols: Registry = PROTOCOLS): Result {
   const parsed = readArgs(args, { flags: ["--json"] });
   if (typeof parsed === "string") return usage(parsed);
   const [only, ...rest] = parsed.positionals;
   if (rest.length > 0) return usage("usage: wirefault list [protocol] [--json]");
-  if (only !== undefined && !isProtocol(only)) return usage(`unknown protocol ${quote(only)}`);
-  const found = listRows(only);
+  if (only !== undefined && !protocols.has(only)) return usage(`unknown protocol ${quote(only)}`);
+  const found = listRows(only, protocols);
   if (parsed.flags.has("--json")) return ok(`${JSON.stringify(found)}\n`);
   const lines = [LIST_COLUMNS.join("\t")];
   for (const row of found) lines.push(LIST_COLUMNS.map((column) => printable(String(row[column] ?? "-"))).join("\t"));
@@ -100,17 +107,18 @@ export async function run(
   argv: readonly string[],
   stdin: () => Promise<Uint8Array>,
   readFile?: ReadFile,
+  protocols: Registry = PROTOCOLS,
 ): Promise<Result> {
   const [command, ...args] = argv;
   if (args.includes("--help") || args.includes("-h")) return ok(HELP);
   switch (command) {
     case "explain":
-      return explain(args);
+      return explain(args, protocols);
     case "list":
-      return list(args);
+      return list(args, protocols);
     case "parse": {
       const input = await parseInput(args, stdin, readFile);
-      return typeof input === "string" ? usage(input) : parse(args, input);
+      return typeof input === "string" ? usage(input) : parse(args, input, protocols);
     }
     case undefined:
     case "help":
@@ -156,13 +164,14 @@ export interface Io {
 }
 
 /**
- * What the `wirefault` binary runs: one command line in, a {@link Result} out.
+ * What the `wirefault` binary runs: one command line in, a {@link Result} out,
+ * over wirefault's five protocols or the `protocols` given.
  * Never rejects: bad input is exit code 2 with one line, and a failure of
  * wirefault itself is exit code 1 with one line.
  */
-export async function main(argv: readonly string[], io: Io): Promise<Result> {
+export async function main(argv: readonly string[], io: Io, protocols: Registry = PROTOCOLS): Promise<Result> {
   try {
-    return await run(argv, () => io.stdin(), io.readFile);
+    return await run(argv, () => io.stdin(), io.readFile, protocols);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { code: 1, stdout: "", stderr: `wirefault: internal error (please report it): ${printable(message)}\n` };

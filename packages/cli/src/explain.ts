@@ -1,60 +1,52 @@
-import type { CatalogEntry, Classification, CodeRange, Protocol, ProtocolError } from "@wirefault/core";
+import type { CatalogEntry, Classification, CodeRange, ProtocolError } from "@wirefault/core";
+import type { CloseCodeEntry } from "@wirefault/core/protocol";
 import { ACTIONS, describePolicy } from "./format.js";
-import {
-  aliasesOf,
-  type CloseEvent,
-  classifyClose,
-  closeEventsOf,
-  indexOf,
-  isProtocol,
-  type LocalCodeInfo,
-  localCodes,
-  PROTOCOL_NAMES,
-  PROTOCOLS,
-} from "./protocols.js";
+import { type CliProtocol, type LocalCodeInfo, localCodes, PROTOCOLS, type Registry } from "./protocols.js";
 import { ok, type Result, readArgs, usage } from "./result.js";
 import { quote, rows } from "./text.js";
 
 /** One thing a code can be: a catalog entry (maybe by an alias), a WebSocket close, a code inside a range, or a local code. */
 export type Finding =
-  | { readonly kind: "entry"; readonly protocol: Protocol; readonly entry: CatalogEntry; readonly alias?: string }
-  | { readonly kind: "close"; readonly protocol: Protocol; readonly event: CloseEvent; readonly error: ProtocolError }
+  | { readonly kind: "entry"; readonly protocol: string; readonly entry: CatalogEntry; readonly alias?: string }
+  | { readonly kind: "close"; readonly protocol: string; readonly event: CloseCodeEntry; readonly error: ProtocolError }
   | {
       readonly kind: "range";
-      readonly protocol: Protocol;
+      readonly protocol: string;
       readonly code: number;
       readonly range: CodeRange;
       readonly verdict: Classification;
     }
-  | { readonly kind: "local"; readonly protocol: Protocol | undefined; readonly info: LocalCodeInfo };
+  | { readonly kind: "local"; readonly protocol: string | undefined; readonly info: LocalCodeInfo };
 
-function findIn(protocol: Protocol, wanted: string, number: number | undefined): Finding[] {
+function findIn(protocol: CliProtocol, wanted: string, number: number | undefined): Finding[] {
   const found: Finding[] = [];
-  for (const entry of PROTOCOLS[protocol].catalog) {
+  const name = protocol.name;
+  for (const entry of protocol.catalog) {
     if (String(entry.code).toLowerCase() === wanted || entry.name.toLowerCase() === wanted)
-      found.push({ kind: "entry", protocol, entry });
+      found.push({ kind: "entry", protocol: name, entry });
   }
-  for (const [alias, code] of Object.entries(aliasesOf(protocol))) {
-    const entry = indexOf(protocol).get(code);
-    if (entry && alias.toLowerCase() === wanted) found.push({ kind: "entry", protocol, entry, alias });
+  for (const [alias, code] of Object.entries(protocol.aliases ?? {})) {
+    const entry = protocol.index.get(code);
+    if (entry && alias.toLowerCase() === wanted) found.push({ kind: "entry", protocol: name, entry, alias });
   }
-  for (const event of closeEventsOf(protocol)) {
-    const error = classifyClose(protocol, event);
-    if (error?.known && (event.code === number || error.codeName?.toLowerCase() === wanted))
-      found.push({ kind: "close", protocol, event, error });
+  for (const event of protocol.closes) {
+    if (event.code !== number && event.name.toLowerCase() !== wanted) continue;
+    const error = protocol.fromClose(event.code, event.reason);
+    if (error.known) found.push({ kind: "close", protocol: name, event, error });
   }
   // A range speaks only for codes the protocol does not list itself.
-  const range = found.length === 0 && number !== undefined ? indexOf(protocol).range(number) : undefined;
+  const range = found.length === 0 && number !== undefined ? protocol.index.range(number) : undefined;
   if (range && number !== undefined)
-    found.push({ kind: "range", protocol, code: number, range, verdict: indexOf(protocol).classify(number) });
+    found.push({ kind: "range", protocol: name, code: number, range, verdict: protocol.index.classify(number) });
   return found;
 }
 
 /** Every reading of `code` (a code or a constant name, case-insensitive) in one protocol's knowledge, or in all of it. */
-export function findCode(code: string, only?: Protocol): Finding[] {
+export function findCode(code: string, only?: string, protocols: Registry = PROTOCOLS): Finding[] {
   const wanted = code.trim().toLowerCase();
   const number = /^\d{1,6}$/.test(wanted) ? Number(wanted) : undefined;
-  const found = (only ? [only] : PROTOCOL_NAMES).flatMap((protocol) => findIn(protocol, wanted, number));
+  const searched = only === undefined ? [...protocols.values()] : [protocols.get(only)].filter((p) => p !== undefined);
+  const found = searched.flatMap((protocol) => findIn(protocol, wanted, number));
   for (const info of localCodes())
     if (info.code.toLowerCase() === wanted) found.push({ kind: "local", protocol: only, info });
   return found;
@@ -112,17 +104,17 @@ export function describeFinding(finding: Finding): string {
 }
 
 /** `wirefault explain <code>` or `wirefault explain <protocol> <code>`: every reading of a code, name or alias. */
-export function explain(args: readonly string[]): Result {
+export function explain(args: readonly string[], protocols: Registry = PROTOCOLS): Result {
   const parsed = readArgs(args, {});
   if (typeof parsed === "string") return usage(parsed);
   const [first, second, ...rest] = parsed.positionals;
   if (first === undefined || rest.length > 0) return usage("usage: wirefault explain [protocol] <code>");
-  if (second === undefined && isProtocol(first) && findCode(first).length === 0)
+  if (second === undefined && protocols.has(first) && findCode(first, undefined, protocols).length === 0)
     return usage(`usage: wirefault explain ${first} <code>`);
-  if (second !== undefined && !isProtocol(first)) return usage(`unknown protocol ${quote(first)}`);
-  const protocol = second === undefined ? undefined : (first as Protocol);
+  if (second !== undefined && !protocols.has(first)) return usage(`unknown protocol ${quote(first)}`);
+  const protocol = second === undefined ? undefined : first;
   const code = second ?? first;
-  const found = findCode(code, protocol);
+  const found = findCode(code, protocol, protocols);
   if (found.length === 0)
     return usage(`no protocol documents the code ${quote(code)}${protocol ? ` (searched ${protocol})` : ""}`);
   return ok(`${found.map(describeFinding).join("\n\n")}\n`);

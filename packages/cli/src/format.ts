@@ -1,4 +1,5 @@
 import type { CatalogEntry, RetryPolicy } from "@wirefault/core";
+import { type DefinedProtocol, RECOVERY_ACTIONS } from "@wirefault/core/protocol";
 
 const seconds = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
@@ -15,17 +16,8 @@ export function describePolicy(policy: RetryPolicy | undefined): string {
   return parts.join(", ");
 }
 
-/** What each recovery action asks of the caller, in one phrase. */
-export const ACTIONS: Readonly<Record<CatalogEntry["action"], string>> = Object.freeze({
-  retry: "a transient failure; the same request may succeed after backoff",
-  throttle: "rate limited; retry more slowly and honour retryAfterMs",
-  reconnect: "the connection or session is gone; reconnect, then retry",
-  reset: "re-create server-side state, then retry",
-  wait: "an operation is still in flight; wait for it rather than re-send",
-  "fix-request": "the request is wrong; retrying it unchanged cannot help",
-  "user-action": "a person must act (permissions, payment, disk, catalog)",
-  abort: "a protocol violation or version mismatch; stop, log and investigate",
-});
+/** What each recovery action asks of the caller, in one phrase: core's meanings. */
+export const ACTIONS = RECOVERY_ACTIONS;
 
 const cell = (value: unknown): string =>
   value === undefined || value === null ? "" : String(value).replaceAll("|", "\\|");
@@ -52,4 +44,67 @@ export function catalogTable(catalog: readonly (CatalogEntry & { readonly layer?
     `|${columns.map(() => "---").join("|")}|`,
     ...catalog.map((entry) => `| ${columns.map(([, get]) => cell(get(entry))).join(" | ")} |`),
   ].join("\n");
+}
+
+const table = <T>(rows: readonly T[], columns: readonly (readonly [string, (row: T) => unknown])[]): string =>
+  [
+    `| ${columns.map(([title]) => title).join(" | ")} |`,
+    `|${columns.map(() => "---").join("|")}|`,
+    ...rows.map((row) => `| ${columns.map(([, get]) => cell(get(row))).join(" | ")} |`),
+  ].join("\n");
+
+const code = (value: string | number): string => (typeof value === "string" ? `\`${value}\`` : String(value));
+
+/**
+ * Everything a protocol's definition documents, as markdown: its catalog, the
+ * other spellings of its codes, the codes real servers send beyond the page,
+ * its numeric ranges and its own WebSocket close codes. What the README and
+ * docs/errors.md show, and what `wirefault explain` searches.
+ */
+export function protocolReference(protocol: DefinedProtocol): string {
+  const parts = [catalogTable(protocol.catalog)];
+  const aliases = Object.entries(protocol.aliases ?? {});
+  if (aliases.length > 0)
+    parts.push(
+      "Other spellings seen on the wire, read as the documented code:",
+      table(aliases, [
+        ["Received", ([alias]) => code(alias)],
+        ["Read as", ([, target]) => code(target)],
+      ]),
+    );
+  if ((protocol.unlisted ?? []).length > 0)
+    parts.push(
+      "Codes real servers send beyond the page: classified as below, but `known: false`:",
+      table(protocol.unlisted ?? [], [
+        ["Code", (row) => code(row.code)],
+        ["Surface", (row) => row.surface],
+        ["Retryable", (row) => row.retryable],
+        ["Action", (row) => `\`${row.action}\``],
+        ["Summary", (row) => row.summary],
+      ]),
+    );
+  if ((protocol.ranges ?? []).length > 0)
+    parts.push(
+      "Numeric ranges: an unlisted code inside one is read by its range:",
+      table(protocol.ranges ?? [], [
+        ["Range", (r) => `${r.min}-${r.max}`],
+        ["Name", (r) => r.name],
+        ["Retryable", (r) => r.retryable ?? "no (unknown)"],
+        ["Action", (r) => `\`${r.action ?? "abort"}\``],
+        ["Summary", (r) => r.summary],
+      ]),
+    );
+  if ((protocol.closeCodes ?? []).length > 0)
+    parts.push(
+      "WebSocket close codes of its own (`fromClose`; the standard codes 1000-1015 follow RFC 6455):",
+      table(protocol.closeCodes ?? [], [
+        ["Code", (row) => row.code],
+        ["Reason", (row) => (row.reason === undefined ? "" : `\`${row.reason}\``)],
+        ["Name", (row) => `\`${row.name}\``],
+        ["Retryable", (row) => row.retryable],
+        ["Action", (row) => `\`${row.action}\``],
+        ["Summary", (row) => row.summary],
+      ]),
+    );
+  return parts.join("\n\n");
 }

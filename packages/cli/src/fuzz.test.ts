@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { main } from "./commands.js";
-import { localCodes, PROTOCOL_NAMES, PROTOCOLS } from "./protocols.js";
+import { localCodes, PROTOCOLS } from "./protocols.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -9,11 +9,11 @@ const text = (s: string) => new TextEncoder().encode(s);
 const WORDS = [
   ...["explain", "list", "parse", "help", "version", "--help", "-h", "--version", "-V"],
   ...["--json", "--protocol", "-p", "--status", "-s", "--file", "-f", "-", "--", "--status=207", "payload"],
-  ...PROTOCOL_NAMES,
+  ...PROTOCOLS.keys(),
   ...["4001", "4999", "1006", "1012", "0", "207", "502", "SESSION_REPLACED", "AGENT_NOT_ALLOWED"],
   ...localCodes().map((info) => info.code),
 ];
-const codes = PROTOCOL_NAMES.flatMap((protocol) => PROTOCOLS[protocol].catalog.map((entry) => entry.code));
+const codes = [...PROTOCOLS.values()].flatMap((protocol) => protocol.catalog.map((entry) => entry.code));
 
 const argv = fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.string(), fc.integer().map(String)), { maxLength: 6 });
 const body = fc.oneof(

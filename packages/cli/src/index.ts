@@ -4,8 +4,8 @@
  */
 export { HELP, type Io, list, main, type ReadFile, run, VERSION } from "./commands.js";
 export { describeFinding, explain, type Finding, findCode } from "./explain.js";
-export { ACTIONS, catalogTable, describePolicy } from "./format.js";
+export { ACTIONS, catalogTable, describePolicy, protocolReference } from "./format.js";
 export { MAX_INPUT_BYTES, parse } from "./parse.js";
 export { detectPayload, type Payload } from "./payload.js";
-export { PROTOCOLS, type ProtocolModule } from "./protocols.js";
+export { type CliProtocol, PROTOCOLS, type Registry, registry } from "./protocols.js";
 export type { Result } from "./result.js";

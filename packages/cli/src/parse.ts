@@ -1,9 +1,9 @@
-import type { Protocol, ProtocolError } from "@wirefault/core";
+import type { ProtocolError } from "@wirefault/core";
 import { utf8Length } from "@wirefault/core/wire";
 import type { BatchResult as Batch } from "@wirefault/telemetry-server";
 import { ACTIONS } from "./format.js";
 import { decodeText, detectPayload, type Payload } from "./payload.js";
-import { batchReaderOf, isHttp, isProtocol, localCodes, PROTOCOL_NAMES, PROTOCOLS } from "./protocols.js";
+import { type CliProtocol, localCodes, PROTOCOLS, type Registry } from "./protocols.js";
 import { type Args, ok, type Result, readArgs, usage } from "./result.js";
 import { quote, rows } from "./text.js";
 
@@ -19,8 +19,8 @@ export const PARSE_ARGS = Object.freeze({
 
 /** What one protocol makes of a payload. */
 type Reading =
-  | { readonly protocol: Protocol; readonly error: ProtocolError; readonly batch?: undefined }
-  | { readonly protocol: Protocol; readonly batch: Batch; readonly error?: undefined };
+  | { readonly protocol: string; readonly error: ProtocolError; readonly batch?: undefined }
+  | { readonly protocol: string; readonly batch: Batch; readonly error?: undefined };
 
 interface Context {
   readonly status?: number;
@@ -60,18 +60,17 @@ const LOCAL: ReadonlySet<unknown> = new Set(localCodes().map((info) => info.code
 
 // A protocol reads a payload when its parser finds a code in it. The status is
 // left out of that test, so that a status alone never counts as a code in the body.
-function readingsOf(input: unknown, candidates: readonly Protocol[], context: Context): Reading[] {
+function readingsOf(input: unknown, candidates: readonly CliProtocol[], context: Context): Reading[] {
   const named: Reading[] = [];
-  for (const protocol of candidates) {
-    const { parseError } = PROTOCOLS[protocol];
+  for (const { name, parseError } of candidates) {
     const bare = parseError(input);
     if (LOCAL.has(bare.code)) continue;
-    named.push({ protocol, error: context.status === undefined ? bare : parseError(input, context) });
+    named.push({ protocol: name, error: context.status === undefined ? bare : parseError(input, context) });
   }
   const batches: Reading[] = [];
   for (const protocol of context.status === undefined ? [] : candidates) {
-    const batch = batchReaderOf(protocol)?.(context.status as number, input);
-    if (batch && batch.error === undefined) batches.push({ protocol, batch });
+    const batch = protocol.readBatch?.(context.status as number, input);
+    if (batch && batch.error === undefined) batches.push({ protocol: protocol.name, batch });
   }
   const known = named.filter((reading) => reading.error?.known);
   // A code one protocol documents outweighs another's undocumented reading of the same field.
@@ -118,7 +117,7 @@ const toJson = (reading: Reading): string =>
 
 // Readings that say the same thing are printed once, under every protocol that gives them.
 function renderAll(readings: readonly Reading[]): string[] {
-  const groups = new Map<string, { reading: Reading; protocols: Protocol[] }>();
+  const groups = new Map<string, { reading: Reading; protocols: string[] }>();
   for (const reading of readings) {
     const key = reading.batch ? renderBatch(reading.batch, "") : render(reading.error, "");
     const group = groups.get(key);
@@ -130,11 +129,15 @@ function renderAll(readings: readonly Reading[]): string[] {
   );
 }
 
-function readOptions(args: Args): { protocol?: Protocol; status?: number; json: boolean } | string {
-  const protocol = args.values.get("--protocol");
+function readOptions(
+  args: Args,
+  protocols: Registry,
+): { protocol?: CliProtocol; status?: number; json: boolean } | string {
+  const name = args.values.get("--protocol");
   const status = args.values.get("--status");
-  if (protocol !== undefined && !isProtocol(protocol))
-    return `unknown protocol ${quote(protocol)} (protocols: ${PROTOCOL_NAMES.join(", ")})`;
+  const protocol = name === undefined ? undefined : protocols.get(name);
+  if (name !== undefined && !protocol)
+    return `unknown protocol ${quote(name)} (protocols: ${[...protocols.keys()].join(", ")})`;
   const code = status === undefined ? undefined : Number(status);
   if (code !== undefined && (!/^\d{3}$/.test(status as string) || code < 100 || code > 599))
     return `--status takes an HTTP status (100-599), not ${quote(status as string)}`;
@@ -147,10 +150,10 @@ function readOptions(args: Args): { protocol?: Protocol; status?: number; json: 
  * bytes of stdin, or of the `-f` file). Each protocol that reads the payload
  * gives its reading; with `--status`, a body that names no code is read by its status.
  */
-export function parse(args: readonly string[], input: Uint8Array): Result {
+export function parse(args: readonly string[], input: Uint8Array, protocols: Registry = PROTOCOLS): Result {
   const parsed = readArgs(args, PARSE_ARGS);
   if (typeof parsed === "string") return usage(parsed);
-  const options = readOptions(parsed);
+  const options = readOptions(parsed, protocols);
   if (typeof options === "string") return usage(options);
   if (parsed.positionals.length > 1)
     return usage(`parse takes one payload argument, not ${parsed.positionals.length}; quote it`);
@@ -163,7 +166,7 @@ export function parse(args: readonly string[], input: Uint8Array): Result {
   if (payload.kind === "empty") return usage("no payload: give it as an argument, with -f <file>, or on stdin");
 
   const context: Context = options.status === undefined ? {} : { status: options.status };
-  const candidates = options.protocol ? [options.protocol] : PROTOCOL_NAMES;
+  const candidates = options.protocol ? [options.protocol] : [...protocols.values()];
   const forms = formsOf(payload);
   let readings: Reading[] = [];
   for (const form of forms) {
@@ -175,25 +178,23 @@ export function parse(args: readonly string[], input: Uint8Array): Result {
   const byStatus = readings.length === 0 && options.status !== undefined && options.status >= 400;
   // The body names no code, but the status is a fact: each HTTP protocol reads it its own way.
   if (byStatus)
-    readings = candidates.filter(isHttp).map((protocol) => ({
-      protocol,
-      error: PROTOCOLS[protocol].parseError(body.input, context),
-    }));
+    readings = candidates
+      .filter((protocol) => protocol.http !== undefined)
+      .map((protocol) => ({ protocol: protocol.name, error: protocol.parseError(body.input, context) }));
 
   if (readings.length === 0) {
     const what = forms.map((form) => form.label).join("; also tried as ");
     const only = options.protocol
-      ? `${options.protocol} does not read this payload as an error: ${PROTOCOLS[options.protocol].parseError(forms[0]?.input, context).message}`
+      ? `${options.protocol.name} does not read this payload as an error: ${options.protocol.parseError(forms[0]?.input, context).message}`
       : "no protocol reads this payload as an error";
     const batch =
       options.status === undefined
-        ? candidates.find((protocol) => {
-            const read = batchReaderOf(protocol);
-            return read !== undefined && read(207, body.input).error === undefined;
-          })
+        ? candidates.find(
+            (protocol) => protocol.readBatch !== undefined && protocol.readBatch(207, body.input).error === undefined,
+          )
         : undefined;
     const hint = batch
-      ? `; it reads as a ${batch} batch answer with --status 207`
+      ? `; it reads as a ${batch.name} batch answer with --status 207`
       : options.protocol || options.status !== undefined
         ? ""
         : "; try --protocol or --status";

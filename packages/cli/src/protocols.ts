@@ -1,146 +1,90 @@
 import * as atlas from "@wirefault/atlas";
 import * as atlasMsgpack from "@wirefault/atlas/msgpack";
 import * as ckgRelay from "@wirefault/ckg-relay";
-import {
-  type CatalogEntry,
-  type CatalogIndex,
-  type CodeRange,
-  indexCatalog,
-  type LocalCode,
-  MALFORMED,
-  type Protocol,
-  type ProtocolError,
-  type RecoveryAction,
-  type Retryable,
-  TOO_LARGE,
-} from "@wirefault/core";
-import { localError, classifyClose as standardClose } from "@wirefault/core/wire";
+import { type CatalogEntry, type CatalogIndex, indexCatalog, MALFORMED, type ProtocolError } from "@wirefault/core";
+import { type CloseCodeEntry, type DefinedProtocol, LOCAL_CODES } from "@wirefault/core/protocol";
+import { classifyClose, localError } from "@wirefault/core/wire";
 import * as tealeRelay from "@wirefault/teale-relay";
 import * as telemetryServer from "@wirefault/telemetry-server";
 import * as tryll from "@wirefault/tryll";
 import * as tryllFrame from "@wirefault/tryll/frame";
 
-// Everything the CLI knows about a protocol is read here, from what its
-// package exports, one function per fact: when a fact moves (into the
-// catalog, say), only its function changes.
-
-const PACKAGES = {
-  "teale-relay": tealeRelay,
-  "telemetry-server": telemetryServer,
-  "ckg-relay": ckgRelay,
-  atlas,
-  tryll,
-} as const;
-
-/** What the CLI needs of a protocol package. */
-export interface ProtocolModule {
-  readonly catalog: readonly CatalogEntry[];
+/**
+ * What the CLI reads of a protocol: its definition as `defineProtocol` returns
+ * it, with the parser that also reads its binary wire, and the reader of a
+ * batch answer where it has one. Every fact comes from the definition.
+ */
+export interface CliProtocol
+  extends Pick<
+    DefinedProtocol,
+    "name" | "catalog" | "index" | "aliases" | "ranges" | "closes" | "closeCodes" | "http"
+  > {
   parseError(input: unknown, context?: { status?: number }): ProtocolError;
+  fromClose(event: unknown, reason?: unknown): ProtocolError;
+  /** Reads the answer to a batch request (a telemetry 207 body). */
+  readBatch?(status: number, body: unknown): telemetryServer.BatchResult;
 }
 
-/** Every protocol package, by its `protocol` name; Atlas and Tryll with the parsers that also read their binary wire. */
-export const PROTOCOLS: Readonly<Record<Protocol, ProtocolModule>> = Object.freeze({
-  "teale-relay": tealeRelay,
-  "telemetry-server": telemetryServer,
-  "ckg-relay": ckgRelay,
-  atlas: Object.freeze({ catalog: atlas.catalog, parseError: atlasMsgpack.parseError }),
-  tryll: Object.freeze({ catalog: tryll.catalog, parseError: tryllFrame.parseError }),
-});
+/** The protocols a command searches, by name, in the order the CLI prints them. */
+export type Registry = ReadonlyMap<string, CliProtocol>;
 
-/** Every protocol name, in the order the CLI prints them. */
-export const PROTOCOL_NAMES = Object.freeze(Object.keys(PROTOCOLS) as Protocol[]);
+/** A registry of protocols: wirefault's five, or any set built with `defineProtocol`. */
+export const registry = (protocols: readonly CliProtocol[]): Registry =>
+  new Map(protocols.map((protocol) => [protocol.name, protocol]));
 
-/** True for a protocol name the CLI knows. */
-export const isProtocol = (name: string | undefined): name is Protocol =>
-  name !== undefined && Object.hasOwn(PROTOCOLS, name);
-
-/** Other spellings of documented codes seen on the wire, each mapped to its code. */
-export function aliasesOf(protocol: Protocol): Readonly<Record<string, string | number>> {
-  const mod = PACKAGES[protocol];
-  return "codeAliases" in mod ? mod.codeAliases : {};
+// Packages not yet built on defineProtocol are read from what they export.
+const standardCloses = (): CloseCodeEntry[] =>
+  Array.from({ length: 4000 }, (_, i) => 1000 + i).flatMap((code) => {
+    const c = classifyClose(code);
+    return c ? [{ code, name: c.name, retryable: c.retryable, action: c.action, summary: c.name }] : [];
+  });
+function legacy(
+  name: string,
+  mod: { catalog: readonly CatalogEntry[]; codeAliases?: Readonly<Record<string, string | number>> },
+  parseError: CliProtocol["parseError"],
+  extra: Partial<CliProtocol> = {},
+): CliProtocol {
+  const ranges = "ranges" in mod ? (mod.ranges as DefinedProtocol["ranges"]) : undefined;
+  const index: CatalogIndex = indexCatalog(mod.catalog, { ranges, aliases: mod.codeAliases });
+  return {
+    name,
+    catalog: mod.catalog,
+    index,
+    aliases: mod.codeAliases,
+    ranges,
+    closes: [],
+    parseError,
+    fromClose: (event) => parseError(localError(name, MALFORMED, "no WebSocket closes", event)),
+    ...extra,
+  };
 }
+const ckgCloses: CloseCodeEntry[] = [
+  { code: 4001, name: "BAD_AGENT_TOKEN", retryable: "no", action: "user-action", summary: "BAD_AGENT_TOKEN" },
+];
 
-/** The documented numeric ranges whose unlisted codes share a reading. */
-export function rangesOf(protocol: Protocol): readonly CodeRange[] {
-  const mod = PACKAGES[protocol];
-  return "ranges" in mod ? mod.ranges : [];
-}
-
-const indexes = new Map<Protocol, CatalogIndex>();
-/** The protocol's catalog indexed with its aliases and ranges, as its parsers classify codes. */
-export function indexOf(protocol: Protocol): CatalogIndex {
-  let index = indexes.get(protocol);
-  if (!index) {
-    index = indexCatalog(PROTOCOLS[protocol].catalog, { ranges: rangesOf(protocol), aliases: aliasesOf(protocol) });
-    indexes.set(protocol, index);
-  }
-  return index;
-}
-
-/** A WebSocket close a protocol documents: the code, and the reason that gives it a meaning of its own. */
-export interface CloseEvent {
-  readonly code: number;
-  readonly reason?: string;
-}
-
-// Core classifies the standard codes one at a time; they are found by asking it
-// about each code of RFC 6455's space (1000-4999), once.
-let standardCodes: readonly number[] | undefined;
-const standardCloseCodes = (): readonly number[] => {
-  standardCodes ??= Array.from({ length: 4000 }, (_, i) => 1000 + i).filter((code) => standardClose(code));
-  return standardCodes;
-};
-
-/** The WebSocket closes a protocol classifies: the standard codes, then the protocol's own. Empty without WebSockets. */
-export function closeEventsOf(protocol: Protocol): readonly CloseEvent[] {
-  const standard = standardCloseCodes().map((code) => ({ code }));
-  if (protocol === "teale-relay") return [...standard, ...Object.values(tealeRelay.TealeRelayCloseEvent)];
-  if (protocol === "ckg-relay")
-    return [...standard, ...Object.values(ckgRelay.CkgRelayCloseCode).map((code) => ({ code }))];
-  return [];
-}
-
-/** True for a close the protocol gives a meaning beyond the standard one. */
-export const isOwnClose = (event: CloseEvent): boolean =>
-  event.reason !== undefined || !standardCloseCodes().includes(event.code);
-
-/** The protocol's own reading of a WebSocket close (its `fromClose`); undefined without WebSockets. */
-export function classifyClose(protocol: Protocol, event: CloseEvent): ProtocolError | undefined {
-  const mod = PACKAGES[protocol];
-  return "fromClose" in mod ? mod.fromClose(event.code, event.reason) : undefined;
-}
-
-/** True when the protocol answers over HTTP (its package reads a `Response`), so that a status alone classifies a body. */
-export const isHttp = (protocol: Protocol): boolean => "fromResponse" in PACKAGES[protocol];
-
-/** The protocol's reader of a batch answer (a telemetry 207 body), or undefined where it has none. */
-export function batchReaderOf(protocol: Protocol): typeof telemetryServer.parseBatchResponse | undefined {
-  const mod = PACKAGES[protocol];
-  return "parseBatchResponse" in mod ? mod.parseBatchResponse : undefined;
-}
+/** wirefault's five protocols; Atlas and Tryll with the parsers that also read their binary wire. */
+export const PROTOCOLS: Registry = registry([
+  tealeRelay.protocol,
+  legacy("telemetry-server", telemetryServer, telemetryServer.parseError, {
+    http: "http",
+    readBatch: telemetryServer.parseBatchResponse,
+  }),
+  legacy("ckg-relay", ckgRelay, ckgRelay.parseError, {
+    http: "relay",
+    closeCodes: ckgCloses,
+    closes: [...standardCloses(), ...ckgCloses],
+    fromClose: ckgRelay.fromClose,
+  }),
+  legacy("atlas", atlas, atlasMsgpack.parseError),
+  legacy("tryll", tryll, tryllFrame.parseError),
+]);
 
 /** A code wirefault assigns itself, with how it is classified when no status says otherwise. */
-export interface LocalCodeInfo {
-  readonly code: LocalCode;
-  readonly summary: string;
-  readonly retryable: Retryable;
-  readonly action: RecoveryAction;
-}
+export type LocalCodeInfo = (typeof LOCAL_CODES)[number];
 
-// What each local code means. It lives here, not in core, only because core's
-// size budget has no room for the text; typed by core's LocalCode, so that a
-// new local code does not compile until it is described here too.
-const LOCAL_SUMMARIES: Readonly<Record<LocalCode, string>> = {
-  [MALFORMED]:
-    "wirefault could not read the input as an error of the protocol; over HTTP, the status still classifies it.",
-  [TOO_LARGE]:
-    "The input was over the protocol's size cap and was refused unread; over HTTP, the status still classifies it.",
-};
+/** Every local code (core's `WIREFAULT_*`): core's own rows. */
+export const localCodes = (): readonly LocalCodeInfo[] => LOCAL_CODES;
 
-/** Every local code (core's `WIREFAULT_*`), classified as core's `localError` classifies it. */
-export function localCodes(): readonly LocalCodeInfo[] {
-  return (Object.keys(LOCAL_SUMMARIES) as LocalCode[]).map((code) => {
-    const { retryable, action } = localError("atlas", code, "", undefined);
-    return { code, summary: LOCAL_SUMMARIES[code], retryable, action };
-  });
-}
+/** True for a close the protocol gives a meaning of its own, beyond the standard one. */
+export const isOwnClose = (protocol: CliProtocol, row: CloseCodeEntry): boolean =>
+  (protocol.closeCodes ?? []).includes(row);

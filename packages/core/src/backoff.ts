@@ -1,8 +1,8 @@
-import type { RetryPolicy } from "./catalog.js";
-import { sanitizeDelay } from "./error.js";
+import type { RetryPolicy } from "./policy.js";
 
-/** How a backoff delay is randomised. */
-export type Jitter = "full" | "equal" | "decorrelated" | "none";
+export type { Jitter } from "./policy.js";
+
+import { sanitizeDelay } from "./error.js";
 
 /** The policy used where neither the catalog nor the caller says otherwise. */
 export const DEFAULT_POLICY: Required<RetryPolicy> = /* @__PURE__ */ Object.freeze({

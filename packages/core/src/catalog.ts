@@ -1,21 +1,7 @@
-import type { Jitter } from "./backoff.js";
 import type { RecoveryAction, Retryable } from "./error.js";
+import type { RetryPolicy } from "./policy.js";
 
-/** Per-code backoff; any field left out takes the default of `retry()`. */
-export interface RetryPolicy {
-  /** First delay before jitter, in ms. */
-  readonly baseMs?: number;
-  /** Growth per attempt. */
-  readonly factor?: number;
-  /** No delay is ever longer than this, in ms. */
-  readonly capMs?: number;
-  /** No delay is ever shorter than this, in ms (the cap still wins). */
-  readonly minDelayMs?: number;
-  /** Attempts in all, the first included, unless the caller lowers it. */
-  readonly maxAttempts?: number;
-  /** How delays are randomised. */
-  readonly jitter?: Jitter;
-}
+export type { RetryPolicy } from "./policy.js";
 
 /** One documented code of a protocol. */
 export interface CatalogEntry<S extends string = string, C extends string | number = string | number> {
@@ -27,6 +13,8 @@ export interface CatalogEntry<S extends string = string, C extends string | numb
   readonly action: RecoveryAction;
   readonly summary: string;
   readonly policy?: RetryPolicy;
+  /** A body that names no code, with this row's status, reads as this code (a bare 503 is `AGENT_OFFLINE`). */
+  readonly bareStatus?: boolean;
 }
 
 /** A documented numeric range whose unknown codes share a category. */

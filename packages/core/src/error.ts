@@ -1,7 +1,8 @@
-import type { RetryPolicy } from "./catalog.js";
+import type { RetryPolicy } from "./policy.js";
 
-/** The five wire protocols wirefault covers. */
-export type Protocol = "teale-relay" | "telemetry-server" | "ckg-relay" | "atlas" | "tryll";
+/** The name of a wire protocol: one of wirefault's five, or one built with `defineProtocol`. */
+// Open: a protocol is whatever `defineProtocol` was given; the five are listed for completion.
+export type Protocol = "teale-relay" | "telemetry-server" | "ckg-relay" | "atlas" | "tryll" | (string & {});
 
 /** What the caller should do next; a closed set shared by every protocol. */
 export type RecoveryAction =
@@ -125,6 +126,15 @@ export class ProtocolError<C extends string | number = string | number> extends 
     self.known = known;
     this.#raw = init.raw;
     this.#policy = init.policy ?? verdict.policy;
+    // A subclass's own fields (ids, details), listed on the class: only these,
+    // only when set, so toJSON() shows what the error really carries. Ids may
+    // echo what the request sent: masked like the message.
+    const details = (new.target as { details?: readonly string[] }).details;
+    if (details)
+      for (const key of details) {
+        const value = (init as Record<string, unknown>)[key];
+        if (value !== undefined) self[key] = typeof value === "string" ? cleanText(value) : value;
+      }
   }
 
   /** A plain object of the public fields; never the raw payload, headers or secrets. */

@@ -1,7 +1,8 @@
 /**
- * Plumbing for the protocol packages' parsers, on its own subpath
- * (`@wirefault/core/wire`) so that the main entry stays small for users who
- * only classify and retry.
+ * Internal: the plumbing wirefault's protocol packages share. Not covered by
+ * semver and left out of the API reference; build a protocol with
+ * `defineProtocol` from `@wirefault/core/protocol` instead.
+ * @internal
  * @module @wirefault/core/wire
  */
 import { parseRetryAfter } from "./backoff.js";
@@ -17,7 +18,7 @@ export type DecodedInput =
   | { readonly kind: "too-large"; readonly size: number }
   | { readonly kind: "not-json"; readonly text: string; readonly cause: unknown };
 
-/** Bytes of `input` if it is binary (Uint8Array, ArrayBuffer or another view). */
+/** Bytes of `input` if it is binary (Uint8Array, ArrayBuffer or another view). @internal */
 export function asBytes(input: unknown): Uint8Array | undefined {
   try {
     if (input instanceof Uint8Array) return input;
@@ -32,7 +33,7 @@ export function asBytes(input: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-/** UTF-8 length of a string. */
+/** UTF-8 length of a string. @internal */
 export function utf8Length(text: string): number {
   return encoder.encode(text).byteLength;
 }
@@ -42,6 +43,7 @@ export function utf8Length(text: string): number {
  * than `max` UTF-8 bytes together: a decoded object skips decodeInput's cap,
  * so its text is held to the same cap here. Most strings are decided by
  * length alone, a char being 1 to 3 bytes.
+ * @internal
  */
 export function textOverCap(max: number, ...values: unknown[]): boolean {
   let chars = 0;
@@ -62,6 +64,7 @@ const decoder = /* @__PURE__ */ new TextDecoder();
  * JSON-parsed, other values pass through; a Blob over the cap is too large.
  * With `binary`, bytes are handed back for a protocol codec instead of being read as JSON.
  * Never throws.
+ * @internal
  */
 export function decodeInput(input: unknown, maxBytes: number, options: { binary?: boolean } = {}): DecodedInput {
   let text: string;
@@ -105,7 +108,7 @@ function bodyless(cause: unknown): unknown {
     : new SyntaxError(`${cause.message.slice(0, quoted).replace(/[\s,]+$/, "")} (the text is not shown)`);
 }
 
-/** Deepest JSON nesting any parser accepts; real error payloads nest a handful of levels. */
+/** Deepest JSON nesting any parser accepts; real error payloads nest a handful of levels. @internal */
 export const MAX_DEPTH = 64;
 // Below this length JSON.parse is fast whatever the nesting.
 const DEEP_SCAN_FROM = 4096;
@@ -137,6 +140,7 @@ export interface ParseContext {
  * A parser's `context`, read without trusting it: `null`, a hostile Proxy or
  * a throwing getter give `{}`; a status must be an integer from 100 to 599,
  * a hint a finite non-negative number.
+ * @internal
  */
 export function readContext(context: unknown): ParseContext {
   const status = field(context, "status");
@@ -180,7 +184,7 @@ export interface ReadOptions {
 // timer: a body of endless chunks would hold the event loop. Every this many
 // reads the loop is yielded to.
 const READS_PER_YIELD = 256;
-/** Empty chunks in a row after which a body is given up: an empty chunk carries nothing, and no server sends thousands. */
+/** Empty chunks in a row after which a body is given up: an empty chunk carries nothing, and no server sends thousands. @internal */
 export const MAX_EMPTY_READS = 4096;
 
 // A hostile stream's cancel may throw or reject; neither may escape.
@@ -201,6 +205,7 @@ const yieldToLoop = (): Promise<void> =>
  * Reads at most `maxBytes` of a fetch `Response` body and stops there;
  * headers other than `Retry-After` are never kept. Linear in the body
  * whatever its chunking, and yields to the event loop as it goes. Never rejects.
+ * @internal
  */
 export async function readResponse(
   res: ResponseLike,
@@ -353,13 +358,14 @@ export const NULLABLE_TEXT: Schema<string | null> = check((value) => value === n
  * One field of a decoded payload, validated by a schema; undefined when it is
  * absent or of the wrong type. Field by field rather than one object schema:
  * a wrong type in one field never hides the code in another.
+ * @internal
  */
 export function pick<T>(schema: Schema<T>, value: unknown, key: string): T | undefined {
   const result = schema.safeParse(field(value, key));
   return result.success ? result.data : undefined;
 }
 
-/** An own property of a plain-ish object, or undefined; never triggers a throw. */
+/** An own property of a plain-ish object, or undefined; never triggers a throw. @internal */
 export function field(value: unknown, key: string): unknown {
   try {
     if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
@@ -369,7 +375,7 @@ export function field(value: unknown, key: string): unknown {
   }
 }
 
-/** Classification of a bare HTTP status, for bodies that name no code. */
+/** Classification of a bare HTTP status, for bodies that name no code. @internal */
 export function classifyStatus(status: number | undefined): { retryable: Retryable; action: RecoveryAction } {
   const s = status ?? 0;
   const [retryable, action]: [Retryable, RecoveryAction] =
@@ -390,6 +396,7 @@ export function classifyStatus(status: number | undefined): { retryable: Retryab
 /**
  * The init of an error wirefault raises itself: input it refused by size
  * (`TOO_LARGE`) or could not read as an error of the protocol (`MALFORMED`).
+ * @internal
  */
 export function localError(
   protocol: Protocol,
@@ -406,6 +413,7 @@ export function localError(
  * failure (a reset mid-body): the answer was lost, so it is retried whatever
  * the status said, and the status is kept. Undefined when the body was read,
  * or failed for another reason; the status then decides, as for any body.
+ * @internal
  */
 export function unreadableBody(protocol: Protocol, body: ResponseBody): ProtocolErrorInit<LocalCode> | undefined {
   if (!isRetryable(body.cause)) return undefined;
@@ -477,6 +485,7 @@ const CLOSE: Record<StandardCloseCode, readonly [string, Retryable, RecoveryActi
 /**
  * A WebSocket close reason as text, at most the protocol's 123 bytes: `ws`
  * hands over a Buffer, browsers a string; anything else is "".
+ * @internal
  */
 export function closeReason(reason: unknown): string {
   if (typeof reason === "string") return reason.slice(0, 123);
@@ -484,7 +493,7 @@ export function closeReason(reason: unknown): string {
   return bytes ? decoder.decode(bytes.subarray(0, 123)) : "";
 }
 
-/** The standard meaning of a WebSocket close code, or undefined for application codes. */
+/** The standard meaning of a WebSocket close code, or undefined for application codes. @internal */
 export function classifyClose(code: number): CloseClassification | undefined {
   const known = CLOSE[code as StandardCloseCode] as (typeof CLOSE)[StandardCloseCode] | undefined;
   return known && { name: known[0], retryable: known[1], action: known[2] };

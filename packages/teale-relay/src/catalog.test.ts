@@ -3,7 +3,7 @@ import { recordingClock, seededRandom } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
 import { catalog, codeAliases, NoiseErrorCode, PtnErrorCode, TealeRelayErrorCode } from "./catalog.js";
 import { NoiseError, PtnError } from "./error.js";
-import { parseError } from "./parse.js";
+import { parseError } from "./protocol.js";
 
 // The page's tables, in the page's order, with the retry classification.
 const PAGE = [

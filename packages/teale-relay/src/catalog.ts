@@ -1,5 +1,8 @@
-import { defineCatalog, indexCatalog } from "@wirefault/core";
-import { type CodeMap, codeMap } from "@wirefault/core/wire";
+import { defineCatalog } from "@wirefault/core";
+import { type CloseCodeEntry, type CodeMap, codeMap, type UnlistedCode } from "@wirefault/core/protocol";
+
+/** The size cap on every parsed input: the relay documents no frame limit, so wirefault's 1 MiB default. */
+export const MAX_BYTES = 1_048_576;
 
 /** Every documented code of Teale: relay frames, the local API, PTN and Noise. */
 // biome-ignore format: one line per code keeps the catalog reviewable against the page
@@ -10,10 +13,10 @@ export const catalog = defineCatalog([
   { surface: "relay", code: "invalid_register", name: "invalid_register", retryable: "no", action: "fix-request", summary: "The register message lacks nodeID, publicKey, capabilities or signature." },
   { surface: "relay", code: "rate_limited", name: "rate_limited", retryable: "yes", action: "throttle", summary: "Too many discover requests; wait retryAfterSeconds (10 s by default).", policy: { baseMs: 10_000, minDelayMs: 10_000 } },
   { surface: "relay", code: "unsupported_message", name: "unsupported_message", retryable: "no", action: "fix-request", summary: "The relay does not know this message type." },
-  { surface: "api", code: "model_not_loaded", name: "model_not_loaded", status: 503, retryable: "maybe", action: "reset", summary: "The requested model is not loaded; load it, then retry." },
-  { surface: "api", code: "invalid_request", name: "invalid_request", status: 400, retryable: "no", action: "fix-request", summary: "The request body is malformed or misses required fields." },
-  { surface: "api", code: "internal_error", name: "internal_error", status: 500, retryable: "yes", action: "retry", summary: "The local API failed while processing the request." },
-  { surface: "api", code: "unauthorized", name: "unauthorized", status: 401, retryable: "no", action: "user-action", summary: "The API key is missing or invalid." },
+  { surface: "api", code: "model_not_loaded", name: "model_not_loaded", status: 503, retryable: "maybe", action: "reset", bareStatus: true, summary: "The requested model is not loaded; load it, then retry." },
+  { surface: "api", code: "invalid_request", name: "invalid_request", status: 400, retryable: "no", action: "fix-request", bareStatus: true, summary: "The request body is malformed or misses required fields." },
+  { surface: "api", code: "internal_error", name: "internal_error", status: 500, retryable: "yes", action: "retry", bareStatus: true, summary: "The local API failed while processing the request." },
+  { surface: "api", code: "unauthorized", name: "unauthorized", status: 401, retryable: "no", action: "user-action", bareStatus: true, summary: "The API key is missing or invalid." },
   { surface: "ptn", code: "invalidInviteCode", name: "invalidInviteCode", retryable: "no", action: "user-action", summary: "The invite code could not be decoded; ask for a valid one." },
   { surface: "ptn", code: "inviteExpired", name: "inviteExpired", retryable: "no", action: "user-action", summary: "The invite has expired; ask for a new one." },
   { surface: "ptn", code: "notPTNAdmin", name: "notPTNAdmin", retryable: "no", action: "user-action", summary: "This operation needs a PTN admin, and this node is not one." },
@@ -64,5 +67,31 @@ export const codeAliases = Object.freeze({
   invalid_request_error: "invalid_request",
 } as const);
 
-/** O(1) lookups over the catalog, for the parsers; internal, not exported from index.ts. */
-export const index = indexCatalog(catalog, { aliases: codeAliases });
+// Codes FIELD-NOTES.md lists beside the page's inside relayed inference
+// errors. They are not on the page, so they stay `known: false`, but their
+// meaning is clear enough to classify.
+// biome-ignore format: one line per code
+/** Codes real providers send in relayed inference errors beyond the page's: classified, never `known`. */
+export const unlisted = Object.freeze([
+  { surface: "api", code: "queue_full", retryable: "yes", action: "throttle", summary: "The provider's request queue is full; slow down." },
+  { surface: "api", code: "unavailable", retryable: "maybe", action: "retry", summary: "The provider cannot serve the request right now." },
+  { surface: "api", code: "timeout", retryable: "maybe", action: "retry", summary: "The provider did not finish the inference in time." },
+  { surface: "api", code: "cancelled", retryable: "no", action: "abort", summary: "The inference was cancelled; sending it again repeats the cancelled work." },
+] as const satisfies readonly UnlistedCode[]);
+
+/** The reason the relay gives, with close code 1012, to the socket a re-register replaced. */
+export const REPLACED_BY_NEWER_SESSION = "Replaced by newer session";
+
+// biome-ignore format: one line per close
+/** The relay's own WebSocket closes: a standard code that the relay's reason gives another meaning. */
+export const closeCodes = Object.freeze([
+  { code: 1012, reason: REPLACED_BY_NEWER_SESSION, name: "SESSION_REPLACED", retryable: "no", action: "abort", summary: "A newer socket registered the same node and took its session; reconnecting would take it back." },
+] as const satisfies readonly CloseCodeEntry[]);
+
+/** The relay's own close events, by name: `TealeRelayCloseEvent.SESSION_REPLACED` is `{ code: 1012, reason }`. */
+export const TealeRelayCloseEvent = Object.freeze({
+  SESSION_REPLACED: Object.freeze({ code: 1012, reason: REPLACED_BY_NEWER_SESSION } as const),
+});
+
+/** Swift clients reconnect with backoff from 1 s up to 60 s. */
+export const reconnect = Object.freeze({ baseMs: 1000, capMs: 60_000 } as const);

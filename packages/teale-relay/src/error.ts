@@ -1,7 +1,7 @@
 import type { Parsed } from "@wirefault/core";
-import { type LocalCode, ProtocolError, type ProtocolErrorInit, redactSecrets } from "@wirefault/core";
-import { index, type NoiseCode, type PtnCode, type TealeRelayCode } from "./catalog.js";
-import { PROTOCOL, type TealeWire, toWire } from "./wire.js";
+import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
+import { catalog, type NoiseCode, type PtnCode, type TealeRelayCode } from "./catalog.js";
+import { type TealeWire, toWire } from "./wire.js";
 
 /** The fields a Teale error may carry besides core's, each present only when the wire or the raiser gave it. */
 export interface TealeRelayErrorDetails {
@@ -36,6 +36,9 @@ export class TealeRelayError<
     this.prototype.name = "TealeRelayError";
   }
 
+  /** The fields core copies from an init, masked, when set. */
+  static readonly details: readonly string[] = DETAILS;
+
   /** The peer named by `peer_not_found`; absent when the relay said `undefined`. */
   declare readonly peerNodeId?: string;
   /** A relay frame's `retryAfterSeconds`, exactly as sent. */
@@ -49,13 +52,6 @@ export class TealeRelayError<
 
   constructor(init: TealeRelayErrorInit<C>) {
     super(init);
-    // Only the listed details, and only when set, so toJSON() shows what the error really carries.
-    for (const key of DETAILS) {
-      const value = init[key];
-      // Ids and details may echo what the request sent: masked like the message.
-      if (value !== undefined)
-        (this as Record<string, unknown>)[key] = typeof value === "string" ? redactSecrets(value) : value;
-    }
   }
 
   /**
@@ -80,12 +76,17 @@ function raised<C extends PtnCode | NoiseCode>(
   surface: "ptn" | "noise",
   options: LocalErrorOptions & TealeRelayErrorDetails,
 ): TealeRelayErrorInit<C> {
-  const verdict = index.classify(code, surface);
+  const entry = catalog.find((row) => row.code === code && row.surface === surface);
   return {
-    ...verdict,
-    protocol: PROTOCOL,
+    protocol: "teale-relay",
+    surface,
     code,
-    message: options.message ?? verdict.entry?.summary ?? code,
+    codeName: entry?.name,
+    known: entry !== undefined,
+    retryable: entry?.retryable ?? "no",
+    action: entry?.action ?? "abort",
+    policy: entry && "policy" in entry ? entry.policy : undefined,
+    message: options.message ?? entry?.summary ?? code,
     cause: options.cause,
     daysRemaining: options.daysRemaining,
     detail: options.detail,

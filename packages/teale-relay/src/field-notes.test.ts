@@ -1,7 +1,6 @@
 // What the real Teale implementations send (FIELD-NOTES.md), beyond the page.
 import { describe, expect, it } from "vitest";
-import { parseError } from "./parse.js";
-import { isErrorFrame, isInferenceError } from "./wire.js";
+import { isErrorFrame, isInferenceError, parseError } from "./protocol.js";
 
 describe("relayed inference errors wrapped in _0 (Rust serde, Swift Codable)", () => {
   const wrapped =

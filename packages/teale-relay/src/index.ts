@@ -2,19 +2,25 @@
  * Typed errors for the Teale relay, its local HTTP API, PTN and Noise.
  * @module @wirefault/teale-relay
  */
+
+export type { CloseLike, ParseContext, ReadOptions } from "@wirefault/core/protocol";
 export {
   type ApiCode,
   catalog,
+  closeCodes,
   codeAliases,
+  MAX_BYTES,
   type NoiseCode,
   NoiseErrorCode,
   type PtnCode,
   PtnErrorCode,
+  REPLACED_BY_NEWER_SESSION,
   type RelayCode,
+  TealeRelayCloseEvent,
   type TealeRelayCode,
   TealeRelayErrorCode,
+  unlisted,
 } from "./catalog.js";
-export { type CloseLike, fromClose, REPLACED_BY_NEWER_SESSION, TealeRelayCloseEvent } from "./close.js";
 export type { ParsedTealeRelayError } from "./error.js";
 export {
   type LocalErrorOptions,
@@ -24,14 +30,19 @@ export {
   type TealeRelayErrorDetails,
   type TealeRelayErrorInit,
 } from "./error.js";
-export { fromResponse } from "./http.js";
-export { type ParseContext, parseError, parseErrorAsync, peerNodeIdOf } from "./parse.js";
 export {
-  type ApiErrorBody,
-  type InferenceErrorFrame,
+  fromClose,
+  fromResponse,
   isErrorFrame,
   isInferenceError,
-  MAX_BYTES,
-  type RelayErrorFrame,
-  type TealeWire,
+  parseError,
+  parseErrorAsync,
+  protocol,
+} from "./protocol.js";
+export { peerNodeIdOf } from "./readers.js";
+export type {
+  ApiErrorBody,
+  InferenceErrorFrame,
+  RelayErrorFrame,
+  TealeWire,
 } from "./wire.js";

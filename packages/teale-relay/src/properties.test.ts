@@ -3,8 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { catalog } from "./catalog.js";
 import { TealeRelayError } from "./error.js";
-import { fromResponse } from "./http.js";
-import { parseError } from "./parse.js";
+import { fromResponse, parseError } from "./protocol.js";
 
 const codesOf = (surface: string) => catalog.filter((e) => e.surface === surface).map((e) => e.code);
 // Messages the constructor keeps verbatim: redaction is covered by its own tests.

@@ -1,9 +1,8 @@
 import { MALFORMED } from "@wirefault/core";
 import { describe, expect, it } from "vitest";
-import { fromClose } from "./close.js";
+import { MAX_BYTES } from "./catalog.js";
 import { NoiseError, PtnError, TealeRelayError } from "./error.js";
-import { parseError } from "./parse.js";
-import { isErrorFrame, MAX_BYTES } from "./wire.js";
+import { fromClose, isErrorFrame, parseError } from "./protocol.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

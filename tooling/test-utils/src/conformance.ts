@@ -1,0 +1,275 @@
+// The one suite every protocol package runs against its definition: what
+// core promises for all five (never throws, round trips, the cap, the status
+// fallback, cut-off bodies, closes, the exhaustive switch) is checked the same
+// way for each, so a package cannot drift from the others.
+import { type CatalogEntry, isProtocolError, MALFORMED, type ProtocolError, TOO_LARGE } from "@wirefault/core";
+import type { DefinedProtocol } from "@wirefault/core/protocol";
+import { classifyStatus } from "@wirefault/core/wire";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { dataForms } from "./forms.js";
+import { revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
+import { cutOffResponse } from "./response.js";
+import { describeExhaustive } from "./typecheck.js";
+
+/** What a package tells the suite beyond its definition. */
+export interface ConformanceOptions {
+  /** The package's `src/` folder (`new URL(".", import.meta.url)`): the README's switch compiles from there against `./index.js`. */
+  readonly dir?: URL;
+  /** The payload a peer sends for a catalog row, spelling its code as `code`; undefined where no peer sends one (errors raised locally). */
+  readonly wire: (entry: CatalogEntry, code: string | number) => unknown;
+  /** The parser to check, when it is not the definition's own (a codec's entry point). */
+  readonly parseError?: (input: unknown, context?: { status?: number }) => ProtocolError;
+}
+
+/** The fields every answer is compared on. */
+const answer = (err: ProtocolError) => ({
+  code: err.code,
+  known: err.known,
+  retryable: err.retryable,
+  action: err.action,
+  status: err.status,
+});
+
+// The statuses whose readings differ: a throttle, transient and permanent server errors, the client errors.
+const STATUSES = [400, 401, 403, 404, 408, 409, 413, 429, 500, 502, 503, 504];
+
+/** Runs the shared conformance suite on a protocol built by `defineProtocol`. */
+export function describeConformance(protocol: DefinedProtocol, options: ConformanceOptions): void {
+  const parseError = options.parseError ?? protocol.parseError;
+  const rows = protocol.catalog.flatMap((entry) => {
+    const payload = options.wire(entry, entry.code);
+    return payload === undefined ? [] : [{ entry, payload }];
+  });
+  // The reading core gives a body that names no code, with a status.
+  const bare = (status: number) => protocol.catalog.find((e) => e.bareStatus && e.status === status);
+  const byStatus = (status: number) => {
+    const row = bare(status);
+    return row ? { retryable: row.retryable, action: row.action } : classifyStatus(status);
+  };
+
+  describe(`${protocol.name} conforms to core's protocol contract`, () => {
+    it("is named, capped and has a catalog a peer can send", () => {
+      expect(protocol.maxBytes).toBeGreaterThan(0);
+      expect(rows.length).toBeGreaterThan(0);
+      // Every code is unique, and its constant name is set.
+      expect(new Set(protocol.catalog.map((e) => e.code)).size).toBe(protocol.catalog.length);
+    });
+
+    it("every documented code a peer sends reads back as its row, in every data form", () => {
+      for (const { entry, payload } of rows) {
+        const expected = { code: entry.code, known: true, retryable: entry.retryable, action: entry.action };
+        const err = parseError(payload);
+        expect({ ...answer(err), status: undefined }).toMatchObject({ ...expected, status: undefined });
+        expect(err.surface).toBe(entry.surface);
+        expect(err.protocol).toBe(protocol.name);
+        if (typeof payload !== "object" || payload === null || ArrayBuffer.isView(payload)) continue;
+        for (const [form, data] of dataForms(JSON.stringify(payload)))
+          expect({ form, ...answer(parseError(data)) }).toEqual({ form, ...answer(err) });
+      }
+    });
+
+    it("every alias reads as the code it stands for", () => {
+      for (const [alias, code] of Object.entries(protocol.aliases ?? {})) {
+        const entry = protocol.catalog.find((e) => e.code === code) as CatalogEntry;
+        const payload = options.wire(entry, alias);
+        if (payload === undefined) continue;
+        expect(parseError(payload)).toMatchObject({ code, known: true });
+      }
+    });
+
+    it("toWire() gives back what parses to the same error", () => {
+      for (const { payload } of rows) {
+        const err = parseError(payload) as ProtocolError & { toWire?: () => unknown };
+        if (typeof err.toWire !== "function") continue;
+        expect(answer(parseError(err.toWire()))).toEqual(answer(err));
+      }
+    });
+
+    it("an unknown code is kept, known: false; over HTTP its status classifies it", () => {
+      const { entry } = rows.find(({ entry }) => entry.surface === (protocol.http ?? entry.surface)) ?? rows[0]!;
+      const code = typeof entry.code === "number" ? 4_000_000_000 : "wirefault_conformance_unknown";
+      const payload = options.wire(entry, code);
+      expect(parseError(payload)).toMatchObject({ code, known: false });
+      if (protocol.http === undefined) return;
+      for (const status of STATUSES)
+        expect(parseError(payload, { status })).toMatchObject({
+          code,
+          known: false,
+          status,
+          ...classifyStatus(status),
+        });
+    });
+
+    it("never throws, and keeps a valid error whatever the context", () => {
+      const inputs: unknown[] = [
+        undefined,
+        null,
+        "",
+        "{",
+        "null",
+        "[]",
+        0,
+        Number.NaN,
+        Symbol("x"),
+        () => 1,
+        new Uint8Array(0),
+        [new Uint8Array([1]), 2],
+        trapProxy(),
+        revokedProxy(),
+        throwingGetters(["error", "code", "message", "type"]),
+      ];
+      for (const input of inputs) {
+        const err = parseError(input);
+        expect(isProtocolError(err)).toBe(true);
+        expect(err.protocol).toBe(protocol.name);
+        expect(err.known).toBe(false);
+      }
+      fc.assert(
+        fc.property(fc.anything(), fc.anything(), (input, context) => {
+          const err = parseError(input, context as never);
+          return isProtocolError(err) && typeof err.message === "string";
+        }),
+      );
+      const { payload, entry } = rows[0]!;
+      for (const context of [null, trapProxy(), revokedProxy(), { status: Number.NaN }, { status: 99 }])
+        expect(parseError(payload, context as never)).toMatchObject({ code: entry.code, known: true });
+    });
+
+    it("input over the cap is refused before it is decoded, in every form; a status still classifies it", () => {
+      const { payload } = rows[0]!;
+      const padded =
+        typeof payload === "object" && payload !== null && !ArrayBuffer.isView(payload)
+          ? { ...payload, wirefault_padding: "x".repeat(protocol.maxBytes) }
+          : undefined;
+      const text = padded ? JSON.stringify(padded) : `"${"x".repeat(protocol.maxBytes)}"`;
+      const forms: unknown[] = [text, new TextEncoder().encode(text), ...(padded ? [padded] : [])];
+      for (const form of forms) {
+        expect(answer(parseError(form))).toEqual({
+          code: TOO_LARGE,
+          known: false,
+          retryable: "no",
+          action: "abort",
+          status: undefined,
+        });
+        if (protocol.http !== undefined)
+          for (const status of STATUSES)
+            expect(answer(parseError(form, { status }))).toEqual({
+              code: TOO_LARGE,
+              known: false,
+              status,
+              ...byStatus(status),
+            });
+      }
+    });
+
+    it("a payload that names no code is MALFORMED; over HTTP, its status decides", () => {
+      for (const input of ["not json", "{}", "[1,2]"]) {
+        expect(parseError(input)).toMatchObject({ code: MALFORMED, known: false, retryable: "no", action: "abort" });
+        if (protocol.http === undefined) continue;
+        for (const status of STATUSES) {
+          const row = bare(status);
+          expect(answer(parseError(input, { status }))).toEqual(
+            row
+              ? { code: row.code, known: true, retryable: row.retryable, action: row.action, status }
+              : { code: MALFORMED, known: false, status, ...classifyStatus(status) },
+          );
+        }
+      }
+    });
+
+    if (protocol.http !== undefined) {
+      it("fromResponse reads a body as parseError does, with its status and Retry-After", async () => {
+        for (const { payload } of rows.slice(0, 4)) {
+          const text = typeof payload === "string" ? payload : JSON.stringify(payload);
+          const res = new Response(text, { status: 503, headers: { "retry-after": "7" } });
+          const err = await protocol.fromResponse(res);
+          expect(answer(err)).toEqual(answer(parseError(text, { status: 503 })));
+          expect(err.retryAfterMs ?? 7000).toBe(7000);
+        }
+      });
+
+      it("fromResponse: an empty, oversize or cut-off body", async () => {
+        for (const status of STATUSES) {
+          const empty = await protocol.fromResponse(new Response("", { status }));
+          expect(answer(empty)).toEqual(answer(parseError("not json", { status })));
+          const big = await protocol.fromResponse(new Response("x".repeat(protocol.maxBytes + 1), { status }));
+          expect(answer(big)).toEqual({ code: TOO_LARGE, known: false, status, ...byStatus(status) });
+          // Refused on its Content-Length, before a byte is read.
+          const headers = { "content-length": String(protocol.maxBytes * 10) };
+          const declared = await protocol.fromResponse(new Response("{}", { status, headers }));
+          expect(answer(declared)).toEqual(answer(big));
+          const { response } = cutOffResponse(status);
+          expect(await protocol.fromResponse(response)).toMatchObject({
+            code: MALFORMED,
+            known: false,
+            retryable: "yes",
+            action: "retry",
+            status,
+          });
+        }
+      });
+
+      it("fromResponse never rejects, even on values that are not responses", async () => {
+        const odd = {
+          get status(): number {
+            throw new Error("no");
+          },
+        };
+        for (const value of [null, undefined, {}, { status: "x" }, odd, trapProxy(), revokedProxy()]) {
+          const err = await protocol.fromResponse(value as never);
+          expect(isProtocolError(err)).toBe(true);
+          expect(err).toMatchObject({ code: MALFORMED, known: false, protocol: protocol.name });
+        }
+      });
+    }
+
+    if (protocol.closes.length > 0) {
+      it("fromClose reads every close the protocol documents, and a code alone in one way", () => {
+        for (const row of protocol.closes) {
+          const err = protocol.fromClose(row.code, row.reason);
+          expect(err).toMatchObject({
+            code: row.code,
+            known: true,
+            codeName: row.name,
+            retryable: row.retryable,
+            action: row.action,
+            surface: "close",
+          });
+          expect(protocol.fromClose({ code: row.code, reason: row.reason })).toMatchObject({ codeName: row.name });
+          if (row.reason !== undefined)
+            expect(protocol.fromClose(row.code, new TextEncoder().encode(row.reason))).toMatchObject({
+              codeName: row.name,
+            });
+        }
+        expect(protocol.fromClose(1006).message).toBe("WebSocket closed with code 1006 (ABNORMAL_CLOSURE)");
+        expect(protocol.fromClose(4999)).toMatchObject({ code: 4999, known: false, retryable: "no", action: "abort" });
+        for (const bad of ["1006", 999, 5000, 1006.5, null, trapProxy()])
+          expect(protocol.fromClose(bad)).toMatchObject({ code: MALFORMED, known: false });
+      });
+    }
+  });
+
+  if (options.dir === undefined) return;
+  const imports = `import { ${[
+    "parseError",
+    protocol.http !== undefined && "fromResponse",
+    protocol.closes.length > 0 && "fromClose",
+  ]
+    .filter(Boolean)
+    .join(", ")} } from "./index.js";`;
+  const codes = protocol.catalog.map((entry) => entry.code);
+  describeExhaustive(options.dir, {
+    parseError: { imports, bind: "const err = parseError(input);", codes },
+    ...(protocol.http !== undefined && {
+      fromResponse: { imports, bind: "const err = await fromResponse(input as Response);", codes },
+    }),
+    ...(protocol.closes.length > 0 && {
+      fromClose: {
+        imports,
+        bind: "const err = fromClose(input as number);",
+        codes: [...new Set(protocol.closes.map((row) => row.code))],
+      },
+    }),
+  });
+}
