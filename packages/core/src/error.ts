@@ -52,7 +52,7 @@ export type WireFacts<C extends string | number = string | number> = Omit<
   "protocol" | VerdictKey
 > &
   Partial<Pick<ProtocolErrorInit<C>, VerdictKey>>;
-const NO_VERDICT: Verdict = Object.freeze({});
+const NO_VERDICT: Verdict = {};
 
 // Symbol.for is shared by every copy of this package and every realm in the
 // agent, so the brand survives duplicated installs where instanceof does not.

@@ -184,25 +184,29 @@ export function retry<T>(
   options: RetryOptions = NO_OPTIONS,
 ): Promise<T> {
   try {
+    const { signal, budget } = options;
     // The first attempt, when there is no signal to race, costs what any wrapper
     // must: fn is called as it is and only a rejection handler is attached. The
     // loop takes over from the first failure.
-    if (options.signal === undefined) {
+    if (signal === undefined) {
       const fnSignal = signalFor(fn);
-      const budget = options.budget;
       let value: T | Promise<T>;
       try {
         value = fn(1, fnSignal);
       } catch (error) {
         return loop(fn, options, fnSignal, { error });
       }
-      return Promise.resolve(value).then(
-        budget &&
-          ((done: Awaited<T>) => {
-            budget.succeeded();
-            return done;
-          }),
-        (error: unknown) => loop(fn, options, fnSignal, { error }),
+      // Each step here is measured: Promise.resolve on a native promise, or a
+      // fulfilment handler when there is no budget, costs about 20% of the call.
+      const promise = (value instanceof Promise ? value : Promise.resolve(value)) as Promise<Awaited<T>>;
+      const failed = (error: unknown) => loop(fn, options, fnSignal, { error });
+      return (
+        budget === undefined
+          ? promise.then(undefined, failed)
+          : promise.then((done) => {
+              budget.succeeded();
+              return done;
+            }, failed)
       ) as Promise<T>;
     }
   } catch (error) {

@@ -311,15 +311,15 @@ export function atCaller<E extends object>(make: () => E, entry: Entry): E {
   const api = Error as StackApi;
   const limit = api.stackTraceLimit;
   if (typeof api.captureStackTrace !== "function" || !silence(api)) return make();
+  let err: E;
   try {
-    const err = make();
+    err = make();
+  } finally {
     // Restored before the capture, which reads it.
     api.stackTraceLimit = limit;
-    api.captureStackTrace(err, entry);
-    return err;
-  } finally {
-    api.stackTraceLimit = limit;
   }
+  api.captureStackTrace(err, entry);
+  return err;
 }
 
 /** Sets `Error.stackTraceLimit` to 0; false when it cannot be written. */
