@@ -120,8 +120,8 @@ export class ProtocolError<C extends string | number = string | number> extends 
     self.code = typeof init.code === "string" && !known ? cleanText(init.code) : init.code;
     self.codeName = init.codeName ?? verdict.codeName;
     self.status = init.status ?? verdict.status;
-    self.retryable = init.retryable ?? verdict.retryable ?? "no";
-    self.action = init.action ?? verdict.action ?? "abort";
+    self.retryable = init.retryable ?? verdict.retryable;
+    self.action = init.action ?? verdict.action;
     self.retryAfterMs = sanitizeDelay(init.retryAfterMs);
     self.known = known;
     this.#raw = init.raw;

@@ -181,10 +181,11 @@ export function policyFor(error: unknown, fallback: RetryPolicy = {}): RetryPoli
  */
 export function retry<T>(
   fn: (attempt: number, signal: AbortSignal) => T | Promise<T>,
-  options: RetryOptions = NO_OPTIONS,
+  options?: RetryOptions,
 ): Promise<T> {
+  const opts = options === undefined ? NO_OPTIONS : options;
   try {
-    const { signal, budget } = options;
+    const { signal, budget } = opts;
     // The first attempt, when there is no signal to race, costs what any wrapper
     // must: fn is called as it is and only a rejection handler is attached. The
     // loop takes over from the first failure.
@@ -194,12 +195,12 @@ export function retry<T>(
       try {
         value = fn(1, fnSignal);
       } catch (error) {
-        return loop(fn, options, fnSignal, { error });
+        return loop(fn, opts, fnSignal, { error });
       }
       // Each step here is measured: Promise.resolve on a native promise, or a
       // fulfilment handler when there is no budget, costs about 20% of the call.
       const promise = (value instanceof Promise ? value : Promise.resolve(value)) as Promise<Awaited<T>>;
-      const failed = (error: unknown) => loop(fn, options, fnSignal, { error });
+      const failed = (error: unknown) => loop(fn, opts, fnSignal, { error });
       return (
         budget === undefined
           ? promise.then(undefined, failed)
@@ -213,7 +214,7 @@ export function retry<T>(
     // Hostile options reject, as anywhere else in retry().
     return Promise.reject(error);
   }
-  return loop(fn, options);
+  return loop(fn, opts);
 }
 
 let idle: AbortSignal | undefined;
