@@ -1,20 +1,57 @@
 import { describe, expect, it } from "vitest";
-import { FIGURES, figure, markdown } from "./run.mjs";
+import { BEFORE, FIGURES, figure, markdown, SMOKE } from "./run.mjs";
+import { ratio, summary } from "./turns.mjs";
 
-// A smoke run of every figure with one iteration, so that the bench cannot rot.
+const isRatio = (r) => r.p10 > 0 && r.p10 <= r.median && r.median <= r.p90;
+
+// A smoke run of every figure with minimal work, so that the bench cannot rot.
+// It checks the shape of what each figure reports, never a time.
 describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
-  it("runs every figure and renders BENCHMARKS.md", () => {
-    const results = Object.fromEntries(FIGURES.map((name) => [name, figure(name, { time: 1, runs: 1, sleeps: 2 })]));
-    expect(results.parse.rows.length).toBeGreaterThanOrEqual(11);
-    expect(results.parse.rows.every((r) => r.floorNs > 0 && r.parseTextNs > 0)).toBe(true);
-    expect(results.size.packages.map((p) => p.name)).toContain("@wirefault/core");
-    expect(results.size.anchors).toHaveLength(5);
-    expect(results.coldstart.rows).toHaveLength(7);
-    expect(results.retry.sleeps).toBe(2);
-    const text = markdown(results, { date: "2026-01-01", cpu: "test", cores: 2, node: process.versions.node });
-    for (const heading of ["## 1. Parse cost", "## 2. Bundle size", "## 3. Cold start", "## 4. Retry machinery"]) {
-      expect(text).toContain(heading);
+  it("runs every figure in turn and renders BENCHMARKS.md with the peers and the before figures", () => {
+    const results = Object.fromEntries(FIGURES.map((name) => [name, figure(name, SMOKE)]));
+    const { parse, response, retry, memory, mask, size, coldstart } = results;
+    expect(parse.rows.length).toBeGreaterThanOrEqual(11);
+    for (const row of parse.rows) {
+      expect(Object.keys(row.ns)).toEqual(["ours", "oursAtCaller", "openai", "anthropic", "stripe", "floor"]);
+      for (const peer of ["ours", "oursAtCaller", "anthropic", "stripe", "floor"])
+        expect(isRatio(row.vsOpenai[peer])).toBe(true);
     }
+    expect(parse.binary).toHaveLength(4);
+    expect(response.rows.map((r) => r.protocol)).toEqual(
+      expect.arrayContaining(["teale-relay", "telemetry-server", "ckg-relay"]),
+    );
+    expect(response.rows.every((r) => isRatio(r.vsOpenai.ours) && isRatio(r.vsOpenai.stripe))).toBe(true);
+    expect(Object.keys(retry.vsFloor)).toEqual(["ours", "pRetry", "cockatiel", "direct"]);
+    expect(retry.lateness.sleeps).toBe(2);
+    expect(Object.keys(memory.rows)).toEqual(["ours", "oursAtCaller", "openai", "anthropic", "stripe"]);
+    expect(Object.values(memory.rows).every((r) => r.builtBytes > 0)).toBe(true);
+    expect(mask.rows.length).toBeGreaterThanOrEqual(20);
+    expect(mask.rows.find((r) => r.unit === "token=x&").grewBytes).toBeGreaterThan(0);
+    expect(size.packages.map((p) => p.name)).toContain("@wirefault/core");
+    expect(size.anchors).toHaveLength(5);
+    expect(coldstart.rows.length).toBeGreaterThanOrEqual(6);
+    const text = markdown(results, {
+      date: "2026-01-01",
+      cpu: "test",
+      cores: 2,
+      node: process.versions.node,
+      load: "0.0",
+    });
+    for (const heading of ["## Goals", "## 1. `parseError(text)`", "## 2. `fromResponse(res)`", "## 3. `retry()`"])
+      expect(text).toContain(heading);
+    for (const heading of ["## 4. Memory", "## 5. Masking", "## 6. Bundle size", "## 7. Cold start"])
+      expect(text).toContain(heading);
+    // The figures of 2026-11-22 stay beside the new ones on every re-run.
+    expect(text).toContain(BEFORE.label);
+    expect(text).toContain(`| @wirefault/core | ${BEFORE.size.packages["core.js"].gzip.toLocaleString("en-US")} |`);
+  });
+});
+
+describe("the in-turn statistics", () => {
+  it("take the median and p10-p90 of per-round ratios", () => {
+    expect(summary([5, 1, 3, 2, 4])).toEqual({ median: 3, p10: 1.4, p90: 4.6 });
+    // Round by round: a slow round slows both contenders, and their ratio stays 2.
+    expect(ratio([2, 20, 4], [1, 10, 2])).toEqual({ median: 2, p10: 2, p90: 2 });
   });
 });
 

@@ -18,8 +18,18 @@ const median = (values) => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
+// A reference import, when it is installed: what the packages bundled before issue 15.
+const reference = (() => {
+  try {
+    import.meta.resolve("zod/mini");
+    return ["zod/mini"];
+  } catch {
+    return [];
+  }
+})();
+
 export async function measure({ runs }) {
-  const targets = [undefined, "zod/mini", ...PACKAGES.map((p) => `@wirefault/${p}`)];
+  const targets = [undefined, ...reference, ...PACKAGES.map((p) => `@wirefault/${p}`)];
   const samples = new Map(targets.map((t) => [t, []]));
   for (let i = 0; i < runs; i++) for (const target of targets) samples.get(target).push(cpuMicros(target));
   const bare = median(samples.get(undefined));

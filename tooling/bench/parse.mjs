@@ -1,17 +1,39 @@
-// Figure 1: parse cost against the floor, per example payload of every page.
-import { Bench } from "tinybench";
+// Figure 1: parseError(text) beside the peers' error factories on the same body,
+// every payload of every page, the contenders run in turn (turns.mjs).
+import Anthropic from "@anthropic-ai/sdk";
+import { atCaller } from "@wirefault/core/wire";
+import OpenAI from "openai";
+import Stripe from "stripe";
 import { floor, PAYLOADS } from "./payloads.mjs";
+import { inTurn, summary, versus } from "./turns.mjs";
 
-// Each task call runs a batch, so that timer overhead does not swamp
-// sub-microsecond work; results are reported per single call.
-const BATCH = 200;
+/** The status the peers are given: the payload's own, else 400 (they need one to pick a class). */
+export const statusOf = (payload) => payload.context?.status ?? 400;
 
-const perCall = (task) => {
-  const latency = task.result.latency;
-  return { ns: (latency.p50 * 1e6) / BATCH, madPct: latency.p50 ? (100 * latency.mad) / latency.p50 : 0 };
+const headers = new Headers({ "content-type": "application/json" });
+
+/** What each peer's client does with an error body it has decoded: build its error from status, body and headers. */
+export const FROM_BODY = {
+  openai: (body, status, headers) => OpenAI.APIError.generate(status, body, undefined, headers),
+  anthropic: (body, status, headers) => Anthropic.APIError.generate(status, body, undefined, headers),
+  // stripe-node's RequestSender: the body's `error` object, given the headers and status, to generate().
+  stripe: (body, status, headers) => {
+    const raw =
+      typeof body.error === "object" && body.error !== null ? body.error : { message: body.error ?? body.message };
+    raw.headers = headers;
+    raw.statusCode = status;
+    return Stripe.errors.StripeError.generate(raw);
+  },
 };
 
-async function binaryEncoders(options) {
+/** The same from the body text, JSON parse included, as parseError(text) does. */
+export const PEERS = {
+  openai: (text, status) => FROM_BODY.openai(JSON.parse(text), status, headers),
+  anthropic: (text, status) => FROM_BODY.anthropic(JSON.parse(text), status, headers),
+  stripe: (text, status) => FROM_BODY.stripe(JSON.parse(text), status, headers),
+};
+
+async function binaryCodecs(options) {
   const { encodeErrorMessage, decodeErrorMessage } = await import("@wirefault/atlas/msgpack");
   const { parseError: parseTryll } = await import("@wirefault/tryll");
   const { encodeErrorFrame, decodeFrame } = await import("@wirefault/tryll/frame");
@@ -20,80 +42,47 @@ async function binaryEncoders(options) {
   const tryllErr = parseTryll({ code: 3004, message: "agent busy", request_id: 7, agent_id: 42 });
   const msgpack = encodeErrorMessage(atlasErr);
   const frame = encodeErrorFrame(tryllErr);
-  const bench = new Bench(options);
-  const batch = (fn) => () => {
-    for (let i = 0; i < BATCH; i++) fn();
-  };
-  bench.add(
-    "atlas encodeErrorMessage",
-    batch(() => encodeErrorMessage(atlasErr)),
+  const ns = await inTurn(
+    [
+      { name: "atlas encodeErrorMessage", fn: () => encodeErrorMessage(atlasErr) },
+      { name: "atlas decodeErrorMessage", fn: () => decodeErrorMessage(msgpack) },
+      { name: "tryll encodeErrorFrame", fn: () => encodeErrorFrame(tryllErr) },
+      { name: "tryll decodeFrame", fn: () => decodeFrame(frame) },
+    ],
+    options,
   );
-  bench.add(
-    "atlas decodeErrorMessage",
-    batch(() => decodeErrorMessage(msgpack)),
-  );
-  bench.add(
-    "tryll encodeErrorFrame",
-    batch(() => encodeErrorFrame(tryllErr)),
-  );
-  bench.add(
-    "tryll decodeFrame",
-    batch(() => decodeFrame(frame)),
-  );
-  await bench.run();
-  return bench.tasks.map((task) => ({
-    name: task.name,
-    bytes: task.name.startsWith("atlas") ? msgpack.byteLength : frame.byteLength,
-    ...perCall(task),
+  return Object.entries(ns).map(([name, values]) => ({
+    name,
+    bytes: name.startsWith("atlas") ? msgpack.byteLength : frame.byteLength,
+    ns: summary(values).median,
   }));
 }
 
-export async function measure({ time }) {
-  const options = { time, warmupTime: Math.max(1, time / 4), iterations: 8 };
+export async function measure({ rounds, batch }) {
+  const options = { rounds, batch };
   const rows = [];
   for (const payload of PAYLOADS) {
     const { parseError } = await import(`@wirefault/${payload.protocol}`);
-    const object = JSON.parse(payload.text);
-    const err = parseError(payload.text, payload.context);
+    const { text, context } = payload;
+    const status = statusOf(payload);
+    const err = parseError(text, context);
     if (!err.known) throw new Error(`${payload.protocol} ${payload.name}: parsed as unknown (${String(err.code)})`);
-    const bench = new Bench(options);
-    const batch = (fn) => () => {
-      for (let i = 0; i < BATCH; i++) fn();
-    };
-    bench.add(
-      "floor(text)",
-      batch(() => floor(payload.text)),
+    // What defineProtocol's parseError does with core's atCaller: the stack is the caller's, taken once.
+    const parseAtCaller = (input, ctx) => atCaller(() => parseError(input, ctx), parseAtCaller);
+    const ns = await inTurn(
+      [
+        { name: "ours", fn: () => parseError(text, context) },
+        { name: "oursAtCaller", fn: () => parseAtCaller(text, context) },
+        { name: "openai", fn: () => PEERS.openai(text, status) },
+        { name: "anthropic", fn: () => PEERS.anthropic(text, status) },
+        { name: "stripe", fn: () => PEERS.stripe(text, status) },
+        { name: "floor", fn: () => floor(text) },
+      ],
+      options,
     );
-    bench.add(
-      "parseError(text)",
-      batch(() => parseError(payload.text, payload.context)),
-    );
-    bench.add(
-      "check(object)",
-      batch(() => payload.check(object)),
-    );
-    bench.add(
-      "parseError(object)",
-      batch(() => parseError(object, payload.context)),
-    );
-    bench.add(
-      "toWire()",
-      batch(() => err.toWire()),
-    );
-    await bench.run();
-    const [floorText, parseText, checkObject, parseObject, toWire] = bench.tasks.map(perCall);
-    rows.push({
-      protocol: payload.protocol,
-      payload: payload.name,
-      floorNs: floorText.ns,
-      parseTextNs: parseText.ns,
-      textRatio: parseText.ns / floorText.ns,
-      checkNs: checkObject.ns,
-      parseObjectNs: parseObject.ns,
-      objectRatio: parseObject.ns / checkObject.ns,
-      toWireNs: toWire.ns,
-      madPct: Math.max(floorText.madPct, parseText.madPct),
-    });
+    // Every ratio is against openai's generate on the same body, in the same round.
+    const { ns: medians, ratios } = versus(ns, "openai", ["ours", "oursAtCaller", "anthropic", "stripe", "floor"]);
+    rows.push({ protocol: payload.protocol, payload: payload.name, status, ns: medians, vsOpenai: ratios });
   }
-  return { rows, binary: await binaryEncoders(options) };
+  return { rounds, batch, rows, binary: await binaryCodecs(options) };
 }

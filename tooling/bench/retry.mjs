@@ -1,48 +1,48 @@
-// Figure 4: what retry() costs around an operation that succeeds at once,
-// and how late its backoff timers fire.
+// Figure 3: what retry() costs around an operation that succeeds at once,
+// beside p-retry and cockatiel, the contenders run in turn (turns.mjs); and
+// how late its backoff timers fire.
 import { retry } from "@wirefault/core";
-import { Bench } from "tinybench";
+import { retry as cockatielRetry, ExponentialBackoff, handleAll } from "cockatiel";
+import pRetry from "p-retry";
+import { inTurn, summary, versus } from "./turns.mjs";
 
-const BATCH = 200;
-
-export async function measure({ time, sleeps }) {
-  const bench = new Bench({ time, warmupTime: Math.max(1, time / 4), iterations: 8 });
-  const op = async () => 42;
-  bench.add("direct await fn()", async () => {
-    for (let i = 0; i < BATCH; i++) await op();
-  });
-  bench.add("await retry(fn)", async () => {
-    for (let i = 0; i < BATCH; i++) await retry(op);
-  });
-  // The floor of any retry wrapper: it must observe a rejection, so it attaches
-  // a handler, which costs a promise and a microtask tick whatever the code.
-  bench.add("await fn().catch(h)", async () => {
-    for (let i = 0; i < BATCH; i++) await op().catch(() => 0);
-  });
-  await bench.run();
-  const [direct, wrapped, caught] = bench.tasks.map((task) => (task.result.latency.p50 * 1e6) / BATCH);
-
+async function lateness(sleeps) {
   // Backoff sleeps of 10 ms, measured from the failing attempt to the next.
-  const lateness = [];
+  const late = [];
   let last = 0;
   await retry(
     async (attempt) => {
       const now = performance.now();
-      if (attempt > 1) lateness.push(now - last - 10);
+      if (attempt > 1) late.push(now - last - 10);
       last = now;
       if (attempt <= sleeps) throw Object.assign(new Error("transient"), { code: "ECONNRESET" });
     },
     { maxAttempts: sleeps + 1, policy: { baseMs: 10, factor: 1, jitter: "none" } },
   );
-  lateness.sort((a, b) => a - b);
+  return { sleeps: late.length, ...summary(late) };
+}
+
+export async function measure({ rounds, batch, sleeps }) {
+  const op = async () => 42;
+  const handler = () => 0;
+  const policy = cockatielRetry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });
+  const ns = await inTurn(
+    [
+      { name: "direct", async: true, fn: () => op() },
+      // The floor of any retry wrapper: it must observe a rejection, so it
+      // attaches a handler, which costs a promise and a microtask tick.
+      { name: "floor", async: true, fn: () => op().catch(handler) },
+      { name: "ours", async: true, fn: () => retry(op) },
+      { name: "pRetry", async: true, fn: () => pRetry(op, { retries: 2 }) },
+      { name: "cockatiel", async: true, fn: () => policy.execute(op) },
+    ],
+    { rounds, batch: batch * 10 },
+  );
+  // Against the floor, in the same round.
+  const { ns: medians, ratios } = versus(ns, "floor", ["ours", "pRetry", "cockatiel", "direct"]);
   return {
-    directNs: direct,
-    retryNs: wrapped,
-    ratio: wrapped / direct,
-    catchNs: caught,
-    catchRatio: caught / direct,
-    sleeps: lateness.length,
-    medianLatenessMs: lateness[Math.floor(lateness.length / 2)] ?? 0,
-    p90LatenessMs: lateness[Math.floor(lateness.length * 0.9)] ?? 0,
+    ns: medians,
+    vsFloor: ratios,
+    lateness: await lateness(sleeps),
   };
 }

@@ -1,90 +1,169 @@
-// `npm run bench`: every figure in its own process, then BENCHMARKS.md.
-// `--smoke` runs each figure once with minimal work and writes nothing.
+// `npm run bench`: every figure in its own process, then BENCHMARKS.md, made
+// whole from this one run (and before.json, the figures of 2026-11-22 kept for
+// comparison), so that a re-run regenerates it without hand edits.
+// `--smoke` runs each figure with minimal work and prints the markdown instead.
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 
 const here = new URL(".", import.meta.url).pathname;
 const root = join(here, "..", "..");
-export const FIGURES = ["parse", "size", "coldstart", "retry"];
-const FULL = { time: 300, runs: 15, sleeps: 40 };
-const SMOKE = { time: 1, runs: 1, sleeps: 2 };
+export const FIGURES = ["parse", "response", "retry", "memory", "mask", "size", "coldstart"];
+/** Node flags a figure needs. */
+const FLAGS = { memory: ["--expose-gc"] };
+/** The goals of issue 18, each a bound on a median. */
+export const GOALS = { parse: 1.2, response: 1.2, retry: 1.2, maskMs: 10 };
+const FULL = { rounds: 60, batch: 100, sleeps: 40, errors: 10_000, runs: 15, maskRuns: 5 };
+export const SMOKE = { rounds: 2, batch: 2, sleeps: 2, errors: 50, runs: 1, maskRuns: 1 };
 
 /** Runs one figure in a fresh process and returns its JSON result. */
 export function figure(name, options) {
-  const code = `import(${JSON.stringify(join(here, `${name}.mjs`))}).then(async (m) => console.log(JSON.stringify(await m.measure(${JSON.stringify(options)}))))`;
-  return JSON.parse(execFileSync(process.execPath, ["-e", code], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 }));
+  const code = `import(${JSON.stringify(join(here, `${name}.mjs`))}).then(async (m) => console.log(JSON.stringify(await m.measure(${JSON.stringify({ ...options, runs: name === "mask" ? options.maskRuns : options.runs })}))))`;
+  const args = [...(FLAGS[name] ?? []), "-e", code];
+  return JSON.parse(execFileSync(process.execPath, args, { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 }));
 }
 
-const f = (n, digits = 0) =>
-  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const x = (ratio) => `${ratio.toFixed(2)}×`;
-const verdict = (ok) => (ok ? "met" : "**not met**");
+/** The figures of 2026-11-22, before issue 15 took zod/mini out of every dist. */
+export const BEFORE = JSON.parse(readFileSync(join(here, "before.json"), "utf8"));
 
-export function markdown(results, meta) {
-  const { parse, size, coldstart, retry } = results;
+const f = (n, digits = 0) =>
+  n === undefined ? "-" : n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const x = (r) => `${r.toFixed(2)}×`;
+/** A per-round ratio: its median, then the p10-p90 spread. */
+const spread = (s) => `${x(s.median)} (${s.p10.toFixed(2)}–${s.p90.toFixed(2)})`;
+const verdict = (ok) => (ok ? "met" : "**missed**");
+const worst = (rows, pick) => rows.reduce((a, b) => (pick(b) > pick(a) ? b : a));
+
+export function markdown(results, meta, before = BEFORE) {
+  const { parse, response, retry, memory, mask, size, coldstart } = results;
+  const worstParse = worst(parse.rows, (r) => r.vsOpenai.ours.median);
+  const worstAtCaller = worst(parse.rows, (r) => r.vsOpenai.oursAtCaller.median);
+  const worstResponse = worst(response.rows, (r) => r.vsOpenai.ours.median);
+  const worstMask = worst(mask.rows, (r) => r.median);
+  const mem = memory.rows;
   const lines = [
     "# Benchmarks",
     "",
-    `Made by \`npm run bench\` on ${meta.date}. Machine: ${meta.cpu}, ${meta.cores} cores, Node ${meta.node}.`,
-    "Ratios are what matters; absolute times on a shared 2-core machine are context only.",
-    "Reproduce: `npm install && npm run build && npm run bench` (each figure runs in its own process).",
+    `Made by \`npm run bench\` on ${meta.date} in one run. Machine: ${meta.cpu}, ${meta.cores} cores, Node ${meta.node};`,
+    `load average ${meta.load} at the start (other processes share the cores, so absolute times are context only).`,
     "",
-    "## 1. Parse cost against the floor",
+    "How to read it: the contenders of a figure run **in turn** in one process. Each round times one batch of",
+    "every contender back to back, in alternating order, and a ratio is taken between two contenders of the",
+    "same round. A figure is the **median of those per-round ratios**, with the p10–p90 of the ratios beside it.",
+    `Parse and fromResponse: ${parse.rounds} rounds; batches of ${parse.batch} calls (fromResponse ${Math.max(1, Math.round(parse.batch / 4))}, retry ${parse.batch * 10}).`,
+    "Reproduce: `npm install && npm run bench` (it builds first; `node tooling/bench/run.mjs --smoke` checks it runs).",
     "",
-    "Floor for text: `JSON.parse(text)` then `new Error(message)`. Floor for objects: a hand-written type check",
-    "of the same shape. Medians per call (batches of 200 calls), with the larger median absolute deviation of the pair.",
-    `Goal: \`parseError(text)\` at most 1.3× the floor for every payload.`,
+    "## Goals",
     "",
-    "| protocol | payload | floor (ns) | parseError(text) (ns) | ratio | goal | hand check (ns) | parseError(object) (ns) | toWire() (ns) | spread |",
-    "|---|---|---:|---:|---:|---|---:|---:|---:|---:|",
+    "| goal | measured | verdict |",
+    "|---|---|---|",
+    `| \`parseError(text)\` at most ${GOALS.parse}× openai's \`APIError.generate\` on the same body, every payload | worst ${x(worstParse.vsOpenai.ours.median)} (${worstParse.protocol}, ${worstParse.payload}) | ${verdict(worstParse.vsOpenai.ours.median <= GOALS.parse)} |`,
+    `| the same, the stack taken from the caller with core's \`atCaller\` (how \`defineProtocol\`'s parseError builds it) | worst ${x(worstAtCaller.vsOpenai.oursAtCaller.median)} (${worstAtCaller.protocol}, ${worstAtCaller.payload}) | ${verdict(worstAtCaller.vsOpenai.oursAtCaller.median <= GOALS.parse)} |`,
+    `| \`fromResponse(res)\` at most ${GOALS.response}× \`await res.json()\` plus generate | worst ${x(worstResponse.vsOpenai.ours.median)} (${worstResponse.protocol}, ${worstResponse.payload}) | ${verdict(worstResponse.vsOpenai.ours.median <= GOALS.response)} |`,
+    `| \`retry(fn)\` on success at most ${GOALS.retry}× \`await fn().catch(h)\` | ${x(retry.vsFloor.ours.median)} | ${verdict(retry.vsFloor.ours.median <= GOALS.retry)} |`,
+    `| memory per error no more than openai's \`APIError\` (${f(mem.openai.builtBytes)} B) | ${f(mem.ours.builtBytes)} B; ${f(mem.oursAtCaller.builtBytes)} B with \`atCaller\` | ${verdict(mem.ours.builtBytes <= mem.openai.builtBytes)}; with \`atCaller\` ${verdict(mem.oursAtCaller.builtBytes <= mem.openai.builtBytes)} |`,
+    `| \`redactSecrets\` under ${GOALS.maskMs} ms on 1 MiB of every hostile input (median) | worst ${f(worstMask.median, 1)} ms (${worstMask.label}) | ${verdict(worstMask.median < GOALS.maskMs)} |`,
+    "| stack traces stay and point at the caller's code | `atCaller` tests in `packages/core/src/wire.test.ts` | met (by test) |",
+    "",
+    "## 1. `parseError(text)` beside the peers",
+    "",
+    "Each peer gets the same body text and does what its client does with an error body: `JSON.parse`, then",
+    "openai's and anthropic's `APIError.generate(status, body, undefined, headers)`, stripe's",
+    "`StripeError.generate(body.error)` with `statusCode` and `headers` set. Status: the payload's, else 400.",
+    "Every ratio is against openai in the same round. *floor*: `JSON.parse(text)` then `new Error(message)`.",
+    "",
+    "| protocol | payload | ours (ns) | ours / openai | goal | with `atCaller` / openai | anthropic / openai | stripe / openai | floor / openai |",
+    "|---|---|---:|---:|---|---:|---:|---:|---:|",
     ...parse.rows.map(
       (r) =>
-        `| ${r.protocol} | ${r.payload} | ${f(r.floorNs)} | ${f(r.parseTextNs)} | ${x(r.textRatio)} | ${verdict(r.textRatio <= 1.3)} | ${f(r.checkNs)} | ${f(r.parseObjectNs)} | ${f(r.toWireNs)} | ±${f(r.madPct, 1)}% |`,
+        `| ${r.protocol} | ${r.payload} | ${f(r.ns.ours)} | ${spread(r.vsOpenai.ours)} | ${verdict(r.vsOpenai.ours.median <= GOALS.parse)} | ${spread(r.vsOpenai.oursAtCaller)} | ${spread(r.vsOpenai.anthropic)} | ${spread(r.vsOpenai.stripe)} | ${spread(r.vsOpenai.floor)} |`,
     ),
     "",
-    "Binary codecs:",
+    "Binary codecs, run in turn (median ns per call):",
     "",
     "| codec | bytes | median (ns) |",
     "|---|---:|---:|",
     ...parse.binary.map((r) => `| ${r.name} | ${r.bytes} | ${f(r.ns)} |`),
     "",
-    "## 2. Bundle size",
+    "## 2. `fromResponse(res)` beside `await res.json()` plus generate",
     "",
-    "Each package's whole public API with its dependencies (core, zod/mini, codecs), bundled by esbuild for a browser,",
-    "minified; gzip level 9 and brotli quality 11. Anchors are bundled the same way in the same run.",
+    "Every contender builds its own `Response` from the same body inside the batch. *text only*: `res.text()` alone.",
     "",
-    "| bundle | min (B) | gzip (B) | brotli (B) | budget (gzip) | goal |",
-    "|---|---:|---:|---:|---:|---|",
+    "| protocol | payload | status | ours (ns) | ours / openai | goal | anthropic / openai | stripe / openai | text only / openai |",
+    "|---|---|---:|---:|---:|---|---:|---:|---:|",
+    ...response.rows.map(
+      (r) =>
+        `| ${r.protocol} | ${r.payload} | ${r.status} | ${f(r.ns.ours)} | ${spread(r.vsOpenai.ours)} | ${verdict(r.vsOpenai.ours.median <= GOALS.response)} | ${spread(r.vsOpenai.anthropic)} | ${spread(r.vsOpenai.stripe)} | ${spread(r.vsOpenai.textOnly)} |`,
+    ),
+    "",
+    "## 3. `retry()` around an operation that succeeds at once",
+    "",
+    "The floor of any wrapper: `await fn().catch(h)` (it must observe a rejection). p-retry with `{ retries: 2 }`,",
+    "cockatiel's `retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() }).execute(fn)`.",
+    "",
+    "| contender | median (ns) | ratio to the floor | goal |",
+    "|---|---:|---:|---|",
+    `| \`await fn()\` | ${f(retry.ns.direct)} | ${spread(retry.vsFloor.direct)} | |`,
+    `| \`await fn().catch(h)\` (floor) | ${f(retry.ns.floor)} | 1.00× | |`,
+    `| \`await retry(fn)\` | ${f(retry.ns.ours)} | ${spread(retry.vsFloor.ours)} | ≤ ${GOALS.retry}×: ${verdict(retry.vsFloor.ours.median <= GOALS.retry)} |`,
+    `| \`await pRetry(fn)\` | ${f(retry.ns.pRetry)} | ${spread(retry.vsFloor.pRetry)} | |`,
+    `| cockatiel \`policy.execute(fn)\` | ${f(retry.ns.cockatiel)} | ${spread(retry.vsFloor.cockatiel)} | |`,
+    "",
+    `Backoff timer lateness over ${retry.lateness.sleeps} sleeps of 10 ms: median ${f(retry.lateness.median, 2)} ms, p90 ${f(retry.lateness.p90, 2)} ms.`,
+    "",
+    "## 4. Memory per error",
+    "",
+    `Heap kept alive per error (node --expose-gc; ${f(memory.errors)} errors held, a full GC before each reading), on ${memory.payload}.`,
+    "V8 formats `stack` on first read; the second column is after every error's stack was read.",
+    "",
+    "| contender | bytes per error, as built | after reading `stack` | vs openai, as built |",
+    "|---|---:|---:|---:|",
+    ...Object.entries(mem).map(
+      ([name, r]) =>
+        `| ${{ ours: "ours", oursAtCaller: "ours with `atCaller`", openai: "openai", anthropic: "anthropic", stripe: "stripe" }[name] ?? name} | ${f(r.builtBytes)} | ${f(r.withStackBytes)} | ${x(r.builtBytes / mem.openai.builtBytes)} |`,
+    ),
+    "",
+    "## 5. Masking: `redactSecrets` on 1 MiB of hostile text",
+    "",
+    `One unit repeated to 1 MiB; ${mask.runs} runs each. *first*: the first call (code not yet optimized for that input), as a`,
+    `peer gets it; median and p90 over the later runs. Goal: under ${GOALS.maskMs} ms.`,
+    "",
+    "| input | first (ms) | median (ms) | p90 (ms) | goal |",
+    "|---|---:|---:|---:|---|",
+    ...mask.rows.map(
+      (r) =>
+        `| ${r.label.replaceAll("|", "\\|")} | ${f(r.firstMs, 1)} | ${f(r.median, 1)} | ${f(r.p90, 1)} | ${verdict(r.median < GOALS.maskMs)} |`,
+    ),
+    "",
+    "## 6. Bundle size, after and before",
+    "",
+    "Each package's whole public API with its dependencies, bundled by esbuild for a browser, minified; gzip level 9",
+    `and brotli quality 11. *Before*: ${before.label}, from before.json. Budgets: \`.size-limit.json\`.`,
+    "",
+    `| bundle | gzip, ${before.label} (B) | gzip, after (B) | min, after (B) | brotli, after (B) | budget (gzip) | goal |`,
+    "|---|---:|---:|---:|---:|---:|---|",
     ...size.packages.map(
       (r) =>
-        `| ${r.name} | ${f(r.min)} | ${f(r.gzip)} | ${f(r.brotli)} | ${r.budget ? f(r.budget) : "-"} | ${r.budget ? verdict(r.gzip <= r.budget) : "-"} |`,
+        `| ${r.name} | ${f(before.size.packages[r.file]?.gzip)} | ${f(r.gzip)} | ${f(r.min)} | ${f(r.brotli)} | ${f(r.budget)} | ${verdict(r.gzip <= r.budget)} |`,
     ),
-    ...size.anchors.map((r) => `| *anchor:* ${r.name} | ${f(r.min)} | ${f(r.gzip)} | ${f(r.brotli)} | - | - |`),
-    "",
-    "## 3. Cold start",
-    "",
-    `CPU time (user + system) of a whole \`node -e "import('…')"\` process against a bare \`node -e ""\` (${f(coldstart.bareMs, 1)} ms),`,
-    `median of ${coldstart.runs} interleaved runs each. Goal: at most 1.3× the bare start.`,
-    "",
-    "| import | CPU (ms) | ratio | goal | spread (ms) |",
-    "|---|---:|---:|---|---:|",
-    ...coldstart.rows.map(
+    ...size.anchors.map(
       (r) =>
-        `| \`${r.name}\` | ${f(r.ms, 1)} | ${x(r.ratio)} | ${r.name.startsWith("@wirefault") ? verdict(r.ratio <= 1.3) : "reference"} | ${f(r.spreadMs, 1)} |`,
+        `| *anchor:* ${r.name} | ${f(before.size.anchors[r.name]?.gzip)} | ${f(r.gzip)} | ${f(r.min)} | ${f(r.brotli)} | - | - |`,
     ),
     "",
-    "## 4. Retry machinery",
+    "## 7. Cold start, after and before",
     "",
-    "| measure | value | goal |",
-    "|---|---:|---|",
-    `| \`await fn()\` (ns) | ${f(retry.directNs)} | |`,
-    `| \`await retry(fn)\`, success at once (ns) | ${f(retry.retryNs)} | |`,
-    `| overhead ratio | ${x(retry.ratio)} | ≤ 1.1×: ${verdict(retry.ratio <= 1.1)} |`,
-    `| floor of any wrapper that observes rejections: \`await fn().catch(h)\` (ns) | ${f(retry.catchNs)} (${x(retry.catchRatio)}) | |`,
-    `| backoff timer lateness, median of ${retry.sleeps} sleeps of 10 ms | ${f(retry.medianLatenessMs, 2)} ms | |`,
-    `| backoff timer lateness, p90 | ${f(retry.p90LatenessMs, 2)} ms | |`,
+    `CPU time (user + system) of a whole \`node -e "import('…')"\` process against a bare \`node -e ""\`, median of ${coldstart.runs}`,
+    `interleaved runs each: bare ${f(coldstart.bareMs, 1)} ms now, ${f(before.coldstart.bareMs, 1)} ms ${before.date}. Goal: at most 1.3× the bare start.`,
+    "",
+    `| import | ${before.label}: CPU (ms), ratio | after: CPU (ms) | after: ratio | goal | spread (ms) |`,
+    "|---|---:|---:|---:|---|---:|",
+    ...coldstart.rows.map((r) => {
+      const old = before.coldstart.rows[r.name];
+      const goal = r.name.startsWith("@wirefault") ? verdict(r.ratio <= 1.3) : "reference";
+      return `| \`${r.name}\` | ${old ? `${f(old.ms, 1)}, ${x(old.ratio)}` : "-"} | ${f(r.ms, 1)} | ${x(r.ratio)} | ${goal} | ${f(r.spreadMs, 1)} |`;
+    }),
     "",
   ];
   if (meta.notes) lines.push("## Notes", "", meta.notes.trim(), "");
@@ -94,19 +173,21 @@ export function markdown(results, meta) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const smoke = process.argv.includes("--smoke");
   const options = smoke ? SMOKE : FULL;
-  const results = {};
-  for (const name of FIGURES) {
-    const started = Date.now();
-    results[name] = figure(name, options);
-    console.error(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  }
   const meta = {
     date: new Date().toISOString().slice(0, 10),
     cpu: cpus()[0]?.model ?? "unknown CPU",
     cores: cpus().length,
     node: process.versions.node,
+    load: loadavg()[0].toFixed(1),
   };
-  const { readFileSync, existsSync } = await import("node:fs");
+  const started = Date.now();
+  const results = {};
+  for (const name of FIGURES) {
+    const at = Date.now();
+    results[name] = figure(name, options);
+    console.error(`bench: ${name} done in ${((Date.now() - at) / 1000).toFixed(1)} s`);
+  }
+  console.error(`bench: all figures in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const notesFile = join(here, "NOTES.md");
   if (existsSync(notesFile)) meta.notes = readFileSync(notesFile, "utf8");
   const text = markdown(results, meta);

@@ -57,7 +57,7 @@ async function bundle(options) {
 export async function measure() {
   const packages = [];
   for (const [name, file, budget] of BUDGETS) {
-    packages.push({ name, budget, ...(await bundle({ entryPoints: [`tooling/size/${file}`] })) });
+    packages.push({ name, file, budget, ...(await bundle({ entryPoints: [`tooling/size/${file}`] })) });
   }
   const anchors = [];
   for (const [name, contents] of ANCHORS) {

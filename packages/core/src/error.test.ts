@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { runInNewContext } from "node:vm";
 import { LINEAR_BUDGET_MS, revokedProxy } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
+import { defineCatalog, indexCatalog } from "./catalog.js";
 import { escapeControls, isProtocolError, ProtocolError, type ProtocolErrorInit, redactSecrets } from "./error.js";
 
 const init: ProtocolErrorInit<"rate_limited"> = {
@@ -168,6 +169,59 @@ describe("isProtocolError", () => {
   });
 });
 
+describe("ProtocolError with the verdict beside the init", () => {
+  const catalog = defineCatalog([
+    {
+      surface: "relay",
+      code: "rate_limited",
+      name: "RATE_LIMITED",
+      status: 429,
+      retryable: "yes",
+      action: "throttle",
+      summary: "Too many requests.",
+      policy: { baseMs: 10_000 },
+    },
+  ] as const);
+  const index = indexCatalog(catalog);
+
+  it("takes what the init leaves undefined from the verdict, and nothing else of it", () => {
+    const verdict = index.classify("rate_limited", "relay");
+    const raw = { error: {} };
+    const err = new ProtocolError({ code: "rate_limited", message: "slow down", raw }, "teale-relay", verdict);
+    expect(err).toMatchObject({
+      protocol: "teale-relay",
+      surface: "relay",
+      code: "rate_limited",
+      codeName: "RATE_LIMITED",
+      status: 429,
+      retryable: "yes",
+      action: "throttle",
+      known: true,
+    });
+    expect(err.policy).toEqual({ baseMs: 10_000 });
+    expect(err.raw).toBe(raw);
+    // The verdict's entry and range are catalog data, not error fields.
+    expect(Object.keys(err.toJSON())).not.toContain("entry");
+    expect(Object.keys(err)).not.toContain("range");
+  });
+
+  it("lets the wire's facts win over the verdict", () => {
+    const verdict = index.classify("rate_limited", "relay");
+    const err = new ProtocolError(
+      { code: "rate_limited", message: "m", status: 503, retryable: "maybe", action: "retry" },
+      "teale-relay",
+      verdict,
+    );
+    expect([err.status, err.retryable, err.action, err.known]).toEqual([503, "maybe", "retry", true]);
+  });
+
+  it("masks a code the verdict does not know, as when it is spread", () => {
+    const verdict = index.classify("sk-abcdef123456", "relay");
+    const err = new ProtocolError({ code: "sk-abcdef123456", message: "m" }, "teale-relay", verdict);
+    expect([err.code, err.known, err.retryable, err.action]).toEqual(["sk-[redacted]", false, "no", "abort"]);
+  });
+});
+
 /** Forms of secrets masked, each with what stays of it. */
 const MASKED: readonly (readonly [string, string])[] = [
   ["Authorization: Bearer abc.def.ghi", "Authorization: Bearer [redacted]"],
@@ -221,7 +275,10 @@ describe("redactSecrets: the forms", () => {
 
   it("is linear on a megabyte of hostile text", () => {
     const M = 1 << 20;
-    for (const unit of ["rk-1;", "rk-", "token:", "token=x&", "Bearer ", "Basic ", "a-", "a_secret", 'x\\"', "sk-a"]) {
+    const units = ["rk-1;", "rk-", "token:", "token=x&", "Bearer ", "Basic ", "a-", "a_secret", 'x\\"', "sk-a"];
+    // Forms that each take one branch of the pattern as far as it goes before failing.
+    units.push("password:x ", "sk-abcdefgh-", "Authorization: ", "Set-Cookie: a ", '\\"token\\":\\"x\\",');
+    for (const unit of units) {
       const text = unit.repeat(Math.ceil(M / unit.length)).slice(0, M);
       const started = performance.now();
       redactSecrets(text);

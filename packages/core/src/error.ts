@@ -43,6 +43,17 @@ export interface ProtocolErrorInit<C extends string | number = string | number> 
   cause?: unknown;
 }
 
+/** The catalog's verdict on a code (a `Classification` fits): what the error's init may leave out. */
+export type Verdict = Readonly<Partial<Pick<ProtocolErrorInit, VerdictKey>>>;
+type VerdictKey = "known" | "surface" | "codeName" | "status" | "retryable" | "action" | "policy";
+/** An init whose classification comes beside it, as a {@link Verdict}: what the wire said. */
+export type WireFacts<C extends string | number = string | number> = Omit<
+  ProtocolErrorInit<C>,
+  "protocol" | VerdictKey
+> &
+  Partial<Pick<ProtocolErrorInit<C>, VerdictKey>>;
+const NO_VERDICT: Verdict = {};
+
 // Symbol.for is shared by every copy of this package and every realm in the
 // agent, so the brand survives duplicated installs where instanceof does not.
 const BRAND: unique symbol = Symbol.for("wirefault.ProtocolError") as never;
@@ -88,28 +99,33 @@ export class ProtocolError<C extends string | number = string | number> extends 
 
   /**
    * Subclasses pass their `protocol` as the second argument instead of
-   * spreading it into `init`: V8 copies a spread object on its slow path,
-   * which would double the cost of every parse.
+   * spreading it into `init`, and may pass the catalog's verdict on the code
+   * (`index.classify(code)`) as the third: its fields fill those the init
+   * leaves undefined. V8 copies a spread object on its slow path, which would
+   * double the cost of every parse.
    */
-  constructor(init: ProtocolErrorInit<C> | Omit<ProtocolErrorInit<C>, "protocol">, protocol?: Protocol) {
+  constructor(init: ProtocolErrorInit<C> | Omit<ProtocolErrorInit<C>, "protocol">, protocol?: Protocol);
+  constructor(init: WireFacts<C>, protocol: Protocol, verdict: Verdict);
+  constructor(init: WireFacts<C> & { protocol?: Protocol }, protocol?: Protocol, verdict: Verdict = NO_VERDICT) {
     super(cleanText(init.message), init.cause === undefined ? undefined : { cause: maskCause(init.cause, 0) });
     // Named stores from a fixed list, never a spread of init, so that nothing
     // unlisted (a classification's entry, a secret) becomes a public field.
     // Named, not a keyed loop: V8 makes keyed stores megamorphic.
     const self = this as Record<string, unknown>;
-    self.protocol = protocol ?? (init as ProtocolErrorInit).protocol;
-    self.surface = init.surface;
+    const known = init.known ?? verdict.known ?? false;
+    self.protocol = protocol ?? init.protocol;
+    self.surface = init.surface ?? verdict.surface;
     // An unknown code is kept as received, so it may echo what the request sent;
     // a known one is a catalog literal.
-    self.code = typeof init.code === "string" && !init.known ? cleanText(init.code) : init.code;
-    self.codeName = init.codeName;
-    self.status = init.status;
-    self.retryable = init.retryable;
-    self.action = init.action;
+    self.code = typeof init.code === "string" && !known ? cleanText(init.code) : init.code;
+    self.codeName = init.codeName ?? verdict.codeName;
+    self.status = init.status ?? verdict.status;
+    self.retryable = init.retryable ?? verdict.retryable;
+    self.action = init.action ?? verdict.action;
     self.retryAfterMs = sanitizeDelay(init.retryAfterMs);
-    self.known = init.known;
+    self.known = known;
     this.#raw = init.raw;
-    this.#policy = init.policy;
+    this.#policy = init.policy ?? verdict.policy;
     // A subclass's own fields (ids, details), listed on the class: only these,
     // only when set, so toJSON() shows what the error really carries. Ids may
     // echo what the request sent: masked like the message.
@@ -223,32 +239,37 @@ const Q = String.raw`\\?["']?`;
 // Names whose value is a secret. Quantifiers are bounded so that no input can
 // make the scan quadratic: `[a-z_]{0,24}token` covers refresh_token, id_token,
 // accessToken, sessionToken, auth_token...
-const NAMES = String.raw`\b(?:[a-z_]{0,24}token|[a-z_]{0,24}secret|(?:x-)?api[-_]?key|access[-_]?key|private[-_]?key|passw(?:or)?d|sig(?:nature)?|credentials?)`;
+const NAMES =
+  "(?:[a-z_]{0,24}(?:token|secret)|(?:x-)?api[-_]?key|access[-_]?key|private[-_]?key|passw(?:or)?d|sig(?:nature)?|credentials?)";
 // A value after a colon is masked when quoted (JSON, headers) or when it is not
 // a plain word: `password: hunter2` is masked, `password: must be at least 8
 // characters` and `Signature: expected 64 bytes` are prose and kept.
 const NOT_A_WORD = String.raw`(?=[^\s"'&#,;}\\]{0,32}[^A-Za-z\s"'&#,;}\\])`;
 
 // After a key prefix: at most one short segment (`proj-`, `live_`), then a run of letters and digits.
-const KEY_RUN = "(?:[A-Za-z0-9]{1,24}[-_])?[A-Za-z0-9]{0,24}";
+const SEGMENT = "[A-Za-z0-9]{1,24}[-_]";
+// A digit in the key run, written as "first digit within 25 chars of either run" rather than
+// (segment)?[A-Za-z0-9]{0,24}\d: the same set of texts, with far less backtracking on `rk-rk-rk-…`.
+const KEY_DIGIT = `[A-Za-z]{0,24}\\d|${SEGMENT}[A-Za-z]{0,24}\\d`;
 
 // The kept prefix is group 1; the secret after it is replaced.
+// Every form starts at a word boundary, tested once rather than per form; the order of the forms is the
+// order they are tried in at one position, so it decides which one masks.
 const SECRET = new RegExp(
-  `(${[
+  `(\\b(?:${[
     // A whole header value: `Authorization: Basic …`, `Cookie: sid=…`, `Set-Cookie: …`.
-    String.raw`\b(?:authorization|proxy-authorization)\s*${COLON}\s*(?:[a-z]{1,16}${SP})?`,
-    String.raw`\b(?:set-)?cookie\s*${COLON}\s*`,
+    String.raw`(?:authorization|proxy-authorization)\s*${COLON}\s*(?:[a-z]{1,16}${SP})?`,
+    String.raw`(?:set-)?cookie\s*${COLON}\s*`,
     // Scheme credentials: Bearer always; Basic and Token only before something key-like, not prose.
-    String.raw`\bBearer${SP}`,
-    String.raw`\b(?:Basic|Token)${SP}(?!(?:sk|rla|pk|rk)[-_])(?=[\w+/=.~-]{8})(?=[\w+/=.~-]{0,24}\d)`,
+    `Bearer${SP}`,
+    String.raw`(?:Basic|Token)${SP}(?!(?:sk|rla|pk|rk)[-_])(?=[\w+/=.~-]{8})(?=[\w+/=.~-]{0,24}\d)`,
     // Prefixed keys (sk-…, rla_…, pk_live_…, rk-…): a run of 6 letters and digits, a digit among them,
     // so that a peer id such as rk-node-7 is left alone.
-    String.raw`\b(?:sk|rla|pk|rk)[-_](?=${KEY_RUN}\d)(?=${KEY_RUN.replace("{0,24}", "{6}")})`,
-    // name=value in queries and text, plain or URL-encoded, quoted or JSON-escaped.
-    `${NAMES}${Q}\\s*${EQ}\\s*${Q}`,
-    // name: value in JSON, headers and text.
-    `${NAMES}${Q}\\s*${COLON}\\s*(?:\\\\?["']|${NOT_A_WORD})`,
-  ].join("|")})${VALUE}`,
+    `(?:sk|rla|pk|rk)[-_](?=${KEY_DIGIT})(?=(?:${SEGMENT})?[A-Za-z0-9]{6})`,
+    // name=value in queries and text, plain or URL-encoded, quoted or JSON-escaped; or name: value in
+    // JSON, headers and text. One name scan for both separators: the name was the costliest part.
+    `${NAMES}${Q}\\s*(?:${EQ}\\s*${Q}|${COLON}\\s*(?:\\\\?["']|${NOT_A_WORD}))`,
+  ].join("|")}))${VALUE}`,
   "gi",
 );
 

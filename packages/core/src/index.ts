@@ -29,6 +29,8 @@ export {
   redactSecrets,
   sanitizeDelay,
   TOO_LARGE,
+  type Verdict,
+  type WireFacts,
 } from "./error.js";
 export {
   type Clock,

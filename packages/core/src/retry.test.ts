@@ -375,3 +375,83 @@ describe("retry budget: a storm of 1,000 callers against an always-failing opera
     expect(budget.tokens).toBe(2);
   });
 });
+
+// The first attempt runs on a fast path (no signal, nothing failed yet); these pin what it must keep.
+describe("retry: the first attempt", () => {
+  it("retries an fn that throws synchronously, then resolves what the next attempt returns", async () => {
+    const clock = recordingClock();
+    let calls = 0;
+    const fn = (attempt: number) => {
+      calls++;
+      if (attempt === 1) throw failure();
+      return attempt * 10;
+    };
+    await expect(retry(fn, { clock, jitter: "none" })).resolves.toBe(20);
+    expect([calls, clock.delays]).toEqual([2, [1000]]);
+  });
+
+  it("resolves a plain value, a promise and a foreign thenable alike", async () => {
+    await expect(retry(() => 5)).resolves.toBe(5);
+    await expect(retry(async () => 6)).resolves.toBe(6);
+    // biome-ignore lint/suspicious/noThenProperty: a foreign thenable is what this checks.
+    const thenable = { then: (resolve: (value: number) => void) => resolve(7) };
+    await expect(retry(() => thenable as unknown as Promise<number>)).resolves.toBe(7);
+  });
+
+  it("refunds the budget on a first-attempt success, and only on success", async () => {
+    const budget = retryBudget({ capacity: 2, successRefund: 0.5 });
+    budget.tryAcquire();
+    await retry(async () => "ok", { budget });
+    expect(budget.tokens).toBe(1.5);
+    await expect(retry(failsTimes(1, () => new Error("plain")).fn, { budget })).rejects.toThrow("plain");
+    expect(budget.tokens).toBe(1.5);
+  });
+
+  it("passes a signal to fn and annotates a first-attempt failure it gives up on", async () => {
+    let seen: unknown;
+    const error = failure("no");
+    const rejected = await retry((_attempt, signal) => {
+      seen = signal;
+      throw error;
+    }).catch((e: unknown) => e);
+    expect(seen).toBeInstanceOf(AbortSignal);
+    expect(rejected).toBe(error);
+    expect(error).toMatchObject({ attempts: 1, totalDelayMs: 0 });
+  });
+
+  it("rejects, never throws, on options that cannot be read", async () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("trap");
+        },
+      },
+    );
+    let result: Promise<unknown> | undefined;
+    expect(() => {
+      result = retry(async () => 1, hostile);
+    }).not.toThrow();
+    await expect(result).rejects.toThrow("trap");
+  });
+});
+
+describe("retry: the signal fn gets when the caller passes none", () => {
+  it("is a signal of its own per call when fn declares the parameter", async () => {
+    const seen: AbortSignal[] = [];
+    const fn = async (_attempt: number, signal: AbortSignal) => {
+      seen.push(signal);
+      return 1;
+    };
+    await Promise.all([retry(fn), retry(fn)]);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).not.toBe(seen[1]);
+    expect(seen.every((signal) => signal instanceof AbortSignal && !signal.aborted)).toBe(true);
+  });
+
+  it("is a real signal that never aborts when fn reads it without declaring it", async () => {
+    const got = await retry((...args: unknown[]) => args[1]);
+    expect(got).toBeInstanceOf(AbortSignal);
+    expect((got as AbortSignal).aborted).toBe(false);
+  });
+});

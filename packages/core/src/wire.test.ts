@@ -1,8 +1,10 @@
 import { byteAtATime, LINEAR_BUDGET_MS } from "@wirefault/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ProtocolError } from "./error.js";
 import {
   asBytes,
+  atCaller,
   classifyClose,
   classifyStatus,
   closeReason,
@@ -125,6 +127,23 @@ describe("readResponse", () => {
     const body = await readResponse(new Response(stream, { status: 500 }), 100_000);
     expect(body).toMatchObject({ status: 500, tooLarge: true, text: undefined });
     expect(pulled).toBeLessThan(5);
+  });
+
+  it("keeps a first chunk as it is and copies it once a second one comes, the same object included", async () => {
+    const chunk = bytes("ab");
+    // A body (a custom stream, not fetch's) that hands the same bytes over three times, after an empty chunk.
+    const chunks = [new Uint8Array(0), chunk, chunk, chunk.subarray(1)];
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const body = await readResponse({ status: 500, body: stream }, 100);
+    expect(body).toMatchObject({ text: "ababb", tooLarge: false });
+    expect(chunk).toEqual(bytes("ab"));
+    expect((await readResponse(new Response("one chunk"), 100)).text).toBe("one chunk");
   });
 
   it("refuses a declared oversize body without reading it", async () => {
@@ -326,5 +345,62 @@ describe("localError, codeMap and classifyClose", () => {
     expect(classifyClose(1006)).toEqual({ name: "ABNORMAL_CLOSURE", retryable: "yes", action: "reconnect" });
     expect(classifyClose(1008)?.action).toBe("user-action");
     expect(classifyClose(4001)).toBeUndefined();
+  });
+});
+
+describe("atCaller", () => {
+  const make = () =>
+    new ProtocolError({ protocol: "atlas", code: 1, message: "m", retryable: "no", action: "abort", known: false });
+  function parseLike(build: () => ProtocolError = make): ProtocolError {
+    return atCaller(build, parseLike);
+  }
+  function usersCode(): ProtocolError {
+    return parseLike();
+  }
+  const frames = (err: Error) => String(err.stack).split("\n").slice(1);
+
+  it("starts the stack at the caller of the entry, with the usual depth after it", () => {
+    const err = usersCode();
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect(frames(err)[0]).toContain("usersCode");
+    expect(String(err.stack)).not.toMatch(/parseLike|atCaller|make/);
+    expect(frames(err).length).toBeGreaterThan(1);
+    expect(String(err.stack).split("\n")[0]).toBe("ProtocolError: m");
+  });
+
+  it("restores Error.stackTraceLimit, also when the builder throws", () => {
+    const before = Error.stackTraceLimit;
+    usersCode();
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(() =>
+      parseLike(() => {
+        throw new RangeError("boom");
+      }),
+    ).toThrow(RangeError);
+    expect(Error.stackTraceLimit).toBe(before);
+  });
+
+  it("keeps the usual stack when the limit cannot be written or the engine has no captureStackTrace", () => {
+    const limit = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit");
+    Object.defineProperty(Error, "stackTraceLimit", {
+      value: Error.stackTraceLimit,
+      writable: false,
+      configurable: true,
+    });
+    try {
+      const err = usersCode();
+      expect(String(err.stack)).toContain("parseLike");
+    } finally {
+      if (limit) Object.defineProperty(Error, "stackTraceLimit", limit);
+    }
+    const capture = Object.getOwnPropertyDescriptor(Error, "captureStackTrace");
+    Reflect.deleteProperty(Error, "captureStackTrace");
+    try {
+      const err = usersCode();
+      expect(String(err.stack)).toContain("parseLike");
+      expect(Error.stackTraceLimit).toBe(limit?.value);
+    } finally {
+      if (capture) Object.defineProperty(Error, "captureStackTrace", capture);
+    }
   });
 });

@@ -196,6 +196,8 @@ function cancel(reader: ReadableStreamDefaultReader<Uint8Array> | undefined, rea
   }
 }
 
+const NO_BYTES = /* @__PURE__ */ new Uint8Array(0);
+
 const yieldToLoop = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
@@ -238,7 +240,9 @@ export async function readResponse(
       // Bytes are copied into one buffer that doubles as it fills, counted
       // from the chunks and decoded once: linear in the body, at most 2x its
       // size in memory, whatever the chunking (a chunk list costs ~100 B per chunk).
-      let buffer = new Uint8Array(1024);
+      // The first chunk is kept as it is: most error bodies come in one, and
+      // then nothing is copied. A second one copies it into a buffer of its own.
+      let buffer: Uint8Array = NO_BYTES;
       let size = 0;
       let empty = 0;
       for (let reads = 1; ; reads++) {
@@ -255,12 +259,17 @@ export async function readResponse(
           if (++empty >= MAX_EMPTY_READS) throw new Error(`response body sent ${empty} empty chunks in a row`);
         } else {
           empty = 0;
-          if (size + bytes.byteLength > buffer.byteLength) {
-            const grown = new Uint8Array(Math.min(maxBytes, Math.max(2 * buffer.byteLength, size + bytes.byteLength)));
-            grown.set(buffer.subarray(0, size));
-            buffer = grown;
+          if (size === 0) buffer = bytes;
+          else {
+            if (size + bytes.byteLength > buffer.byteLength) {
+              const grown = new Uint8Array(
+                Math.min(maxBytes, Math.max(2 * buffer.byteLength, size + bytes.byteLength, 1024)),
+              );
+              grown.set(buffer.subarray(0, size));
+              buffer = grown;
+            }
+            buffer.set(bytes, size);
           }
-          buffer.set(bytes, size);
           size += bytes.byteLength;
         }
         if (reads % READS_PER_YIELD === 0) await yieldToLoop();
@@ -281,6 +290,46 @@ export async function readResponse(
     if (stop) signal?.removeEventListener("abort", stop);
   }
   return out;
+}
+
+/** Any function, as a stack-trace boundary: only its identity is used. */
+type Entry = (...args: never) => unknown;
+type StackApi = { stackTraceLimit?: number; captureStackTrace?: (target: object, entry?: Entry) => void };
+
+/**
+ * Builds an error with `make()` and gives it a stack that starts at the
+ * caller of `entry` (which must be on the call stack, e.g. the package's
+ * `parseError`), so the first frame a user reads is their own call. V8 takes
+ * no stack inside `make()` (`Error.stackTraceLimit` is 0 meanwhile and
+ * restored after): a parse's own frames, inlined and optimized, were the
+ * costliest part of building the error. Where the engine has no
+ * `Error.captureStackTrace`, or the limit cannot be written (frozen
+ * intrinsics), the error keeps the stack `make()` gave it.
+ * @internal
+ */
+export function atCaller<E extends object>(make: () => E, entry: Entry): E {
+  const api = Error as StackApi;
+  const limit = api.stackTraceLimit;
+  if (typeof api.captureStackTrace !== "function" || !silence(api)) return make();
+  let err: E;
+  try {
+    err = make();
+  } finally {
+    // Restored before the capture, which reads it.
+    api.stackTraceLimit = limit;
+  }
+  api.captureStackTrace(err, entry);
+  return err;
+}
+
+/** Sets `Error.stackTraceLimit` to 0; false when it cannot be written. */
+function silence(api: StackApi): boolean {
+  try {
+    api.stackTraceLimit = 0;
+  } catch {
+    // frozen intrinsics
+  }
+  return api.stackTraceLimit === 0;
 }
 
 /** Anything with a `safeParse` in zod's shape: core's own checks, or a zod schema a caller passes. */
