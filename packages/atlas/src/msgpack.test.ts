@@ -309,7 +309,7 @@ describe("the subpath's definition", () => {
     expect(messagePack).toMatchObject({ name: "atlas", catalog: protocol.catalog, maxBytes: MAX_PAYLOAD_SIZE });
     expect(protocol.maxBytes).toBe(MAX_JSON_BYTES);
     // Atlas answers over neither HTTP nor closes of its own.
-    expect([messagePack.http, messagePack.closeCodes, messagePack.closes]).toEqual([undefined, undefined, []]);
+    expect([messagePack.http, messagePack.websocket, messagePack.closes]).toEqual([undefined, undefined, []]);
   });
 
   it("reads MessagePack in every binary form ws hands over, fragments and a Blob included", async () => {

@@ -1,4 +1,4 @@
-import { type CloseClassification, defineProtocol } from "@wirefault/core/protocol";
+import { type CloseClassification, defineProtocol, overHttp, overWebSocket } from "@wirefault/core/protocol";
 import { field } from "@wirefault/core/wire";
 import { catalog, closeCodes, codeAliases, MAX_ERROR_BYTES } from "./catalog.js";
 import { CkgRelayError, type CkgRelayErrorInit } from "./error.js";
@@ -15,8 +15,8 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   maxBytes: MAX_ERROR_BYTES,
   catalog,
   aliases: codeAliases,
-  closeCodes,
-  http: "relay",
+  http: overHttp("relay"),
+  websocket: overWebSocket({ closeCodes }),
   readers,
   create: (init): CkgRelayError => new CkgRelayError(init as CkgRelayErrorInit),
 });

@@ -1,8 +1,7 @@
-import * as atlas from "@wirefault/atlas";
 import * as atlasMsgpack from "@wirefault/atlas/msgpack";
 import * as ckgRelay from "@wirefault/ckg-relay";
 import { type CatalogEntry, type CatalogIndex, indexCatalog, MALFORMED, type ProtocolError } from "@wirefault/core";
-import { type CloseCodeEntry, type DefinedProtocol, LOCAL_CODES } from "@wirefault/core/protocol";
+import { type CloseCodeEntry, type DefinedProtocol, LOCAL_CODES, overHttp } from "@wirefault/core/protocol";
 import { localError } from "@wirefault/core/wire";
 import * as tealeRelay from "@wirefault/teale-relay";
 import * as telemetryServer from "@wirefault/telemetry-server";
@@ -47,6 +46,7 @@ function legacy(
     aliases: mod.codeAliases,
     ranges,
     closes: [],
+    closeCodes: [],
     parseError,
     fromClose: (event) => parseError(localError(name, MALFORMED, "no WebSocket closes", event)),
     ...extra,
@@ -57,11 +57,11 @@ function legacy(
 export const PROTOCOLS: Registry = registry([
   tealeRelay.protocol,
   legacy("telemetry-server", telemetryServer, telemetryServer.parseError, {
-    http: "http",
+    http: overHttp("http"),
     readBatch: telemetryServer.parseBatchResponse,
   }),
   ckgRelay.protocol,
-  legacy("atlas", atlas, atlasMsgpack.parseError),
+  atlasMsgpack.protocol,
   tryllFrame.protocol,
 ]);
 

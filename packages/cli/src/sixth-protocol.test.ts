@@ -4,7 +4,7 @@
 // explains, lists and parses it, and the docs render it: adding a protocol, or
 // a code, is data.
 import { defineCatalog, ProtocolError } from "@wirefault/core";
-import { defineProtocol } from "@wirefault/core/protocol";
+import { defineProtocol, overHttp, overWebSocket } from "@wirefault/core/protocol";
 import { field } from "@wirefault/core/wire";
 import { describeConformance } from "@wirefault/test-utils/conformance";
 import { describe, expect, it } from "vitest";
@@ -32,8 +32,12 @@ const quill = defineProtocol({
   maxBytes: 4096,
   catalog,
   aliases: { QUILL_BUSY: "Q_BUSY" },
-  closeCodes: [{ code: 4040, name: "QUILL_DRY", retryable: "no", action: "user-action", summary: "The pen ran dry." }],
-  http: "api",
+  http: overHttp("api"),
+  websocket: overWebSocket({
+    closeCodes: [
+      { code: 4040, name: "QUILL_DRY", retryable: "no", action: "user-action", summary: "The pen ran dry." },
+    ],
+  }),
   readers: [
     (value) => {
       const code = field(value, "quill_error");

@@ -154,15 +154,10 @@ export interface ProtocolDefinition<
   readonly ranges?: readonly CodeRange[] | undefined;
   /** Codes real servers send beyond the page. */
   readonly unlisted?: readonly UnlistedCode[] | undefined;
-  /** The protocol's own WebSocket close codes; standard codes are core's. Absent without WebSockets. */
-  readonly closeCodes?: readonly K[] | undefined;
-  /** The backoff of a reconnect after a close. */
-  readonly reconnect?: RetryPolicy | undefined;
-  /**
-   * The surface HTTP bodies are read in, for protocols that answer over HTTP:
-   * a body that names no code falls back to the status there.
-   */
-  readonly http?: string | undefined;
+  /** For a protocol that answers over HTTP: `overHttp(surface)`. Absent, none of the HTTP reading is bundled. */
+  readonly http?: HttpBinding | undefined;
+  /** For a protocol over WebSockets: `overWebSocket({ closeCodes, reconnect })`. Absent, none of the close reading is bundled. */
+  readonly websocket?: WebSocketBinding<K> | undefined;
   /** Replaces core's input decoding (JSON under the cap), for a binary codec. */
   readonly codec?: ((input: unknown) => DecodedInput) | undefined;
   /** The protocol's readers, tried in order on every decoded payload. */
@@ -202,6 +197,8 @@ export interface DefinedProtocol<
   decode(input: unknown): DecodedInput;
   /** Every close code `fromClose` reads: the standard ones, then the protocol's own. Empty without WebSockets. */
   readonly closes: readonly CloseCodeEntry[];
+  /** The protocol's own close codes. Empty without WebSockets. */
+  readonly closeCodes: readonly K[];
   /**
    * Reads any error of the protocol: text, bytes, a decoded object, or an error
    * thrown by openai-node or the AI SDK. Never throws.
@@ -217,17 +214,64 @@ export interface DefinedProtocol<
   localError(code: LocalCode, message: string, raw?: unknown, cause?: unknown): Err;
 }
 
+const localRow = (code: LocalCode) => LOCAL_CODES.find((row) => row.code === code) as (typeof LOCAL_CODES)[number];
+
 const isStatus = (value: unknown): value is number =>
   Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599;
 
-// Every standard code core classifies, as catalog rows, found once by asking about RFC 6455's space.
-let standard: readonly CloseCodeEntry[] | undefined;
-function standardCloses(): readonly CloseCodeEntry[] {
-  standard ??= Array.from({ length: 4000 }, (_, i) => 1000 + i).flatMap((code) => {
+/**
+ * What reading a protocol over HTTP takes: the surface its bodies are read in
+ * (a body that names no code falls back to the status there), and core's
+ * response and client-error readers. Made by {@link overHttp}.
+ */
+export interface HttpBinding {
+  readonly surface: string;
+  /** @internal */
+  readonly readResponse: typeof readResponse;
+  /** @internal */
+  readonly unreadableBody: typeof unreadableBody;
+  /** @internal */
+  readonly readClientError: typeof readClientError;
+}
+
+/**
+ * A protocol answers over HTTP, its bodies read in `surface`: `fromResponse`
+ * reads them, and `parseError` reads what openai-node and the AI SDK throw.
+ * A separate call so that a protocol without HTTP bundles none of it.
+ */
+export const overHttp = (surface: string): HttpBinding => ({ surface, readResponse, unreadableBody, readClientError });
+
+/** What reading a protocol's WebSocket closes takes. Made by {@link overWebSocket}. */
+export interface WebSocketBinding<K extends CloseCodeEntry = CloseCodeEntry> {
+  /** The protocol's own close codes; the standard ones are core's. */
+  readonly closeCodes: readonly K[];
+  /** The backoff of a reconnect after a close. */
+  readonly reconnect: RetryPolicy | undefined;
+  /** The standard codes, then the protocol's own. */
+  readonly closes: readonly CloseCodeEntry[];
+  /** @internal */
+  readonly closeReason: typeof closeReason;
+}
+
+/**
+ * A protocol runs over WebSockets: `fromClose` reads the standard close codes
+ * (RFC 6455 and the IANA registry), then `closeCodes`, the protocol's own.
+ */
+export function overWebSocket<const K extends CloseCodeEntry = never>(
+  options: { readonly closeCodes?: readonly K[]; readonly reconnect?: RetryPolicy } = {},
+): WebSocketBinding<K> {
+  // Every standard code core classifies, as rows, found by asking about RFC 6455's space.
+  const standard = Array.from({ length: 4000 }, (_, i) => 1000 + i).flatMap((code) => {
     const c = classifyClose(code);
     return c ? [{ code, name: c.name, retryable: c.retryable, action: c.action, summary: c.name }] : [];
   });
-  return standard;
+  const closeCodes = options.closeCodes ?? [];
+  return Object.freeze({
+    closeCodes,
+    reconnect: options.reconnect,
+    closes: Object.freeze([...standard, ...closeCodes]),
+    closeReason,
+  });
 }
 
 /**
@@ -248,13 +292,13 @@ export function defineProtocol<
 >(definition: ProtocolDefinition<E, Err, K>): DefinedProtocol<E, Err, K> {
   const { name: protocol, title, maxBytes, catalog, readers, create } = definition;
   const baseLocal = (code: LocalCode, message: string, raw: unknown, cause: unknown): ErrorInit => {
-    const row = LOCAL_CODES.find((r) => r.code === code);
-    return { protocol, code, message, raw, cause, known: false, retryable: row!.retryable, action: row!.action };
+    const row = localRow(code);
+    return { protocol, code, message, raw, cause, known: false, retryable: row.retryable, action: row.action };
   };
   const index = indexCatalog(catalog, { ranges: definition.ranges, aliases: definition.aliases });
   const unlisted = new Map((definition.unlisted ?? []).map((row) => [`${row.surface}\0${row.code}`, row]));
-  const own = definition.closeCodes;
-  const closes = own ? [...standardCloses(), ...own] : [];
+  const { http, websocket } = definition;
+  const closes = websocket?.closes ?? [];
   const bare = new Map<number, E>();
   for (const entry of catalog) if (entry.bareStatus && entry.status !== undefined) bare.set(entry.status, entry);
 
@@ -281,13 +325,18 @@ export function defineProtocol<
   ): Err {
     const { status, retryAfterMs } = context;
     const message = said ?? ours;
-    if (status === undefined) return create({ ...baseLocal(code, message, raw, cause), retryAfterMs });
-    const entry = code === MALFORMED ? bare.get(status) : undefined;
-    if (entry)
+    const entry = code === MALFORMED && status !== undefined ? bare.get(status) : undefined;
+    if (entry) {
+      const c = index.classify(entry.code, entry.surface);
       return create({
-        ...index.classify(entry.code, entry.surface),
         protocol,
+        surface: c.surface,
         code: entry.code,
+        codeName: c.codeName,
+        known: true,
+        retryable: c.retryable,
+        action: c.action,
+        policy: c.policy,
         // A message a reader found in a well-formed body, else the row's: never a broken body's text.
         message: said ?? entry.summary,
         status,
@@ -295,12 +344,21 @@ export function defineProtocol<
         raw,
         cause,
       });
+    }
+    const row = status === undefined ? undefined : byStatus(status);
     return create({
-      ...baseLocal(code, message, raw, cause),
-      ...byStatus(status),
-      surface: definition.http,
+      protocol,
+      surface: row && http?.surface,
+      code,
+      message,
+      known: false,
+      retryable: row?.retryable ?? localRow(code).retryable,
+      action: row?.action ?? localRow(code).action,
+      policy: row?.policy,
       status,
       retryAfterMs,
+      raw,
+      cause,
     });
   }
 
@@ -317,26 +375,33 @@ export function defineProtocol<
     const c = index.classify(code, reading.surface);
     const status = context.status ?? (isStatus(reading.status) ? reading.status : undefined) ?? c.status;
     const row = c.known ? undefined : unlisted.get(`${reading.surface}\0${code}`);
-    return create({
-      ...reading.details,
-      ...c,
-      // An undocumented code says less than its row, and less than the status.
-      ...(row
-        ? { retryable: row.retryable, action: row.action }
-        : !c.known && status !== undefined && classifyStatus(status)),
+    // An undocumented code says less than its row, and less than the status.
+    const verdict = row ?? (!c.known && status !== undefined ? classifyStatus(status) : c);
+    // Named fields, never a spread: V8 copies a spread of a fresh object on its slow path (tens of µs).
+    const init: Record<string, unknown> = {
       protocol,
+      surface: c.surface,
       // An alias is read as the code it stands for; raw keeps the spelling received.
       code: c.entry?.code ?? code,
+      codeName: c.codeName,
+      known: c.known,
+      retryable: verdict.retryable,
+      action: verdict.action,
+      policy: c.policy,
       message: reading.message ?? c.entry?.summary ?? `${title} error ${code}`,
       status,
       retryAfterMs: reading.retryAfterMs ?? context.retryAfterMs,
       raw: value,
-    });
+    };
+    // The protocol's own fields ride along for its class; they never replace core's.
+    const details = reading.details;
+    if (details) for (const key of Object.keys(details)) if (!(key in init)) init[key] = details[key];
+    return create(init as unknown as ErrorInit);
   }
 
   function read(input: unknown, context: ParseContext): Err {
-    if (definition.http !== undefined) {
-      const client = readClientError(input);
+    if (http !== undefined) {
+      const client = http.readClientError(input);
       if (client) {
         // No answer at all: not an error of the protocol; a user's abort is final, anything else is retried.
         if (client.kind !== "http") {
@@ -399,11 +464,13 @@ export function defineProtocol<
   }
 
   async function fromResponse(res: Response, options?: ReadOptions): Promise<Err> {
-    const body = await readResponse(res, maxBytes, Date.now(), options);
+    // A misuse gets an answer, not a rejection.
+    if (http === undefined) return local(MALFORMED, `${title} does not answer over HTTP`);
+    const body = await http.readResponse(res, maxBytes, Date.now(), options);
     const context = { status: isStatus(body.status) ? body.status : undefined, retryAfterMs: body.retryAfterMs };
     if (body.tooLarge) return tooLarge(undefined, context);
     // Cut off by a network failure: the answer was lost, so it is retried whatever the status said.
-    const lost = unreadableBody(protocol, body);
+    const lost = http.unreadableBody(protocol, body);
     if (lost) return create(lost);
     if (body.text === undefined || body.text.trim() === "")
       return nameless(MALFORMED, `HTTP ${body.status} without a ${title} error body`, context, body.text, body.cause);
@@ -416,7 +483,8 @@ export function defineProtocol<
       const code = isEvent ? (event as CloseLike).code : event;
       if (typeof code !== "number" || !Number.isInteger(code) || code < 1000 || code > 4999)
         return local(MALFORMED, "Not a WebSocket close code", event);
-      const text = closeReason(reason ?? (isEvent ? (event as CloseLike).reason : undefined));
+      if (websocket === undefined) return local(MALFORMED, `${title} has no WebSocket closes`, event);
+      const text = websocket.closeReason(reason ?? (isEvent ? (event as CloseLike).reason : undefined));
       // A row with a reason wins: the reason gives a standard code its protocol's meaning.
       let row: CloseCodeEntry | undefined;
       for (const r of closes) if (r.code === code && (r.reason === undefined || r.reason === text)) row = r;
@@ -429,7 +497,7 @@ export function defineProtocol<
         retryable: row?.retryable ?? "no",
         action: row?.action ?? "abort",
         known: row !== undefined,
-        policy: row?.action === "reconnect" ? definition.reconnect : undefined,
+        policy: row?.action === "reconnect" ? websocket.reconnect : undefined,
         raw: isEvent ? event : { code, reason },
       });
     } catch (cause) {
@@ -441,7 +509,8 @@ export function defineProtocol<
     ...definition,
     index,
     decode,
-    closes: Object.freeze(closes),
+    closes,
+    closeCodes: websocket?.closeCodes ?? [],
     parseError: parseError as DefinedProtocol<E, Err, K>["parseError"],
     parseErrorAsync: (async (input: unknown, context?: ParseContext) =>
       parseError(await readBlob(input, maxBytes), context)) as DefinedProtocol<E, Err, K>["parseErrorAsync"],

@@ -1,18 +1,11 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { isRetryable, MALFORMED, retry, TOO_LARGE } from "@wirefault/core";
-import {
-  type CannedServer,
-  cannedServer,
-  cutOffResponse,
-  dataForms,
-  recordingClock,
-  thrown,
-} from "@wirefault/test-utils";
+import { isRetryable, MALFORMED, retry } from "@wirefault/core";
+import { type CannedServer, cannedServer, dataForms, recordingClock, thrown } from "@wirefault/test-utils";
 import { describeConformance } from "@wirefault/test-utils/conformance";
 import { generateText } from "ai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_BYTES, REPLACED_BY_NEWER_SESSION, TealeRelayCloseEvent } from "./catalog.js";
+import { REPLACED_BY_NEWER_SESSION, TealeRelayCloseEvent } from "./catalog.js";
 import { TealeRelayError } from "./error.js";
 import {
   fromClose,

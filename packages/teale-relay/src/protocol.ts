@@ -1,4 +1,4 @@
-import { defineProtocol } from "@wirefault/core/protocol";
+import { defineProtocol, overHttp, overWebSocket } from "@wirefault/core/protocol";
 import { field } from "@wirefault/core/wire";
 import { catalog, closeCodes, codeAliases, MAX_BYTES, reconnect, unlisted } from "./catalog.js";
 import { TealeRelayError, type TealeRelayErrorInit } from "./error.js";
@@ -15,9 +15,8 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   catalog,
   aliases: codeAliases,
   unlisted,
-  closeCodes,
-  reconnect,
-  http: "api",
+  http: overHttp("api"),
+  websocket: overWebSocket({ closeCodes, reconnect }),
   readers,
   create: (init): TealeRelayError => new TealeRelayError(init as TealeRelayErrorInit<TealeRelayError["code"]>),
 });

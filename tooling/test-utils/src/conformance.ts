@@ -87,7 +87,8 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
     });
 
     it("an unknown code is kept, known: false; over HTTP its status classifies it", () => {
-      const { entry } = rows.find(({ entry }) => entry.surface === (protocol.http ?? entry.surface)) ?? rows[0]!;
+      const { entry } =
+        rows.find(({ entry }) => entry.surface === (protocol.http?.surface ?? entry.surface)) ?? rows[0]!;
       const code = typeof entry.code === "number" ? 4_000_000_000 : "wirefault_conformance_unknown";
       const payload = options.wire(entry, code);
       expect(parseError(payload)).toMatchObject({ code, known: false });
