@@ -1,6 +1,9 @@
 import type { CatalogEntry } from "@wirefault/core";
 import { describe, expect, it } from "vitest";
-import { catalog, index, TelemetryServerErrorCode } from "./catalog.js";
+import { catalog, TelemetryServerErrorCode } from "./catalog.js";
+import { protocol } from "./protocol.js";
+
+const { index } = protocol;
 
 // The page's statuses and bodies, the per-block codes of its domain classes
 // and field notes, the framework's shapes, and our own 500 body.

@@ -1,8 +1,18 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { cutOffResponse } from "@wirefault/test-utils";
+import { describeConformance } from "@wirefault/test-utils/conformance";
 import { describe, expect, it } from "vitest";
-import { DeviceNotFoundError, InvalidSignatureError, TelemetryServerError } from "./error.js";
-import { fromResponse, readBatchResponse } from "./http.js";
+import { TelemetryServerError } from "./error.js";
+import { fromResponse, protocol } from "./protocol.js";
+
+describeConformance(protocol, {
+  dir: new URL(".", import.meta.url),
+  // A per-block code travels only inside its template's message, in a 207 entry.
+  wire: (entry, code) => {
+    const template = (entry as { template?: string }).template;
+    return template === undefined ? { error: code } : { seq: "1", error: template.replace(/<[^>]*>/, "ab12") };
+  },
+});
 
 const json = (body: string, status: number, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
@@ -46,13 +56,19 @@ describe("fromResponse", () => {
   });
 
   it("falls back to the status when the body is empty or not JSON", async () => {
+    // Core's rule: a status with a bare row reads as that row's code.
     expect(await fromResponse(new Response("", { status: 500 }))).toMatchObject({
-      code: MALFORMED,
+      code: "internal_error",
+      known: true,
       status: 500,
       retryable: "yes",
       action: "retry",
     });
-    expect(await fromResponse(new Response(null, { status: 404 }))).toMatchObject({ status: 404, action: "reset" });
+    expect(await fromResponse(new Response(null, { status: 404 }))).toMatchObject({
+      code: "Device not found",
+      status: 404,
+      action: "reset",
+    });
     expect(await fromResponse(new Response("<h1>Bad gateway</h1>", { status: 502 }))).toMatchObject({
       status: 502,
       retryable: "yes",
@@ -84,7 +100,7 @@ describe("fromResponse", () => {
     expect(await fromResponse(response)).toMatchObject({ code: TOO_LARGE, status: 400 });
   });
 
-  it("a body that fails mid-read is MALFORMED with the failure as cause", async () => {
+  it("a body that fails mid-read reads as its status, with the failure as cause", async () => {
     const failure = new Error("socket hang up");
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -92,64 +108,9 @@ describe("fromResponse", () => {
       },
     });
     const err = await fromResponse(new Response(stream, { status: 500 }));
-    expect(err).toMatchObject({ code: MALFORMED, status: 500, retryable: "yes" });
+    // Not a network failure core retries whatever the status: the 500 decides, and it is the page's bare 500.
+    expect(err).toMatchObject({ code: "internal_error", known: true, status: 500, retryable: "yes" });
     expect(err.cause).toBe(failure);
-  });
-});
-
-describe("readBatchResponse", () => {
-  it("reads the page's 207", async () => {
-    const result = await readBatchResponse(
-      json(`{"accepted":0,"errors":[{"seq":"42","error":"Invalid signature for device c5785e…a2c66a"}]}`, 207),
-      { sent: 1 },
-    );
-    expect(result.error).toBeUndefined();
-    expect(result.errors[0]).toBeInstanceOf(InvalidSignatureError);
-    expect(result.errors[0]).toMatchObject({ seq: "42", deviceId: "c5785e…a2c66a" });
-  });
-
-  it("reads a 200 with a duplicate as plain success", async () => {
-    expect(await readBatchResponse(json(`{"accepted":1,"errors":[]}`, 200))).toEqual({
-      status: 200,
-      accepted: 1,
-      errors: [],
-      error: undefined,
-    });
-  });
-
-  it("gives a top-level error for any other status, with Retry-After", async () => {
-    const result = await readBatchResponse(json(`{"error":"internal_error"}`, 500, { "retry-after": "2" }));
-    expect(result.errors).toEqual([]);
-    expect(result.error).toMatchObject({ code: "internal_error", retryAfterMs: 2000 });
-  });
-
-  it("checks accepted against the blocks sent", async () => {
-    const result = await readBatchResponse(json(`{"accepted":5,"errors":[]}`, 200), { sent: 2 });
-    expect(result.error?.code).toBe(MALFORMED);
-  });
-
-  it("refuses a 5 MB answer", async () => {
-    const result = await readBatchResponse(huge(207).response);
-    expect(result).toMatchObject({ status: 207, accepted: 0, errors: [] });
-    expect(result.error).toMatchObject({ code: TOO_LARGE, status: 207 });
-  });
-
-  it("a broken stream is a MALFORMED top-level error", async () => {
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        controller.error(new Error("reset"));
-      },
-    });
-    const result = await readBatchResponse(new Response(stream, { status: 207 }));
-    expect(result.error?.code).toBe(MALFORMED);
-    expect(result.errors).toEqual([]);
-  });
-
-  it("types unknown-device blocks for re-registration", async () => {
-    const result = await readBatchResponse(
-      json(`{"accepted":1,"errors":[{"seq":"2","error":"Device not found: ab12"}]}`, 207),
-    );
-    expect(result.errors[0]).toBeInstanceOf(DeviceNotFoundError);
   });
 });
 
