@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseBatchResponse, readBatchResponse } from "./batch.js";
 import { catalog } from "./catalog.js";
 import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError, TelemetryServerError } from "./error.js";
-import { parseError } from "./protocol.js";
+import { fromResponse, parseError } from "./protocol.js";
 
 // The page's 207, verbatim, and the bodies other statuses bring (field notes).
 const PAGE_207 = `{
@@ -267,6 +267,20 @@ describe("readBatchResponse", () => {
     const result = await readBatchResponse(json(`{"error":"internal_error"}`, 500, { "retry-after": "2" }));
     expect(result.errors).toEqual([]);
     expect(result.error).toMatchObject({ code: "internal_error", retryAfterMs: 2000 });
+  });
+
+  it("reads any other status exactly as fromResponse does", async () => {
+    for (const [status, body] of [
+      [404, ""],
+      [500, "<html>"],
+      [502, ""],
+      [400, FST_VALIDATION],
+    ] as const) {
+      const result = await readBatchResponse(json(body, status));
+      const alone = await fromResponse(json(body, status));
+      expect(result).toMatchObject({ status, accepted: 0, errors: [] });
+      expect(result.error?.toJSON()).toEqual(alone.toJSON());
+    }
   });
 
   it("checks accepted against the blocks sent", async () => {

@@ -245,6 +245,15 @@ describe("parseError: field-notes variants", () => {
     const err = parseError(`{"seq":"42","error":"Device not found: ab12"}`);
     expect(err).toBeInstanceOf(DeviceNotFoundError);
     expect(err).toMatchObject({ code: "DEVICE_NOT_FOUND", seq: "42", deviceId: "ab12", status: 207 });
+    // A message no template knows gets one more try, as in a batch: resending a block is safe.
+    expect(parseError({ seq: 7, error: "Quota exceeded" })).toMatchObject({
+      code: "Quota exceeded",
+      seq: "7",
+      known: false,
+      retryable: "maybe",
+      action: "retry",
+      status: 207,
+    });
   });
 });
 

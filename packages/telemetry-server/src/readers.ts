@@ -1,10 +1,10 @@
 // What is peculiar to the telemetry server's wire: a 207 entry whose code is
-// only in its message, and a top-level body in the page's, the framework's or
-// the Rust port's shape. Everything else (caps, status fallback,
+// only in its message, the framework's body and the page's (or the Rust
+// port's) top-level body. Everything else (caps, status fallback,
 // classification) is core's.
 
 import { redactSecrets } from "@wirefault/core";
-import type { Reader, Reading } from "@wirefault/core/protocol";
+import type { Reader } from "@wirefault/core/protocol";
 import { field, MAX_DEPTH } from "@wirefault/core/wire";
 import { type BlockCode, catalog, MAX_BYTES, SURFACE, type TelemetryServerEntry } from "./catalog.js";
 import type { ValidationIssue } from "./wire.js";
@@ -108,34 +108,42 @@ const readBlock: Reader = (value) => {
 };
 
 /**
- * A top-level body: the page's `{ error, details? }`, the framework's
- * `{ statusCode, code?, error, message }` or the Rust port's `{ error }`.
- * Flat, independent fields: each is read on its own, so that a wrong type in
- * one (a numeric message) does not hide the code in another.
+ * The framework's (Fastify's) body, `{ statusCode, code?, error, message }`:
+ * `error` is the reason phrase, kept for `toWire()`, and the code where `code`
+ * is absent (an unknown route's `Not Found`, a crash's `Internal Server Error`).
  */
-const readBody: Reader = (value) => {
+const readFramework: Reader = (value) => {
+  const status = httpStatus(field(value, "statusCode"));
+  const reason = optionalString(field(value, "error"));
+  const message = optionalString(field(value, "message"));
+  if (status === undefined || reason === undefined || message === undefined) return undefined;
+  const code = optionalString(field(value, "code")) || reason;
+  return { surface: SURFACE, code, message, status, details: Object.freeze({ reason }) };
+};
+
+/**
+ * The page's top-level body, `{ error, details? }`, the Rust port's `{ error }`,
+ * or any flat body near them. Each field is read on its own, so that a wrong
+ * type in one (a numeric message) does not hide the code in another.
+ */
+const readPage: Reader = (value) => {
   const error = optionalString(field(value, "error"));
   const message = optionalString(field(value, "message"));
-  const statusCode = httpStatus(field(value, "statusCode"));
-  // A framework body puts its machine code in `code`; the page's bodies and
-  // the Rust port put theirs (or a sentence) in `error`.
   const code = optionalString(field(value, "code")) || error;
   if (!code) return message === undefined ? undefined : { surface: SURFACE, message };
-  const framework = statusCode !== undefined && error !== undefined && message !== undefined;
   const details = readIssues(field(value, "details"), MAX_BYTES - code.length - (message?.length ?? 0));
   if (details === "over-cap") return "Validation details over the size cap";
-  const reading: Reading = {
+  return {
     surface: SURFACE,
     code,
     message: message ?? describeIssues(code, details) ?? error ?? code,
-    status: statusCode,
-    details: Object.freeze({ details, reason: framework ? error : undefined }),
+    status: httpStatus(field(value, "statusCode")),
+    details: Object.freeze({ details }),
   };
-  return reading;
 };
 
 /** The telemetry server's readers, in the order they are tried. */
-export const readers: readonly Reader[] = [readBlock, readBody];
+export const readers: readonly Reader[] = [readBlock, readFramework, readPage];
 
 // Plain typeof checks: a schema call per issue is most of the cost of 300k of them.
 const isIssue = (value: unknown): value is ValidationIssue => {
