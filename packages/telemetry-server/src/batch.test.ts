@@ -93,6 +93,15 @@ describe("parseBatchResponse: the page's shapes", () => {
     expect(parseBatchResponse(201, `{"device":{}}`).error).toMatchObject({ code: MALFORMED, status: 201 });
   });
 
+  it("an empty per-block message keeps its seq: MALFORMED, known: false, one more try", () => {
+    // Found by the reliability fuzz: core reads an empty code as no code, which would drop the seq.
+    const { errors } = parseBatchResponse(200, `{"accepted":0,"errors":[{"seq":0,"error":""}],"__proto__":{"x":1}}`);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: MALFORMED, seq: "0", known: false, retryable: "maybe", action: "retry" });
+    expect(errors[0]?.message).toBe("");
+    expect(errors[0]?.toWire()).toEqual({ seq: "0", error: "" }); // not echoed: a MALFORMED is rebuilt in the page's shape
+  });
+
   it("unknown-device telemetry arrives as 207 per block", () => {
     const result = parseBatchResponse(207, `{"accepted":0,"errors":[{"seq":"1","error":"Device not found: ab"}]}`);
     expect(result.error).toBeUndefined();

@@ -3,7 +3,7 @@
 // port's) top-level body. Everything else (caps, status fallback,
 // classification) is core's.
 
-import { redactSecrets } from "@wirefault/core";
+import { MALFORMED, redactSecrets } from "@wirefault/core";
 import type { Reader } from "@wirefault/core/protocol";
 import { field, MAX_DEPTH } from "@wirefault/core/wire";
 import { type BlockCode, catalog, MAX_BYTES, SURFACE, type TelemetryServerEntry } from "./catalog.js";
@@ -98,8 +98,9 @@ const readBlock: Reader = (value) => {
   const match = matchTemplate(message);
   return {
     surface: SURFACE,
-    // A message no template knows is its own code, as a newer server's sentence.
-    code: match?.code ?? message,
+    // A message no template knows is its own code, as a newer server's sentence; an
+    // empty one names nothing, yet its block failed and keeps its seq.
+    code: match?.code ?? (message || MALFORMED),
     message,
     status: 207,
     // Frozen: V8 copies a frozen object into core's init ~20x faster than a fresh literal, and a 207 has thousands.
