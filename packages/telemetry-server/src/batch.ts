@@ -6,6 +6,7 @@ import { field, NUMBER, pick, type ReadOptions, readResponse, TEXT, unreadableBo
 import { MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
 import { type BlockError, createError, type TelemetryServerError } from "./error.js";
 import { fromResponse, parseError, protocol } from "./protocol.js";
+import { httpStatus, isKey } from "./readers.js";
 
 type ResponseLike = Parameters<typeof readResponse>[0];
 
@@ -28,9 +29,6 @@ export interface ParseBatchOptions {
   retryAfterMs?: number;
 }
 
-const httpStatus = (value: unknown): number | undefined =>
-  typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined;
-const isKey = (value: unknown): value is string | number => typeof value === "string" || typeof value === "number";
 const isBatchStatus = (status: unknown): boolean => status === 200 || status === 207;
 
 const failed = (status: number, error: TelemetryServerError): BatchResult => ({

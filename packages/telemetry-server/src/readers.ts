@@ -85,9 +85,12 @@ export function matchTemplate(text: string): TemplateMatch | undefined {
   return undefined;
 }
 
-const isKey = (value: unknown): value is string | number => typeof value === "string" || typeof value === "number";
+/** A seq or issue path key as the wire writes it: a string or a number. */
+export const isKey = (value: unknown): value is string | number =>
+  typeof value === "string" || typeof value === "number";
 const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-const httpStatus = (value: unknown): number | undefined =>
+/** An HTTP status, 100 to 599; anything else is undefined. */
+export const httpStatus = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined;
 
 /** A 207 entry on its own, `{ seq, error }` (what a block error's toWire() gives): its code is in its message. */
