@@ -1,6 +1,9 @@
 import type { CatalogEntry } from "@wirefault/core";
 import { describe, expect, it } from "vitest";
-import { catalog, index, TelemetryServerErrorCode } from "./catalog.js";
+import { catalog, type TelemetryServerEntry, TelemetryServerErrorCode } from "./catalog.js";
+import { protocol } from "./protocol.js";
+
+const { index } = protocol;
 
 // The page's statuses and bodies, the per-block codes of its domain classes
 // and field notes, the framework's shapes, and our own 500 body.
@@ -59,5 +62,30 @@ describe("catalog", () => {
     expect(TelemetryServerErrorCode.internal_server_error).toBe("Internal Server Error");
     expect(Object.isFrozen(TelemetryServerErrorCode)).toBe(true);
     expect(Object.isFrozen(catalog)).toBe(true);
+  });
+
+  it("lets a bare status stand for exactly the page's four top-level bodies", () => {
+    expect(
+      (catalog as readonly TelemetryServerEntry[])
+        .filter((entry) => entry.bareStatus)
+        .map((entry) => [entry.status, entry.code]),
+    ).toEqual([
+      [400, "validation_error"],
+      [409, "device_already_exists"],
+      [404, "Device not found"],
+      [500, "internal_error"],
+    ]);
+  });
+
+  it("holds the per-block templates as the page and field notes write them, each with its slot and class", () => {
+    const rows = (catalog as readonly TelemetryServerEntry[]).filter((entry) => entry.template !== undefined);
+    expect(rows.map((entry) => [entry.code, entry.template, entry.slot, entry.errorClass, entry.status])).toEqual([
+      ["DEVICE_NOT_FOUND", "Device not found: <device_id_hex>", "deviceId", "DeviceNotFoundError", 207],
+      ["INVALID_SIGNATURE", "Invalid signature for device <device_id_hex>", "deviceId", "InvalidSignatureError", 207],
+      ["INVALID_PAYLOAD", "Invalid payload: <detail>", "detail", "InvalidPayloadError", 207],
+    ]);
+    // A class or a slot without a template would be a class nothing builds.
+    for (const entry of catalog as readonly TelemetryServerEntry[])
+      expect(entry.template === undefined).toBe(entry.errorClass === undefined && entry.slot === undefined);
   });
 });

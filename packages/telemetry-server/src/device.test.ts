@@ -2,10 +2,10 @@ import { isRetryable, retry } from "@wirefault/core";
 import { recordingClock, revokedProxy, seededRandom, throwingGetters, trapProxy } from "@wirefault/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseBatchResponse, readBatchResponse } from "./batch.js";
 import { isAlreadyRegistered, mustRegister, seqsToResend } from "./device.js";
 import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError } from "./error.js";
-import { readBatchResponse } from "./http.js";
-import { parseBatchResponse, parseError } from "./parse.js";
+import { parseError } from "./protocol.js";
 import { batchResponse } from "./wire.js";
 
 const mixed = () =>

@@ -1,7 +1,7 @@
 import { isProtocolError, type ProtocolError } from "@wirefault/core";
 import { field } from "@wirefault/core/wire";
+import type { BatchResult } from "./batch.js";
 import { PROTOCOL } from "./catalog.js";
-import type { BatchResult } from "./parse.js";
 
 const ours = (value: unknown): value is ProtocolError => isProtocolError(value) && value.protocol === PROTOCOL;
 

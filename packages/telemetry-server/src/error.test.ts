@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { catalog, type TelemetryServerEntry } from "./catalog.js";
 import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError, TelemetryServerError } from "./error.js";
+import { parseError } from "./protocol.js";
 
 describe("domain errors", () => {
   it("carry the exact templates, internal codes and names", () => {
@@ -94,5 +96,24 @@ describe("TelemetryServerError", () => {
       error: "Bad Request",
       message: "m",
     });
+  });
+});
+
+describe("the class of a code", () => {
+  it("is the one its catalog row names, however the code arrives; the base class without one", () => {
+    for (const entry of catalog as readonly TelemetryServerEntry[]) {
+      const name = entry.errorClass ?? "TelemetryServerError";
+      if (entry.template !== undefined)
+        expect(parseError({ seq: "1", error: entry.template.replace(/<[^>]*>/, "ab12") }).name).toBe(name);
+      // A top-level body naming a block code is that code's class too.
+      const err = parseError({ error: entry.code });
+      expect([err.code, err.name]).toEqual([entry.code, name]);
+      expect(err).toBeInstanceOf(TelemetryServerError);
+    }
+  });
+
+  it("is the base class for an unknown code, and for wirefault's own", () => {
+    expect(parseError({ seq: "1", error: "Quota exceeded" }).constructor).toBe(TelemetryServerError);
+    expect(parseError("{").constructor).toBe(TelemetryServerError);
   });
 });

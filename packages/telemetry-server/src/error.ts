@@ -1,53 +1,45 @@
 import type { Parsed } from "@wirefault/core";
+import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
 import {
-  type LocalCode,
-  MALFORMED,
-  ProtocolError,
-  type ProtocolErrorInit,
-  redactSecrets,
-  TOO_LARGE,
-} from "@wirefault/core";
-import { echoWire } from "@wirefault/core/wire";
-import { type BlockCode, index, PROTOCOL, SURFACE, type TelemetryServerCode } from "./catalog.js";
-import { deviceNotFoundMessage, invalidPayloadMessage, invalidSignatureMessage } from "./template.js";
-
-/** One Zod issue of a 400 `validation_error`, kept verbatim (zod 3 or zod 4 keys, in their order). */
-export type ValidationIssue = { code: string; path: (string | number)[]; message: string } & Record<string, unknown>;
+  type BlockClassName,
+  type BlockCode,
+  entryOf,
+  PROTOCOL,
+  SURFACE,
+  type TelemetryServerCode,
+} from "./catalog.js";
+import { type TelemetryWire, toWire, type ValidationIssue } from "./wire.js";
 
 // `& {}` keeps editor completion for the documented literals and reduces away when narrowed.
 /** A code a TelemetryServerError may carry: documented, local, or whatever an unknown server sent. */
 export type AnyTelemetryServerCode = TelemetryServerCode | LocalCode | (string & {});
 
-/** Everything a TelemetryServerError is built from. */
-export interface TelemetryServerErrorInit extends ProtocolErrorInit<AnyTelemetryServerCode> {
+/** The fields a telemetry error may carry besides core's, each present only when the wire or the raiser gave it. */
+export interface TelemetryServerErrorDetails {
+  /** The raw Zod issues of a 400 `validation_error`. */
   details?: readonly ValidationIssue[] | undefined;
+  /** The block's sequence number, as a string (per-block errors only). */
   seq?: string | undefined;
+  /** The device id in a per-block message. */
   deviceId?: string | undefined;
+  /** The text after `Invalid payload:`. */
   detail?: string | undefined;
+  /** The reason phrase of a framework-shaped body. */
   reason?: string | undefined;
 }
 
-/** The page's top-level body: `{ error }`, plus `details` for `validation_error`. */
-export interface TopLevelWire {
-  error: string;
-  details?: readonly ValidationIssue[];
-}
-/** One entry of a 207 answer's `errors`; `seq` is absent only on an error that never had one. */
-export interface BlockWire {
-  seq?: string;
-  error: string;
-}
-/** The HTTP framework's own body (Fastify): `code` is absent when it equals the reason phrase. */
-export interface FrameworkWire {
-  statusCode: number;
-  code?: string;
-  error: string;
-  message: string;
-}
-/** Any body `toWire()` can rebuild. */
-export type TelemetryWire = TopLevelWire | BlockWire | FrameworkWire;
+/** Everything a TelemetryServerError is built from. */
+export interface TelemetryServerErrorInit
+  extends ProtocolErrorInit<AnyTelemetryServerCode>,
+    TelemetryServerErrorDetails {}
 
-const EXTRA = ["details", "seq", "deviceId", "detail", "reason"] as const;
+const DETAILS = [
+  "details",
+  "seq",
+  "deviceId",
+  "detail",
+  "reason",
+] as const satisfies readonly (keyof TelemetryServerErrorDetails)[];
 
 /** An error of the telemetry server's HTTP contract: a top-level body or one block of a 207 answer. */
 export class TelemetryServerError extends ProtocolError<AnyTelemetryServerCode> {
@@ -55,7 +47,10 @@ export class TelemetryServerError extends ProtocolError<AnyTelemetryServerCode> 
     this.prototype.name = "TelemetryServerError";
   }
 
-  /** The raw Zod issues of a 400 `validation_error`, each the very object received. */
+  /** The fields core copies from an init, masked, when set. */
+  static readonly details: readonly string[] = DETAILS;
+
+  /** The raw Zod issues of a 400 `validation_error`, each a masked copy of the object received. */
   declare readonly details?: readonly ValidationIssue[];
   /** The block's sequence number, as a string like on the wire (per-block errors only). */
   declare readonly seq?: string;
@@ -68,13 +63,6 @@ export class TelemetryServerError extends ProtocolError<AnyTelemetryServerCode> 
 
   constructor(init: TelemetryServerErrorInit) {
     super(init);
-    // A fixed list, never a spread: nothing unlisted becomes a field.
-    for (const key of EXTRA) {
-      const value = init[key];
-      // Ids and details may echo what the request sent: masked like the message.
-      if (value !== undefined)
-        (this as Record<string, unknown>)[key] = typeof value === "string" ? redactSecrets(value) : value;
-    }
   }
 
   /**
@@ -82,19 +70,7 @@ export class TelemetryServerError extends ProtocolError<AnyTelemetryServerCode> 
    * else the body to send: page shape, per-block entry or framework shape.
    */
   toWire(): TelemetryWire {
-    const code = String(this.code);
-    // Read off the wire: what was received, key for key (a numeric seq stays a number). Built in code: the page's shape.
-    const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire(this.raw);
-    if (received) return received as unknown as TelemetryWire;
-    if (this.seq !== undefined) return { seq: this.seq, error: this.message };
-    if (index.get(code)?.status === 207) return { error: this.message };
-    if (this.reason !== undefined) {
-      const statusCode = this.status ?? 0;
-      return code === this.reason
-        ? { statusCode, error: this.reason, message: this.message }
-        : { statusCode, code, error: this.reason, message: this.message };
-    }
-    return code === "validation_error" ? { error: code, details: this.details ?? [] } : { error: code };
+    return toWire(this);
   }
 }
 
@@ -105,31 +81,27 @@ export interface BlockErrorOptions {
   cause?: unknown;
 }
 
-/** The init of a per-block error, classified from the catalog. */
-export function blockInit(
-  code: BlockCode | string,
-  message: string,
-  extra: Pick<TelemetryServerErrorInit, "seq" | "deviceId" | "detail" | "status" | "raw" | "cause">,
-): TelemetryServerErrorInit {
-  const c = index.classify(code, SURFACE);
+/** The init of a per-block error raised in code: the catalog's template filled with `value`, in the row's slot. */
+function raised(code: BlockCode, value: string, options: BlockErrorOptions): TelemetryServerErrorInit {
+  const entry = entryOf(code);
+  const template = entry?.template ?? "";
+  const at = template.indexOf("<");
   return {
     protocol: PROTOCOL,
-    code,
-    message,
     surface: SURFACE,
-    codeName: c.codeName,
-    known: c.known,
-    // An unknown per-block message from a newer server gets one more try:
-    // resending a block is always safe, because duplicates are accepted.
-    retryable: c.known ? c.retryable : "maybe",
-    action: c.known ? c.action : "retry",
-    policy: c.policy,
-    ...extra,
-    status: extra.status ?? c.status ?? 207,
+    code,
+    codeName: entry?.name,
+    known: true,
+    retryable: entry?.retryable ?? "no",
+    action: entry?.action ?? "abort",
+    policy: entry?.policy,
+    status: entry?.status,
+    message: `${template.slice(0, at)}${value}${template.slice(template.indexOf(">", at) + 1)}`,
+    seq: options.seq === undefined ? undefined : String(options.seq),
+    cause: options.cause,
+    [entry?.slot ?? "detail"]: value,
   };
 }
-
-const seqOf = (seq: BlockErrorOptions["seq"]): string | undefined => (seq === undefined ? undefined : String(seq));
 
 /** `DEVICE_NOT_FOUND`: the block's device is not registered at this endpoint; register, then resend. */
 export class DeviceNotFoundError extends TelemetryServerError {
@@ -139,13 +111,7 @@ export class DeviceNotFoundError extends TelemetryServerError {
   declare readonly code: "DEVICE_NOT_FOUND";
 
   constructor(deviceId: string, options: BlockErrorOptions = {}) {
-    super(
-      blockInit("DEVICE_NOT_FOUND", deviceNotFoundMessage(deviceId), {
-        deviceId,
-        seq: seqOf(options.seq),
-        cause: options.cause,
-      }),
-    );
+    super(raised("DEVICE_NOT_FOUND", deviceId, options));
   }
 }
 
@@ -157,13 +123,7 @@ export class InvalidSignatureError extends TelemetryServerError {
   declare readonly code: "INVALID_SIGNATURE";
 
   constructor(deviceId: string, options: BlockErrorOptions = {}) {
-    super(
-      blockInit("INVALID_SIGNATURE", invalidSignatureMessage(deviceId), {
-        deviceId,
-        seq: seqOf(options.seq),
-        cause: options.cause,
-      }),
-    );
+    super(raised("INVALID_SIGNATURE", deviceId, options));
   }
 }
 
@@ -175,22 +135,27 @@ export class InvalidPayloadError extends TelemetryServerError {
   declare readonly code: "INVALID_PAYLOAD";
 
   constructor(detail: string, options: BlockErrorOptions = {}) {
-    super(
-      blockInit("INVALID_PAYLOAD", invalidPayloadMessage(detail), {
-        detail,
-        seq: seqOf(options.seq),
-        cause: options.cause,
-      }),
-    );
+    super(raised("INVALID_PAYLOAD", detail, options));
   }
 }
 
-/** The domain class of each per-block code. */
-export const BLOCK_CLASSES: Readonly<Record<BlockCode, new (...args: never[]) => TelemetryServerError>> = {
-  DEVICE_NOT_FOUND: DeviceNotFoundError,
-  INVALID_SIGNATURE: InvalidSignatureError,
-  INVALID_PAYLOAD: InvalidPayloadError,
+// By the name a catalog row gives (`errorClass`), never by code: the catalog says which code gets which class.
+const CLASSES: Readonly<Record<BlockClassName, new (...args: never[]) => TelemetryServerError>> = {
+  DeviceNotFoundError,
+  InvalidSignatureError,
+  InvalidPayloadError,
 };
+
+/**
+ * Builds the error an init describes, as the class its code's catalog row
+ * names. The base constructor runs with the domain class as `new.target`, so
+ * the instance is a real DeviceNotFoundError (instanceof, name) carrying the
+ * wire's message verbatim instead of a rebuilt one.
+ */
+export function createError(init: TelemetryServerErrorInit): TelemetryServerError {
+  const name = init.known ? entryOf(init.code)?.errorClass : undefined;
+  return name ? Reflect.construct(TelemetryServerError, [init], CLASSES[name]) : new TelemetryServerError(init);
+}
 
 /** A per-block error of a 207 answer: always has its `seq`; narrowing on `known` makes `code` a catalog literal. */
 export type BlockError = Parsed<TelemetryServerError, TelemetryServerCode> & { readonly seq: string };

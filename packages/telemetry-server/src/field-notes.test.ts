@@ -1,6 +1,7 @@
 // toWire() of what the real telemetry server (Fastify 5, zod 3) and its Rust port send (FIELD-NOTES.md).
 import { describe, expect, it } from "vitest";
-import { parseBatchResponse, parseError } from "./parse.js";
+import { parseBatchResponse } from "./batch.js";
+import { parseError } from "./protocol.js";
 
 const REAL_SHAPES: [body: string, status: number][] = [
   [

@@ -2,42 +2,47 @@
  * Typed errors for the device telemetry server's HTTP contract, for devices and servers.
  * @module @wirefault/telemetry-server
  */
-export { type BlockCode, catalog, MAX_BYTES, type TelemetryServerCode, TelemetryServerErrorCode } from "./catalog.js";
+export type { ParseContext, ReadOptions } from "@wirefault/core/protocol";
+export { type BatchResult, type ParseBatchOptions, parseBatchResponse, readBatchResponse } from "./batch.js";
+export {
+  type BlockClassName,
+  type BlockCode,
+  catalog,
+  MAX_BYTES,
+  type TelemetryServerCode,
+  type TelemetryServerEntry,
+  TelemetryServerErrorCode,
+} from "./catalog.js";
 export { isAlreadyRegistered, mustRegister, seqsToResend } from "./device.js";
 export type { ParsedTelemetryServerError } from "./error.js";
 export {
   type AnyTelemetryServerCode,
   type BlockError,
   type BlockErrorOptions,
-  type BlockWire,
   DeviceNotFoundError,
-  type FrameworkWire,
   InvalidPayloadError,
   InvalidSignatureError,
   TelemetryServerError,
+  type TelemetryServerErrorDetails,
   type TelemetryServerErrorInit,
-  type TelemetryWire,
-  type TopLevelWire,
-  type ValidationIssue,
 } from "./error.js";
-export { fromResponse, readBatchResponse } from "./http.js";
-export {
-  type BatchResult,
-  type ParseBatchOptions,
-  type ParseContext,
-  parseBatchResponse,
-  parseError,
-} from "./parse.js";
+export { fromResponse, parseError, parseErrorAsync, protocol } from "./protocol.js";
+export { matchTemplate, type TemplateMatch } from "./readers.js";
 export {
   type BatchBody,
   type BatchReply,
   type BlockResult,
+  type BlockWire,
   batchResponse,
   deviceExistsBody,
   deviceNotFoundBody,
   type FrameworkErrorBody,
+  type FrameworkWire,
   frameworkErrorBody,
   type InternalErrorBody,
   internalErrorBody,
+  type TelemetryWire,
+  type TopLevelWire,
+  type ValidationIssue,
   validationErrorBody,
 } from "./wire.js";

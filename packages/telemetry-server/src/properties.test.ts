@@ -1,10 +1,12 @@
 import { redactSecrets } from "@wirefault/core";
+import type { ParseContext } from "@wirefault/core/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseBatchResponse } from "./batch.js";
 import { catalog } from "./catalog.js";
 import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError, TelemetryServerError } from "./error.js";
-import { type ParseContext, parseBatchResponse, parseError } from "./parse.js";
-import { matchTemplate } from "./template.js";
+import { parseError } from "./protocol.js";
+import { matchTemplate } from "./readers.js";
 import { batchResponse } from "./wire.js";
 
 // Values built to break naive property access; built inside the property,

@@ -2,8 +2,9 @@ import { ProtocolError } from "@wirefault/core";
 import { describe, expect, it } from "vitest";
 import * as z4 from "zod";
 import { z as z3 } from "zod/v3";
+import { parseBatchResponse } from "./batch.js";
 import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError } from "./error.js";
-import { parseBatchResponse, parseError } from "./parse.js";
+import { parseError } from "./protocol.js";
 import {
   batchResponse,
   deviceExistsBody,

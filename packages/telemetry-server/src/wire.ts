@@ -1,5 +1,60 @@
-import { isProtocolError } from "@wirefault/core";
-import { index, PROTOCOL } from "./catalog.js";
+import { isProtocolError, MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { echoWire } from "@wirefault/core/wire";
+import { entryOf, PROTOCOL } from "./catalog.js";
+
+/** One Zod issue of a 400 `validation_error`, kept verbatim (zod 3 or zod 4 keys, in their order). */
+export type ValidationIssue = { code: string; path: (string | number)[]; message: string } & Record<string, unknown>;
+
+/** The page's top-level body: `{ error }`, plus `details` for `validation_error`. */
+export interface TopLevelWire {
+  error: string;
+  details?: readonly ValidationIssue[];
+}
+/** One entry of a 207 answer's `errors`; `seq` is absent only on an error that never had one. */
+export interface BlockWire {
+  seq?: string;
+  error: string;
+}
+/** The HTTP framework's own body (Fastify): `code` is absent when it equals the reason phrase. */
+export interface FrameworkWire {
+  statusCode: number;
+  code?: string;
+  error: string;
+  message: string;
+}
+/** Any body `toWire()` can rebuild. */
+export type TelemetryWire = TopLevelWire | BlockWire | FrameworkWire;
+
+/** What `toWire()` reads of an error. */
+export interface WireFields {
+  readonly code: string | number;
+  readonly message: string;
+  readonly status: number | undefined;
+  readonly raw: unknown;
+  readonly details?: readonly ValidationIssue[] | undefined;
+  readonly seq?: string | undefined;
+  readonly reason?: string | undefined;
+}
+
+/**
+ * The body the server sent for an error, key for key, when it was read off the wire;
+ * else the body to send: page shape, per-block entry or framework shape.
+ */
+export function toWire(error: WireFields): TelemetryWire {
+  const code = String(error.code);
+  const { message, reason } = error;
+  // Read off the wire: what was received, key for key (a numeric seq stays a number). Built in code: the page's shape.
+  const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire(error.raw);
+  if (received) return received as unknown as TelemetryWire;
+  if (error.seq !== undefined) return { seq: error.seq, error: message };
+  if (entryOf(code)?.template !== undefined) return { error: message };
+  if (reason !== undefined) {
+    const statusCode = error.status ?? 0;
+    return code === reason ? { statusCode, error: reason, message } : { statusCode, code, error: reason, message };
+  }
+  // Issues travel only on the body that has them (the page's `validation_error`).
+  return error.details === undefined ? { error: code } : { error: code, details: error.details };
+}
 
 /** How one block of a batch went, for {@link batchResponse}: no `error` (or null) means accepted. */
 export interface BlockResult {
@@ -70,7 +125,7 @@ function blockMessage(error: unknown): string | undefined {
   const { code, message } = error as { code?: unknown; message?: unknown };
   // Another protocol's error may share a code string; only a telemetry one (or a plain lookalike) counts.
   if (isProtocolError(error) && error.protocol !== PROTOCOL) return undefined;
-  if (typeof code !== "string" || index.get(code)?.status !== 207) return undefined;
+  if (typeof code !== "string" || entryOf(code)?.template === undefined) return undefined;
   return typeof message === "string" ? message : undefined;
 }
 

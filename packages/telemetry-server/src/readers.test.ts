@@ -1,10 +1,12 @@
 import { type KnownCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { LINEAR_BUDGET_MS } from "@wirefault/test-utils";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { MAX_BYTES, type TelemetryServerCode } from "./catalog.js";
+import { parseBatchResponse } from "./batch.js";
+import { catalog, MAX_BYTES, type TelemetryServerCode, type TelemetryServerEntry } from "./catalog.js";
 import type { ParsedTelemetryServerError } from "./error.js";
-import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError, TelemetryServerError } from "./error.js";
-import { parseBatchResponse, parseError } from "./parse.js";
+import { DeviceNotFoundError, TelemetryServerError } from "./error.js";
+import { parseError } from "./protocol.js";
+import { matchTemplate } from "./readers.js";
 
 // The page's own bodies, verbatim.
 const PAGE_400 = `{
@@ -15,12 +17,6 @@ const PAGE_400 = `{
 }`;
 const PAGE_409 = `{ "error": "device_already_exists" }`;
 const PAGE_404 = `{ "error": "Device not found" }`;
-const PAGE_207 = `{
-"accepted": 0,
-"errors": [
-{ "seq": "42", "error": "Invalid signature for device c5785e…a2c66a" }
-]
-}`;
 
 // Observed on the wire (field notes).
 const ZOD3_ISSUE = `{"code":"too_small","minimum":1,"type":"string","inclusive":true,"exact":false,"message":"String must contain at least 1 character(s)","path":["name"]}`;
@@ -86,13 +82,6 @@ describe("parseError: the page's top-level bodies", () => {
 
   it("keeps Retry-After from the context", () => {
     expect(parseError(`{"error":"internal_error"}`, { status: 500, retryAfterMs: 2000 }).retryAfterMs).toBe(2000);
-  });
-
-  it("reads bytes and decoded objects as well as strings", () => {
-    const bytes = new TextEncoder().encode(PAGE_409);
-    expect(parseError(bytes, { status: 409 }).code).toBe("device_already_exists");
-    expect(parseError(bytes.buffer, { status: 409 }).code).toBe("device_already_exists");
-    expect(parseError({ error: "device_already_exists" }).code).toBe("device_already_exists");
   });
 });
 
@@ -227,15 +216,17 @@ describe("parseError: field-notes variants", () => {
     expect(err.toWire()).toEqual(JSON.parse(RUST_400));
   });
 
-  it("an unknown code with a status of the page takes that status's meaning", () => {
+  // Core's rule, the same in every package: an unknown code says nothing the page's
+  // rows say, so its status alone classifies it (no bare row's action or policy).
+  it("an unknown code with a status is classified by the status alone", () => {
     expect(parseError(`{"error":"db_down"}`, { status: 500 })).toMatchObject({
       code: "db_down",
-      retryable: "yes",
+      retryable: "maybe",
       action: "retry",
       known: false,
     });
-    expect(parseError(`{"error":"db_down"}`, { status: 500 }).policy).toEqual({ maxAttempts: 3 });
-    expect(parseError(`{"error":"gone"}`, { status: 404 })).toMatchObject({ action: "reset", known: false });
+    expect(parseError(`{"error":"db_down"}`, { status: 500 }).policy).toBeUndefined();
+    expect(parseError(`{"error":"gone"}`, { status: 404 })).toMatchObject({ action: "fix-request", known: false });
     expect(parseError(`{"error":"slow"}`, { status: 429 })).toMatchObject({ retryable: "yes", action: "throttle" });
   });
 
@@ -247,6 +238,15 @@ describe("parseError: field-notes variants", () => {
     const err = parseError(`{"seq":"42","error":"Device not found: ab12"}`);
     expect(err).toBeInstanceOf(DeviceNotFoundError);
     expect(err).toMatchObject({ code: "DEVICE_NOT_FOUND", seq: "42", deviceId: "ab12", status: 207 });
+    // A message no template knows gets one more try, as in a batch: resending a block is safe.
+    expect(parseError({ seq: 7, error: "Quota exceeded" })).toMatchObject({
+      code: "Quota exceeded",
+      seq: "7",
+      known: false,
+      retryable: "maybe",
+      action: "retry",
+      status: 207,
+    });
   });
 });
 
@@ -258,9 +258,12 @@ describe("parseError: bodies that name no code", () => {
     ["an array", "[]"],
     ["null", "null"],
     ["an empty error", `{"error":""}`],
-  ])("%s: MALFORMED, classified by status", (_, body) => {
+  ])("%s: the status's bare row where there is one, else MALFORMED classified by status", (_, body) => {
+    // Core's rule: a 500 that names no code is the page's 500, `internal_error`, with its capped policy.
     const err = parseError(body, { status: 500 });
-    expect(err).toMatchObject({ code: MALFORMED, status: 500, retryable: "yes", action: "retry", known: false });
+    expect(err).toMatchObject({ code: "internal_error", status: 500, retryable: "yes", action: "retry", known: true });
+    expect(err.policy).toEqual({ maxAttempts: 3 });
+    expect(parseError(body, { status: 404 })).toMatchObject({ code: "Device not found", action: "reset", known: true });
     const e502 = parseError(body, { status: 502 });
     expect(e502).toMatchObject({ code: MALFORMED, status: 502, retryable: "yes", action: "retry" });
     expect(parseError(body)).toMatchObject({ code: MALFORMED, status: undefined, retryable: "no", action: "abort" });
@@ -271,195 +274,6 @@ describe("parseError: bodies that name no code", () => {
     expect(err.raw).toBe("<html>");
     expect(Object.keys(err.toJSON())).not.toContain("raw");
     expect(err.cause).toBeInstanceOf(SyntaxError);
-  });
-});
-
-describe("parseBatchResponse: the page's shapes", () => {
-  it("207 gives typed per-block errors with seq and deviceId", () => {
-    const result = parseBatchResponse(207, PAGE_207, { sent: 1 });
-    expect(result.status).toBe(207);
-    expect(result.accepted).toBe(0);
-    expect(result.error).toBeUndefined();
-    expect(result.errors).toHaveLength(1);
-    const [err] = result.errors;
-    expect(err).toBeInstanceOf(InvalidSignatureError);
-    expect(err?.toJSON()).toEqual({
-      name: "InvalidSignatureError",
-      message: "Invalid signature for device c5785e…a2c66a",
-      protocol: "telemetry-server",
-      surface: "http",
-      code: "INVALID_SIGNATURE",
-      codeName: "INVALID_SIGNATURE",
-      status: 207,
-      retryable: "no",
-      action: "fix-request",
-      known: true,
-      seq: "42",
-      deviceId: "c5785e…a2c66a",
-      cause: undefined,
-    });
-    expect({ accepted: result.accepted, errors: result.errors.map((e) => e.toWire()) }).toEqual(JSON.parse(PAGE_207));
-  });
-
-  it("200 means all accepted, duplicates included: not an error", () => {
-    const result = parseBatchResponse(200, `{"accepted":1,"errors":[]}`, { sent: 1 });
-    expect(result).toEqual({ status: 200, accepted: 1, errors: [], error: undefined });
-  });
-
-  it("types each template and keeps unknown messages with known: false", () => {
-    const body = JSON.stringify({
-      accepted: 1,
-      errors: [
-        { seq: "1", error: "Device not found: ab12" },
-        { seq: "2", error: "Invalid signature for device cd34" },
-        { seq: "3", error: "Invalid payload: raw is not hex" },
-        { seq: "4", error: "Quota exceeded" },
-      ],
-    });
-    const { errors } = parseBatchResponse(207, body, { sent: 5 });
-    expect(errors.map((e) => [e.constructor, e.code, e.seq, e.deviceId, e.detail])).toEqual([
-      [DeviceNotFoundError, "DEVICE_NOT_FOUND", "1", "ab12", undefined],
-      [InvalidSignatureError, "INVALID_SIGNATURE", "2", "cd34", undefined],
-      [InvalidPayloadError, "INVALID_PAYLOAD", "3", undefined, "raw is not hex"],
-      [TelemetryServerError, "Quota exceeded", "4", undefined, undefined],
-    ]);
-    expect(errors[0]).toMatchObject({ retryable: "no", action: "reset", status: 207 });
-    expect(errors[3]).toMatchObject({ known: false, retryable: "maybe", action: "retry", message: "Quota exceeded" });
-    expect(errors[3]?.raw).toEqual({ seq: "4", error: "Quota exceeded" });
-  });
-
-  it("any other status is a top-level error, never a per-block one", () => {
-    const notFound = parseBatchResponse(404, PAGE_404);
-    expect(notFound.errors).toEqual([]);
-    expect(notFound.accepted).toBe(0);
-    expect(notFound.error).toMatchObject({ code: "Device not found", status: 404 });
-
-    const fst = parseBatchResponse(400, FST_VALIDATION, { sent: 101 });
-    expect(fst).toMatchObject({ status: 400, accepted: 0, errors: [] });
-    expect(fst.error).toMatchObject({ code: "FST_ERR_VALIDATION", action: "fix-request" });
-
-    const crash = parseBatchResponse(500, FST_500, { retryAfterMs: 1000 });
-    expect(crash.error).toMatchObject({ code: "Internal Server Error", retryable: "yes", retryAfterMs: 1000 });
-
-    // A 207-shaped body under another status is still not per-block.
-    const odd = parseBatchResponse(500, PAGE_207);
-    expect(odd.errors).toEqual([]);
-    expect(odd.error).toMatchObject({ code: MALFORMED, status: 500, retryable: "yes" });
-
-    expect(parseBatchResponse(201, `{"device":{}}`).error).toMatchObject({ code: MALFORMED, status: 201 });
-  });
-
-  it("unknown-device telemetry arrives as 207 per block", () => {
-    const result = parseBatchResponse(207, `{"accepted":0,"errors":[{"seq":"1","error":"Device not found: ab"}]}`);
-    expect(result.error).toBeUndefined();
-    expect(result.errors[0]).toBeInstanceOf(DeviceNotFoundError);
-  });
-});
-
-describe("parseBatchResponse: bad input", () => {
-  const malformed = (status: number, body: unknown, sent?: number) => {
-    const result = parseBatchResponse(status, body, sent === undefined ? {} : { sent });
-    expect(result.accepted).toBe(0);
-    expect(result.errors).toEqual([]);
-    expect(result.error).toBeInstanceOf(TelemetryServerError);
-    return result.error;
-  };
-
-  it("accepted negative", () => {
-    const err = malformed(207, `{"accepted":-1,"errors":[]}`);
-    expect(err).toMatchObject({ code: MALFORMED, status: 207, known: false, retryable: "no", action: "abort" });
-    expect(err?.message).toBe("Batch answer has a bad accepted count: -1");
-  });
-
-  it("accepted a string", () => {
-    const err = malformed(200, `{"accepted":"1","errors":[]}`);
-    expect(err).toMatchObject({ code: MALFORMED, status: 200 });
-    expect(err?.message).toBe("Batch answer has a bad shape at accepted");
-  });
-
-  it("accepted a fraction", () => {
-    expect(malformed(200, `{"accepted":1.5,"errors":[]}`)?.message).toBe("Batch answer has a bad accepted count: 1.5");
-  });
-
-  it("accepted more than the blocks sent", () => {
-    const err = malformed(200, `{"accepted":3,"errors":[]}`, 2);
-    expect(err?.message).toBe("Batch answer accepts 3 of 2 blocks sent");
-    expect(parseBatchResponse(200, `{"accepted":2,"errors":[]}`, { sent: 2 }).error).toBeUndefined();
-  });
-
-  it.each([`{}`, `"x"`, `null`, `3`, `{"x":1}`])("errors not an array: %s", (errors) => {
-    const err = malformed(207, `{"accepted":0,"errors":${errors}}`);
-    expect(err?.message).toBe("Batch answer has a bad shape at errors");
-  });
-
-  it("a seq that is a number is normalised to a string and kept", () => {
-    const result = parseBatchResponse(207, `{"accepted":0,"errors":[{"seq":42,"error":"Device not found: ab"}]}`);
-    expect(result.error).toBeUndefined();
-    expect(result.errors[0]?.seq).toBe("42");
-    expect(result.errors[0]?.raw).toEqual({ seq: 42, error: "Device not found: ab" });
-  });
-
-  it.each([`null`, `true`, `{}`, `[1]`])("a seq that is neither string nor number: %s", (seq) => {
-    const err = malformed(207, `{"accepted":0,"errors":[{"seq":${seq},"error":"x"}]}`);
-    expect(err?.message).toBe("Batch answer has a seq that is neither a string nor a number");
-  });
-
-  it("a missing seq or a non-string error", () => {
-    expect(malformed(207, `{"accepted":0,"errors":[{"error":"x"}]}`)?.code).toBe(MALFORMED);
-    expect(malformed(207, `{"accepted":0,"errors":[{"seq":"1","error":5}]}`)?.message).toBe(
-      "Batch answer has a bad shape at errors.0.error",
-    );
-  });
-
-  it("a 5 MB body is refused by the size cap before parsing", () => {
-    const body = `{"accepted":0,"errors":[${`{"seq":"1","error":"Device not found: ab"},`.repeat(120_000)}]}`;
-    expect(body.length).toBeGreaterThan(5_000_000);
-    const err = malformed(207, body);
-    expect(err).toMatchObject({ code: TOO_LARGE, status: 207, known: false });
-    expect(err?.raw).toBeUndefined();
-    expect(parseError(body, { status: 500 })).toMatchObject({ code: TOO_LARGE, status: 500 });
-    expect(parseBatchResponse(207, new TextEncoder().encode(body)).error?.code).toBe(TOO_LARGE);
-  });
-
-  it("a body that is not JSON", () => {
-    expect(malformed(200, "OK")?.message).toBe("Batch answer is not JSON");
-    expect(malformed(207, "")?.code).toBe(MALFORMED);
-  });
-
-  it("templates with the hex missing or extra spaces", () => {
-    const body = JSON.stringify({
-      accepted: 0,
-      errors: [
-        { seq: "1", error: "Device not found: " },
-        { seq: "2", error: "Invalid signature for device" },
-        { seq: "3", error: "Device not found:    ab12   " },
-        { seq: "4", error: "Invalid  signature  for  device   cd34" },
-      ],
-    });
-    const { errors } = parseBatchResponse(207, body);
-    expect(errors.map((e) => [e.code, e.deviceId, e.message])).toEqual([
-      ["DEVICE_NOT_FOUND", undefined, "Device not found: "],
-      ["INVALID_SIGNATURE", undefined, "Invalid signature for device"],
-      ["DEVICE_NOT_FOUND", "ab12", "Device not found:    ab12   "],
-      ["INVALID_SIGNATURE", "cd34", "Invalid  signature  for  device   cd34"],
-    ]);
-  });
-
-  it("a 1 MB adversarial message parses in linear time", () => {
-    const message = `Device not found: ${"a".repeat(1_000_000)} x`;
-    const started = performance.now();
-    const { errors } = parseBatchResponse(207, JSON.stringify({ accepted: 0, errors: [{ seq: "1", error: message }] }));
-    expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
-    expect(errors[0]).toMatchObject({ code: "DEVICE_NOT_FOUND", seq: "1" });
-    expect(errors[0]?.deviceId).toBeUndefined();
-  });
-
-  it("a strange status is a top-level error", () => {
-    for (const status of [Number.NaN, -1, 0, 99, 1000, 200.5]) {
-      const result = parseBatchResponse(status, `{"accepted":0,"errors":[]}`);
-      expect(result.status).toBe(0);
-      expect(result.error).toMatchObject({ code: MALFORMED, status: undefined });
-    }
   });
 });
 
@@ -492,9 +306,11 @@ describe("hostile input", () => {
 
   it("throwing getters and proxies become errors, never throws", () => {
     for (const value of [throwing(), trap()]) {
-      const err = parseError(value, { status: 500 });
+      const err = parseError(value);
       expect(err).toBeInstanceOf(TelemetryServerError);
       expect(err.code).toBe(MALFORMED);
+      // Nothing readable under a 500: the page's bare 500.
+      expect(parseError(value, { status: 500 }).code).toBe("internal_error");
       const result = parseBatchResponse(207, value);
       expect(result.error?.code).toBe(MALFORMED);
       expect(parseBatchResponse(207, { accepted: 0, errors: [value] }).error?.code).toBe(MALFORMED);
@@ -581,23 +397,6 @@ describe("size and time at the cap", () => {
     expect(parseBatchResponse(207, batch).errors).toHaveLength(36_000);
     expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
   });
-
-  it("gives every error of a 207 answer its own first line and the caller's frames", () => {
-    function callerOfTheBatch() {
-      return parseBatchResponse(207, {
-        accepted: 0,
-        errors: [
-          { seq: 1, error: "Device not found: ab" },
-          { seq: 2, error: "bad" },
-        ],
-      });
-    }
-    const limit = Error.stackTraceLimit;
-    const [a, b] = callerOfTheBatch().errors;
-    expect(Error.stackTraceLimit).toBe(limit);
-    expect(a?.stack).toMatch(/^DeviceNotFoundError: Device not found: ab\n\s+at callerOfTheBatch/);
-    expect(b?.stack).toMatch(/^TelemetryServerError: bad\n\s+at callerOfTheBatch/);
-  });
 });
 
 describe("the code type", () => {
@@ -608,5 +407,81 @@ describe("the code type", () => {
       expectTypeOf(err.code).toEqualTypeOf<KnownCode<TelemetryServerCode>>();
       expect(err.code).toBe("device_already_exists");
     } else expectTypeOf(err.code).not.toEqualTypeOf<KnownCode<TelemetryServerCode>>();
+  });
+});
+
+describe("message templates", () => {
+  it("are the catalog's: every row with a template, and only those", () => {
+    const matched = catalog.flatMap((entry) => {
+      const template = (entry as TelemetryServerEntry).template;
+      return template === undefined ? [] : [matchTemplate(template.replace(/<[^>]*>/, "ab12"))?.code];
+    });
+    expect(matched).toEqual(["DEVICE_NOT_FOUND", "INVALID_SIGNATURE", "INVALID_PAYLOAD"]);
+  });
+
+  it.each([
+    ["Device not found: c5785ea2c66a", { code: "DEVICE_NOT_FOUND", deviceId: "c5785ea2c66a" }],
+    ["Invalid signature for device c5785ea2c66a", { code: "INVALID_SIGNATURE", deviceId: "c5785ea2c66a" }],
+    ["Invalid signature for device c5785e…a2c66a", { code: "INVALID_SIGNATURE", deviceId: "c5785e…a2c66a" }],
+    ["Invalid payload: seq is not numeric", { code: "INVALID_PAYLOAD", detail: "seq is not numeric" }],
+  ])("matches %j", (text, expected) => {
+    expect(matchTemplate(text)).toEqual(expected);
+  });
+
+  it.each([
+    ["Device not found: ", { code: "DEVICE_NOT_FOUND", deviceId: undefined }],
+    ["Device not found:", { code: "DEVICE_NOT_FOUND", deviceId: undefined }],
+    ["Device not found", { code: "DEVICE_NOT_FOUND", deviceId: undefined }],
+    ["Invalid signature for device", { code: "INVALID_SIGNATURE", deviceId: undefined }],
+    ["Invalid signature for device   ", { code: "INVALID_SIGNATURE", deviceId: undefined }],
+    ["Invalid payload:", { code: "INVALID_PAYLOAD", detail: "" }],
+  ])("hex or detail missing: %j", (text, expected) => {
+    expect(matchTemplate(text)).toEqual(expected);
+  });
+
+  it.each([
+    ["Device not found:   ab12  ", { code: "DEVICE_NOT_FOUND", deviceId: "ab12" }],
+    ["  Device  not\tfound:ab12", { code: "DEVICE_NOT_FOUND", deviceId: "ab12" }],
+    ["Device not found ab12", { code: "DEVICE_NOT_FOUND", deviceId: "ab12" }],
+    ["Invalid  signature for   device \u00a0 ab12\n", { code: "INVALID_SIGNATURE", deviceId: "ab12" }],
+    ["Invalid payload:    two  words ", { code: "INVALID_PAYLOAD", detail: "two  words " }],
+  ])("extra spaces: %j", (text, expected) => {
+    expect(matchTemplate(text)).toEqual(expected);
+  });
+
+  it("leaves the device id out when the rest is not one token", () => {
+    expect(matchTemplate("Device not found: ab12 cd34")).toEqual({ code: "DEVICE_NOT_FOUND", deviceId: undefined });
+  });
+
+  it.each([
+    "device not found: ab12",
+    "Device not foundab12",
+    "Invalid signature for deviceab12",
+    "Invalid signatures for device ab12",
+    "Error: Device not found: ab12",
+  ])("does not match another sentence: %j", (text) => {
+    expect(matchTemplate(text)).toBeUndefined();
+  });
+});
+
+describe("linear time on 1 MB adversarial messages", () => {
+  const MB = 1_000_000;
+  const cases: [string, string][] = [
+    ["long id then a word", `Device not found: ${"a".repeat(MB)} x`],
+    ["spaces before the id", `Device not found:${" ".repeat(MB)}x`],
+    ["spaces and no id", `Invalid signature for device${" ".repeat(MB)}`],
+    ["leading spaces", `${" ".repeat(MB)}Device not found: ab`],
+    ["spaces between the words", `Invalid${" ".repeat(MB)}signature for device ab`],
+    ["repeated prefixes", "Device not ".repeat(MB / 11)],
+    ["repeated near-miss", "Invalid signature for devic".repeat(MB / 27)],
+    ["tabs in a detail", `Invalid payload: ${"\t ".repeat(MB / 2)}`],
+    ["alternating space and letter", "a ".repeat(MB / 2)],
+  ];
+
+  it.each(cases)("%s", (_, text) => {
+    expect(text.length).toBeGreaterThanOrEqual(MB - 30);
+    const started = performance.now();
+    matchTemplate(text);
+    expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
   });
 });

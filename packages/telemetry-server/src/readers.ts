@@ -1,0 +1,253 @@
+// What is peculiar to the telemetry server's wire: a 207 entry whose code is
+// only in its message, the framework's body and the page's (or the Rust
+// port's) top-level body. Everything else (caps, status fallback,
+// classification) is core's.
+
+import { MALFORMED, redactSecrets } from "@wirefault/core";
+import type { Reader } from "@wirefault/core/protocol";
+import { field, MAX_DEPTH } from "@wirefault/core/wire";
+import { type BlockCode, catalog, MAX_BYTES, SURFACE, type TelemetryServerEntry } from "./catalog.js";
+import type { ValidationIssue } from "./wire.js";
+
+// The catalog's per-block templates, as the words before their placeholder.
+// Matching is a single left-to-right scan with no regular expression: a
+// hostile megabyte message costs one pass, never a backtracking blow-up.
+interface Template {
+  readonly code: BlockCode;
+  readonly words: readonly string[];
+  /** The words end in a colon, which variants may drop. */
+  readonly colon: boolean;
+  readonly slot: "deviceId" | "detail";
+}
+
+const TEMPLATES: readonly Template[] = (catalog as readonly TelemetryServerEntry[]).flatMap((entry) => {
+  if (entry.template === undefined) return [];
+  const head = entry.template.slice(0, entry.template.indexOf("<")).trim();
+  const colon = head.endsWith(":");
+  const words = (colon ? head.slice(0, -1) : head).split(" ");
+  return [{ code: entry.code as BlockCode, words, colon, slot: entry.slot ?? "detail" }];
+});
+
+/** What a per-block message says, once matched against a template. */
+export interface TemplateMatch {
+  readonly code: BlockCode;
+  /** The device id token; undefined when the message has none or more than one. */
+  readonly deviceId?: string | undefined;
+  /** The text after `Invalid payload:`. */
+  readonly detail?: string | undefined;
+}
+
+// ASCII whitespace and NBSP: what a sloppy server or proxy puts between words.
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 160;
+
+function skipSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Index just after the template's words in `text`, tolerating extra whitespace; -1 if it does not match. */
+function matchWords(text: string, template: Template): number {
+  let i = skipSpace(text, 0);
+  for (const [n, word] of template.words.entries()) {
+    if (n > 0) {
+      const next = skipSpace(text, i);
+      if (next === i) return -1;
+      i = next;
+    }
+    if (!text.startsWith(word, i)) return -1;
+    i += word.length;
+  }
+  if (template.colon && text.charCodeAt(i) === 58) return i + 1;
+  // "deviceX" or "foundX" is another sentence, not this template.
+  return i === text.length || isSpace(text.charCodeAt(i)) ? i : -1;
+}
+
+/** The single whitespace-free token of `text`, or undefined. */
+function token(text: string): string | undefined {
+  const start = skipSpace(text, 0);
+  let end = text.length;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  for (let i = start; i < end; i++) if (isSpace(text.charCodeAt(i))) return undefined;
+  return end > start ? text.slice(start, end) : undefined;
+}
+
+/** Matches a per-block message against the catalog's templates in linear time; undefined for an unknown message. */
+export function matchTemplate(text: string): TemplateMatch | undefined {
+  for (const template of TEMPLATES) {
+    const end = matchWords(text, template);
+    if (end < 0) continue;
+    const rest = text.slice(end);
+    return template.slot === "detail"
+      ? { code: template.code, detail: rest.slice(skipSpace(rest, 0)) }
+      : { code: template.code, deviceId: token(rest) };
+  }
+  return undefined;
+}
+
+/** A seq or issue path key as the wire writes it: a string or a number. */
+export const isKey = (value: unknown): value is string | number =>
+  typeof value === "string" || typeof value === "number";
+const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+/** An HTTP status, 100 to 599; anything else is undefined. */
+export const httpStatus = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 599 ? value : undefined;
+
+/** A 207 entry on its own, `{ seq, error }` (what a block error's toWire() gives): its code is in its message. */
+const readBlock: Reader = (value) => {
+  const seq = field(value, "seq");
+  const message = field(value, "error");
+  if (!isKey(seq) || typeof message !== "string") return undefined;
+  const match = matchTemplate(message);
+  return {
+    surface: SURFACE,
+    // A message no template knows is its own code, as a newer server's sentence; an
+    // empty one names nothing, yet its block failed and keeps its seq.
+    code: match?.code ?? (message || MALFORMED),
+    message,
+    status: 207,
+    // Frozen: V8 copies a frozen object into core's init ~20x faster than a fresh literal, and a 207 has thousands.
+    details: Object.freeze({ seq: String(seq), deviceId: match?.deviceId, detail: match?.detail }),
+  };
+};
+
+/**
+ * The framework's (Fastify's) body, `{ statusCode, code?, error, message }`:
+ * `error` is the reason phrase, kept for `toWire()`, and the code where `code`
+ * is absent (an unknown route's `Not Found`, a crash's `Internal Server Error`).
+ */
+const readFramework: Reader = (value) => {
+  const status = httpStatus(field(value, "statusCode"));
+  const reason = optionalString(field(value, "error"));
+  const message = optionalString(field(value, "message"));
+  if (status === undefined || reason === undefined || message === undefined) return undefined;
+  const code = optionalString(field(value, "code")) || reason;
+  return { surface: SURFACE, code, message, status, details: Object.freeze({ reason }) };
+};
+
+/**
+ * The page's top-level body, `{ error, details? }`, the Rust port's `{ error }`,
+ * or any flat body near them. Each field is read on its own, so that a wrong
+ * type in one (a numeric message) does not hide the code in another.
+ */
+const readPage: Reader = (value) => {
+  const error = optionalString(field(value, "error"));
+  const message = optionalString(field(value, "message"));
+  const code = optionalString(field(value, "code")) || error;
+  if (!code) return message === undefined ? undefined : { surface: SURFACE, message };
+  const details = readIssues(field(value, "details"), MAX_BYTES - code.length - (message?.length ?? 0));
+  if (details === "over-cap") return "Validation details over the size cap";
+  return {
+    surface: SURFACE,
+    code,
+    message: message ?? describeIssues(code, details) ?? error ?? code,
+    status: httpStatus(field(value, "statusCode")),
+    details: Object.freeze({ details }),
+  };
+};
+
+/** The telemetry server's readers, in the order they are tried. */
+export const readers: readonly Reader[] = [readBlock, readFramework, readPage];
+
+// Plain typeof checks: a schema call per issue is most of the cost of 300k of them.
+const isIssue = (value: unknown): value is ValidationIssue => {
+  const path = field(value, "path");
+  return (
+    typeof field(value, "code") === "string" &&
+    typeof field(value, "message") === "string" &&
+    Array.isArray(path) &&
+    path.every(isKey)
+  );
+};
+
+/**
+ * The issues of `details`, copied within `left` characters of text;
+ * `"over-cap"` past it. Core holds a decoded object's JSON to the cap before any reader,
+ * so only a getter that answers differently the second time gets here.
+ */
+function readIssues(raw: unknown, left: number): ValidationIssue[] | "over-cap" | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const budget = { left };
+  if (budget.left < 0) return "over-cap";
+  try {
+    // Checked before the copy (most entries of a hostile array are not issues) and after (a getter may change its answer).
+    return raw
+      .filter(isIssue)
+      .flatMap((issue) => copyIssue(issue, budget))
+      .filter(isIssue);
+  } catch (cause) {
+    if (cause === OVER_CAP) return "over-cap";
+    throw cause;
+  }
+}
+
+/**
+ * A log line for a body with issues: the first one's path and message, the
+ * rest counted, e.g. `validation_error at blocks[0].seq: Required (and 2 more)`.
+ */
+function describeIssues(code: string, details: readonly ValidationIssue[] | undefined): string | undefined {
+  const first = details?.[0];
+  if (!first) return undefined;
+  const path = first.path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${key}` : key),
+    "",
+  );
+  const more = (details?.length ?? 1) - 1;
+  return `${code}${path ? ` at ${path}` : ""}: ${first.message}${more ? ` (and ${more} more)` : ""}`;
+}
+
+// Issues are copied, never kept by reference: a cycle or a throwing getter in
+// the caller's object must not break JSON.stringify(err) later. The copy is
+// what JSON.stringify then JSON.parse would give (keys in their order,
+// undefined and functions left out, non-finite numbers as null), built in one
+// walk with each string masked: no text is built and read again per issue.
+// An issue that cannot be copied is dropped from `details` (it stays in `raw`).
+function copyIssue(issue: unknown, budget: Budget): unknown[] {
+  try {
+    return [copyJson(issue, 0, budget)];
+  } catch (cause) {
+    if (cause === OVER_CAP) throw cause;
+    return [];
+  }
+}
+
+/** Characters of text left before the decoded object is over the cap. */
+interface Budget {
+  left: number;
+}
+
+const OVER_CAP = new RangeError("details over the size cap");
+const UNCOPYABLE = new TypeError("not a JSON value");
+
+function copyJson(value: unknown, depth: number, budget: Budget): unknown {
+  if (typeof value === "string") return text(value, budget);
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (value === null || typeof value === "boolean") return value;
+  if (typeof value !== "object" || depth >= MAX_DEPTH) throw UNCOPYABLE;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) out.push(omitted(item) ? null : copyJson(item, depth + 1, budget));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (omitted(item)) continue;
+    const name = text(key, budget);
+    const copy = copyJson(item, depth + 1, budget);
+    // Defined, never assigned: a `__proto__` key from JSON.parse stays a plain key.
+    if (name === "__proto__")
+      Object.defineProperty(out, name, { value: copy, enumerable: true, writable: true, configurable: true });
+    else out[name] = copy;
+  }
+  return out;
+}
+
+const omitted = (value: unknown): boolean =>
+  value === undefined || typeof value === "function" || typeof value === "symbol";
+
+function text(value: string, budget: Budget): string {
+  budget.left -= value.length;
+  if (budget.left < 0) throw OVER_CAP;
+  return redactSecrets(value);
+}
