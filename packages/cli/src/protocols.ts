@@ -1,8 +1,7 @@
 import * as atlasMsgpack from "@wirefault/atlas/msgpack";
 import * as ckgRelay from "@wirefault/ckg-relay";
-import { type CatalogEntry, type CatalogIndex, indexCatalog, MALFORMED, type ProtocolError } from "@wirefault/core";
-import { type CloseCodeEntry, type DefinedProtocol, LOCAL_CODES, overHttp } from "@wirefault/core/protocol";
-import { localError } from "@wirefault/core/wire";
+import type { ProtocolError } from "@wirefault/core";
+import { type CloseCodeEntry, type DefinedProtocol, LOCAL_CODES } from "@wirefault/core/protocol";
 import * as tealeRelay from "@wirefault/teale-relay";
 import * as telemetryServer from "@wirefault/telemetry-server";
 import * as tryllFrame from "@wirefault/tryll/frame";
@@ -30,36 +29,10 @@ export type Registry = ReadonlyMap<string, CliProtocol>;
 export const registry = (protocols: readonly CliProtocol[]): Registry =>
   new Map(protocols.map((protocol) => [protocol.name, protocol]));
 
-// Packages not yet built on defineProtocol are read from what they export.
-function legacy(
-  name: string,
-  mod: { catalog: readonly CatalogEntry[]; codeAliases?: Readonly<Record<string, string | number>> },
-  parseError: CliProtocol["parseError"],
-  extra: Partial<CliProtocol> = {},
-): CliProtocol {
-  const ranges = "ranges" in mod ? (mod.ranges as DefinedProtocol["ranges"]) : undefined;
-  const index: CatalogIndex = indexCatalog(mod.catalog, { ranges, aliases: mod.codeAliases });
-  return {
-    name,
-    catalog: mod.catalog,
-    index,
-    aliases: mod.codeAliases,
-    ranges,
-    closes: [],
-    closeCodes: [],
-    parseError,
-    fromClose: (event) => parseError(localError(name, MALFORMED, "no WebSocket closes", event)),
-    ...extra,
-  };
-}
-
 /** wirefault's five protocols; Atlas and Tryll with the parsers that also read their binary wire. */
 export const PROTOCOLS: Registry = registry([
   tealeRelay.protocol,
-  legacy("telemetry-server", telemetryServer, telemetryServer.parseError, {
-    http: overHttp("http"),
-    readBatch: telemetryServer.parseBatchResponse,
-  }),
+  { ...telemetryServer.protocol, readBatch: telemetryServer.parseBatchResponse },
   ckgRelay.protocol,
   atlasMsgpack.protocol,
   tryllFrame.protocol,

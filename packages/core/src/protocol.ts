@@ -20,6 +20,7 @@ import {
   TOO_LARGE,
 } from "./error.js";
 import {
+  atCaller,
   classifyClose,
   classifyStatus,
   closeReason,
@@ -456,11 +457,14 @@ export function defineProtocol<
   function parseError(input: unknown, context?: ParseContext): Err {
     // Read once, safely: a null or hostile context must not break a valid error.
     const ctx = readContext(context);
-    try {
-      return read(input, ctx);
-    } catch (cause) {
-      return local(MALFORMED, `Could not read a ${title} error`, input, cause);
-    }
+    // The stack is taken once, from the caller's frame: the parse's own frames were the costliest part of an error.
+    return atCaller(() => {
+      try {
+        return read(input, ctx);
+      } catch (cause) {
+        return local(MALFORMED, `Could not read a ${title} error`, input, cause);
+      }
+    }, parseError);
   }
 
   async function fromResponse(res: Response, options?: ReadOptions): Promise<Err> {

@@ -1,4 +1,4 @@
-import { defineProtocol } from "@wirefault/core/protocol";
+import { defineProtocol, overHttp } from "@wirefault/core/protocol";
 import { catalog, MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
 import { createError, type TelemetryServerError, type TelemetryServerErrorInit } from "./error.js";
 import { readers } from "./readers.js";
@@ -12,7 +12,7 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   title: "Telemetry server",
   maxBytes: MAX_BYTES,
   catalog,
-  http: SURFACE,
+  http: overHttp(SURFACE),
   readers,
   create: (init): TelemetryServerError => {
     const error = init as TelemetryServerErrorInit;

@@ -69,6 +69,13 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
       }
     });
 
+    it("the stack starts at the caller's own frame", () => {
+      function callersFrame(): ProtocolError {
+        return parseError(rows[0]?.payload);
+      }
+      expect(callersFrame().stack?.split("\n")[1]).toContain("callersFrame");
+    });
+
     it("every alias reads as the code it stands for", () => {
       for (const [alias, code] of Object.entries(protocol.aliases ?? {})) {
         const entry = protocol.catalog.find((e) => e.code === code) as CatalogEntry;
