@@ -6,8 +6,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { ACTIONS, catalogTable, protocolReference } from "@wirefault/cli";
+import { ACTIONS, protocolReference } from "@wirefault/cli";
 import { classifyClose } from "@wirefault/core/wire";
+import { protocolPackages } from "./protocols.mjs";
 
 /** The standard close codes core reads, found by asking it about RFC 6455's space. */
 const standardCloses = () =>
@@ -17,7 +18,6 @@ const standardCloses = () =>
   });
 
 const root = new URL("../..", import.meta.url).pathname;
-export const PROTOCOLS = ["teale-relay", "telemetry-server", "ckg-relay", "atlas", "tryll"];
 const START = "<!-- catalog:start -->";
 const END = "<!-- catalog:end -->";
 
@@ -30,13 +30,9 @@ export function withTable(readme, table) {
   return `${readme.slice(0, start + START.length)}\n${note}\n\n${table}\n\n${readme.slice(end)}`;
 }
 
+/** Every protocol package's definition, found by what the packages export. */
 export async function loadCatalogs() {
-  const out = [];
-  for (const protocol of PROTOCOLS) {
-    const mod = await import(`@wirefault/${protocol}`);
-    out.push({ protocol, catalog: mod.catalog, definition: mod.protocol });
-  }
-  return out;
+  return (await protocolPackages()).map(({ folder, protocol }) => ({ folder, protocol }));
 }
 
 /** Every generated file: path and wanted content. */
@@ -62,11 +58,11 @@ export async function generated() {
     "|---|---|---|---|",
     ...standardCloses().map((c) => `| ${c.code} | \`${c.name}\` | ${c.retryable} | \`${c.action}\` |`),
   ];
-  for (const { protocol, catalog, definition } of catalogs) {
-    const table = definition ? protocolReference(definition) : catalogTable(catalog);
-    const path = join(root, "packages", protocol, "README.md");
+  for (const { folder, protocol } of catalogs) {
+    const table = protocolReference(protocol);
+    const path = join(root, "packages", folder, "README.md");
     files.push({ path, content: withTable(readFileSync(path, "utf8"), table) });
-    sections.push("", `## ${protocol}`, "", `\`npm install @wirefault/${protocol}\``, "", table);
+    sections.push("", `## ${protocol.name}`, "", `\`npm install @wirefault/${folder}\``, "", table);
   }
   files.push({ path: join(root, "docs", "errors.md"), content: `${sections.join("\n")}\n` });
   return files;
