@@ -2,7 +2,6 @@
 // Runs with --expose-gc (run.mjs passes it): the heap after a full GC with
 // `count` errors held, less the heap with none, divided by `count`; then the
 // same after every error's `stack` was read (V8 formats it lazily, on first read).
-import { atCaller } from "@wirefault/core/wire";
 import { parseError } from "@wirefault/teale-relay";
 import { PEERS, statusOf } from "./parse.mjs";
 import { PAYLOADS } from "./payloads.mjs";
@@ -32,10 +31,8 @@ export async function measure({ errors }) {
   if (typeof globalThis.gc !== "function") throw new Error("memory.mjs needs node --expose-gc");
   const { context } = payload;
   const status = statusOf(payload);
-  const parseAtCaller = (input, ctx) => atCaller(() => parseError(input, ctx), parseAtCaller);
   const contenders = {
     ours: (text) => parseError(text, context),
-    oursAtCaller: (text) => parseAtCaller(text, context),
     openai: (text) => PEERS.openai(text, status),
     anthropic: (text) => PEERS.anthropic(text, status),
     stripe: (text) => PEERS.stripe(text, status),

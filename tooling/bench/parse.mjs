@@ -1,7 +1,6 @@
 // Figure 1: parseError(text) beside the peers' error factories on the same body,
 // every payload of every page, the contenders run in turn (turns.mjs).
 import Anthropic from "@anthropic-ai/sdk";
-import { atCaller } from "@wirefault/core/wire";
 import OpenAI from "openai";
 import Stripe from "stripe";
 import { floor, PAYLOADS } from "./payloads.mjs";
@@ -67,12 +66,9 @@ export async function measure({ rounds, batch }) {
     const status = statusOf(payload);
     const err = parseError(text, context);
     if (!err.known) throw new Error(`${payload.protocol} ${payload.name}: parsed as unknown (${String(err.code)})`);
-    // What defineProtocol's parseError does with core's atCaller: the stack is the caller's, taken once.
-    const parseAtCaller = (input, ctx) => atCaller(() => parseError(input, ctx), parseAtCaller);
     const ns = await inTurn(
       [
         { name: "ours", fn: () => parseError(text, context) },
-        { name: "oursAtCaller", fn: () => parseAtCaller(text, context) },
         { name: "openai", fn: () => PEERS.openai(text, status) },
         { name: "anthropic", fn: () => PEERS.anthropic(text, status) },
         { name: "stripe", fn: () => PEERS.stripe(text, status) },
@@ -81,7 +77,7 @@ export async function measure({ rounds, batch }) {
       options,
     );
     // Every ratio is against openai's generate on the same body, in the same round.
-    const { ns: medians, ratios } = versus(ns, "openai", ["ours", "oursAtCaller", "anthropic", "stripe", "floor"]);
+    const { ns: medians, ratios } = versus(ns, "openai", ["ours", "anthropic", "stripe", "floor"]);
     rows.push({ protocol: payload.protocol, payload: payload.name, status, ns: medians, vsOpenai: ratios });
   }
   return { rounds, batch, rows, binary: await binaryCodecs(options) };

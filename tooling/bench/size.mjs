@@ -1,5 +1,6 @@
 // Figure 2: bundle size of each package's whole public API, beside the
 // anchors a user would otherwise pick, all bundled the same way in one run.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -54,10 +55,19 @@ async function bundle(options) {
   };
 }
 
+// The verdict is size-limit's, the tool `npm run size` enforces the budgets with: its bundle differs
+// from this one by a few percent, and one judge is better than two.
+function sizeLimit() {
+  const out = execFileSync(`${root}node_modules/.bin/size-limit`, ["--json"], { cwd: root, encoding: "utf8" });
+  return new Map(JSON.parse(out).map((entry) => [entry.name, entry.size]));
+}
+
 export async function measure() {
+  const judged = sizeLimit();
   const packages = [];
   for (const [name, file, budget] of BUDGETS) {
-    packages.push({ name, file, budget, ...(await bundle({ entryPoints: [`tooling/size/${file}`] })) });
+    const sizeLimitGzip = judged.get(name);
+    packages.push({ name, file, budget, sizeLimitGzip, ...(await bundle({ entryPoints: [`tooling/size/${file}`] })) });
   }
   const anchors = [];
   for (const [name, contents] of ANCHORS) {
