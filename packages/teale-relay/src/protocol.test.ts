@@ -18,6 +18,17 @@ import {
 } from "./protocol.js";
 
 describeConformance(protocol, {
+  // Real relay messages, traffic among them.
+  messages: [
+    '{"error":{"code":"peer_not_found","message":"Peer node-7 is not connected"}}',
+    '{"error":{"code":"rate_limited","message":"Slow down","retryAfterSeconds":12}}',
+    '{"error":{"code":"invalid_json","message":"Could not decode relay message"}}',
+    '{"inferenceError":{"requestID":"req-1","errorMessage":"Model llama is not loaded","code":"model_not_loaded"}}',
+    '{"inferenceError":{"_0":{"requestID":"req-2","errorMessage":"Queue is full","code":"queue_full"}}}',
+    '{"offer":{"fromNodeID":"a","toNodeID":"b","sdp":"v=0"}}',
+    '{"offer":{"_0":{"fromNodeID":"a","toNodeID":"b","sdp":"v=0"}}}',
+  ],
+  predicates: { isErrorFrame, isInferenceError },
   dir: new URL(".", import.meta.url),
   // PTN and Noise errors are raised by a node itself; no peer sends them.
   wire: (entry, code) =>
@@ -400,40 +411,6 @@ describe("request failures and retries", () => {
     } finally {
       await hang.close();
     }
-  });
-});
-
-// The same relay message must get the same answer in every form a WebSocket
-// library hands it over in, a browser's Blob included (through the async path).
-
-const FRAMES = [
-  '{"error":{"code":"peer_not_found","message":"Peer node-7 is not connected"}}',
-  '{"error":{"code":"rate_limited","message":"Slow down","retryAfterSeconds":12}}',
-  '{"error":{"code":"invalid_json","message":"Could not decode relay message"}}',
-  '{"inferenceError":{"requestID":"req-1","errorMessage":"Model llama is not loaded","code":"model_not_loaded"}}',
-  '{"inferenceError":{"_0":{"requestID":"req-2","errorMessage":"Queue is full","code":"queue_full"}}}',
-  '{"offer":{"fromNodeID":"a","toNodeID":"b","sdp":"v=0"}}',
-  '{"offer":{"_0":{"fromNodeID":"a","toNodeID":"b","sdp":"v=0"}}}',
-];
-
-const answer = (err: ReturnType<typeof parseError>) => ({ ...err.toJSON(), wire: err.toWire() });
-
-describe.each(FRAMES)("%s", (frame) => {
-  const expected = answer(parseError(frame));
-  it.each(dataForms(frame))("as %s: same parseError, parseErrorAsync and isErrorFrame", async (_, data) => {
-    expect(answer(parseError(data))).toEqual(expected);
-    expect(answer(await parseErrorAsync(data))).toEqual(expected);
-    expect(isErrorFrame(data)).toBe(isErrorFrame(frame));
-    expect(isInferenceError(data)).toBe(isInferenceError(frame));
-  });
-
-  it("as a Blob: parseErrorAsync reads it; parseError says to use it", async () => {
-    const blob = new Blob([frame]);
-    expect(answer(await parseErrorAsync(blob))).toEqual(expected);
-    const sync = parseError(blob);
-    expect(sync).toMatchObject({ code: "WIREFAULT_MALFORMED", known: false });
-    expect(sync.message).toContain("parseErrorAsync");
-    expect(sync.raw).toBe(blob);
   });
 });
 

@@ -18,6 +18,14 @@ export interface ConformanceOptions {
   readonly dir?: URL;
   /** The payload a peer sends for a catalog row, spelling its code as `code`; undefined where no peer sends one (errors raised locally). */
   readonly wire: (entry: CatalogEntry, code: string | number) => unknown;
+  /**
+   * Real messages off the wire, traffic among them: each must get the same
+   * answer from parseError, parseErrorAsync and every predicate in every form
+   * a WebSocket library hands it over in, a browser's Blob included.
+   */
+  readonly messages?: readonly string[];
+  /** The package's own predicates on a message (`isErrorFrame`…), checked alike in every form. */
+  readonly predicates?: Readonly<Record<string, (data: unknown) => unknown>>;
   /** The parser to check, when it is not the definition's own (a codec's entry point). */
   readonly parseError?: (input: unknown, context?: { status?: number }) => ProtocolError;
 }
@@ -75,6 +83,29 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
       }
       expect(callersFrame().stack?.split("\n")[1]).toContain("callersFrame");
     });
+
+    for (const message of options.messages ?? []) {
+      const full = (err: ProtocolError & { toWire?: () => unknown }) => ({
+        ...err.toJSON(),
+        wire: typeof err.toWire === "function" ? err.toWire() : undefined,
+      });
+      const expected = full(parseError(message));
+      const said = (data: unknown) =>
+        Object.fromEntries(Object.entries(options.predicates ?? {}).map(([name, test]) => [name, test(data)]));
+      it(`${message.slice(0, 60)}: the same answer in every data form, a Blob included`, async () => {
+        for (const [form, data] of dataForms(message)) {
+          expect({ form, ...full(parseError(data)) }).toEqual({ form, ...expected });
+          expect({ form, ...full(await protocol.parseErrorAsync(data)) }).toEqual({ form, ...expected });
+          expect({ form, ...said(data) }).toEqual({ form, ...said(message) });
+        }
+        const blob = new Blob([message]);
+        expect(full(await protocol.parseErrorAsync(blob))).toEqual(expected);
+        const sync = parseError(blob);
+        expect(sync).toMatchObject({ code: MALFORMED, known: false });
+        expect(sync.message).toContain("parseErrorAsync");
+        expect(sync.raw).toBe(blob);
+      });
+    }
 
     it("every alias reads as the code it stands for", () => {
       for (const [alias, code] of Object.entries(protocol.aliases ?? {})) {
