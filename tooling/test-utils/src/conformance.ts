@@ -2,6 +2,8 @@
 // core promises for all five (never throws, round trips, the cap, the status
 // fallback, cut-off bodies, closes, the exhaustive switch) is checked the same
 // way for each, so a package cannot drift from the others.
+
+import { readdirSync } from "node:fs";
 import { type CatalogEntry, isProtocolError, MALFORMED, type ProtocolError, TOO_LARGE } from "@wirefault/core";
 import type { DefinedProtocol } from "@wirefault/core/protocol";
 import { classifyStatus } from "@wirefault/core/wire";
@@ -38,6 +40,10 @@ const answer = (err: ProtocolError) => ({
   action: err.action,
   status: err.status,
 });
+
+// What every package holds, in files of these names: its catalog, its error class, its readers, its
+// definition (protocol.ts), its wire shapes, and the properties its tests check.
+const LAYOUT = ["catalog", "error", "readers", "protocol", "wire"];
 
 // The statuses whose readings differ: a throttle, transient and permanent server errors, the client errors.
 const STATUSES = [400, 401, 403, 404, 408, 409, 413, 429, 500, 502, 503, 504];
@@ -290,6 +296,13 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
   });
 
   if (options.dir === undefined) return;
+  const dir = options.dir;
+  it("has the layout every protocol package shares: the same files, each with its tests beside it", () => {
+    const files = new Set(readdirSync(dir));
+    const missing = LAYOUT.flatMap((name) => [`${name}.ts`, `${name}.test.ts`]).filter((file) => !files.has(file));
+    expect(missing).toEqual([]);
+    expect(files.has("index.ts")).toBe(true);
+  });
   const imports = `import { ${[
     "parseError",
     protocol.http !== undefined && "fromResponse",
