@@ -292,6 +292,8 @@ export function defineProtocol<
   const K extends CloseCodeEntry = never,
 >(definition: ProtocolDefinition<E, Err, K>): DefinedProtocol<E, Err, K> {
   const { name: protocol, title, maxBytes, catalog, readers, create } = definition;
+  // "an Atlas error", "a Teale error": by the first letter, which is right for every name here.
+  const aTitle = `${/^[aeiou]/i.test(title) ? "an" : "a"} ${title}`;
   const baseLocal = (code: LocalCode, message: string, raw: unknown, cause: unknown): ErrorInit => {
     const row = localRow(code);
     return { protocol, code, message, raw, cause, known: false, retryable: row.retryable, action: row.action };
@@ -426,7 +428,7 @@ export function defineProtocol<
     if (decoded.kind === "too-large") return tooLarge(decoded.size, context);
     if (decoded.kind === "not-json")
       return nameless(MALFORMED, `${title} error text is not JSON`, context, input, decoded.cause);
-    if (decoded.kind === "bytes") return nameless(MALFORMED, `Bytes are not a ${title} error`, context, input);
+    if (decoded.kind === "bytes") return nameless(MALFORMED, `Bytes are not ${aTitle} error`, context, input);
     const value = decoded.value;
     if (isBlob(value)) return local(MALFORMED, blobMessage("parseErrorAsync"), value);
     for (const reader of readers) {
@@ -437,7 +439,7 @@ export function defineProtocol<
         return nameless(MALFORMED, `${title} error names no code`, context, value, undefined, reading.message);
       return build(reading, value, context);
     }
-    return nameless(MALFORMED, `Not a ${title} error`, context, value);
+    return nameless(MALFORMED, `Not ${aTitle} error`, context, value);
   }
 
   function decode(input: unknown): DecodedInput {
@@ -462,7 +464,7 @@ export function defineProtocol<
       try {
         return read(input, ctx);
       } catch (cause) {
-        return local(MALFORMED, `Could not read a ${title} error`, input, cause);
+        return local(MALFORMED, `Could not read ${aTitle} error`, input, cause);
       }
     }, parseError);
   }
@@ -477,7 +479,7 @@ export function defineProtocol<
     const lost = http.unreadableBody(protocol, body);
     if (lost) return create(lost);
     if (body.text === undefined || body.text.trim() === "")
-      return nameless(MALFORMED, `HTTP ${body.status} without a ${title} error body`, context, body.text, body.cause);
+      return nameless(MALFORMED, `HTTP ${body.status} without ${aTitle} error body`, context, body.text, body.cause);
     return parseError(body.text, context);
   }
 
