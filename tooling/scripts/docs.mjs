@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ACTIONS, protocolReference } from "@wirefault/cli";
-import { classifyClose } from "@wirefault/core/wire";
+import { classifyClose } from "@wirefault/core/internal";
 import { protocolPackages } from "./protocols.mjs";
 
 /** The standard close codes core reads, found by asking it about RFC 6455's space. */

@@ -2,8 +2,8 @@
 // message and a wire `ErrorMessage`. Everything else (caps, classification,
 // local errors) is core's.
 
+import { asBytes, field, NUMBER, pick, TEXT } from "@wirefault/core/internal";
 import type { Reader } from "@wirefault/core/protocol";
-import { asBytes, field, NUMBER, pick, TEXT } from "@wirefault/core/wire";
 import { isU32 } from "./wire.js";
 
 // What the main entry says of bytes that are not JSON: Atlas's wire is MessagePack, read by the subpath.

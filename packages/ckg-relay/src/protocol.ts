@@ -1,5 +1,5 @@
+import { field } from "@wirefault/core/internal";
 import { type CloseClassification, defineProtocol, overHttp, overWebSocket } from "@wirefault/core/protocol";
-import { field } from "@wirefault/core/wire";
 import { catalog, closeCodes, codeAliases, MAX_ERROR_BYTES } from "./catalog.js";
 import { CkgRelayError, type CkgRelayErrorInit } from "./error.js";
 import { readers } from "./readers.js";

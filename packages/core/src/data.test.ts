@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeInput, readBlob } from "./wire.js";
+import { decodeInput, readBlob } from "./internal.js";
 
 describe("decodeInput on WebSocket data forms", () => {
   it("joins ws's Buffer[] fragments, sizing them before the join", () => {

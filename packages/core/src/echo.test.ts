@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { echoWire } from "./wire.js";
+import { echoWire } from "./internal.js";
 
 describe("echoWire", () => {
   it("gives back the payload byte for byte: key order, types, nesting", () => {

@@ -32,7 +32,7 @@ import {
   readResponse,
   type StandardCloseCode,
   unreadableBody,
-} from "./wire.js";
+} from "./internal.js";
 
 export type {
   CloseClassification,
@@ -41,8 +41,8 @@ export type {
   ParseContext,
   ReadOptions,
   StandardCloseCode,
-} from "./wire.js";
-export { codeMap } from "./wire.js";
+} from "./internal.js";
+export { codeMap } from "./internal.js";
 
 /** What each recovery action asks of the caller, in one phrase: the meaning every protocol's catalog relies on. */
 export const RECOVERY_ACTIONS: Readonly<Record<RecoveryAction, string>> = /* @__PURE__ */ Object.freeze({

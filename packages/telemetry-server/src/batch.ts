@@ -2,7 +2,7 @@
 // other protocol has. Each entry is read by the protocol's own parseError.
 
 import { type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { field, NUMBER, pick, type ReadOptions, readResponse, TEXT, unreadableBody } from "@wirefault/core/wire";
+import { field, NUMBER, pick, type ReadOptions, readResponse, TEXT, unreadableBody } from "@wirefault/core/internal";
 import { MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
 import { type BlockError, createError, type TelemetryServerError } from "./error.js";
 import { fromResponse, parseError, protocol } from "./protocol.js";

@@ -1,5 +1,5 @@
 import { type CatalogEntry, defineCatalog } from "@wirefault/core";
-import { codeMap } from "@wirefault/core/wire";
+import { codeMap } from "@wirefault/core/internal";
 
 /** The domain classes a per-block code is built as, by name. */
 export type BlockClassName = "DeviceNotFoundError" | "InvalidSignatureError" | "InvalidPayloadError";

@@ -5,8 +5,8 @@
 
 import { readdirSync } from "node:fs";
 import { type CatalogEntry, isProtocolError, MALFORMED, type ProtocolError, TOO_LARGE } from "@wirefault/core";
+import { classifyStatus } from "@wirefault/core/internal";
 import type { DefinedProtocol } from "@wirefault/core/protocol";
-import { classifyStatus } from "@wirefault/core/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dataForms } from "./forms.js";

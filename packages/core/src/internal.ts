@@ -3,7 +3,7 @@
  * semver and left out of the API reference; build a protocol with
  * `defineProtocol` from `@wirefault/core/protocol` instead.
  * @internal
- * @module @wirefault/core/wire
+ * @module @wirefault/core/internal
  */
 import { parseRetryAfter } from "./backoff.js";
 import type { CatalogEntry } from "./catalog.js";

@@ -18,7 +18,7 @@ import {
   readResponse,
   unreadableBody,
   utf8Length,
-} from "./wire.js";
+} from "./internal.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
