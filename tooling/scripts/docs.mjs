@@ -7,15 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ACTIONS, protocolReference } from "@wirefault/cli";
-import { classifyClose } from "@wirefault/core/internal";
+import { standardCloses } from "@wirefault/core/internal";
 import { protocolPackages } from "./protocols.mjs";
-
-/** The standard close codes core reads, found by asking it about RFC 6455's space. */
-const standardCloses = () =>
-  Array.from({ length: 4000 }, (_, i) => 1000 + i).flatMap((code) => {
-    const c = classifyClose(code);
-    return c ? [{ code, ...c }] : [];
-  });
 
 const root = new URL("../..", import.meta.url).pathname;
 const START = "<!-- catalog:start -->";

@@ -49,7 +49,8 @@ function header(headers: unknown, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-const httpStatus = (value: unknown): number | undefined =>
+/** An HTTP status, an integer from 100 to 599; anything else is undefined. */
+export const httpStatus = (value: unknown): number | undefined =>
   Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599 ? (value as number) : undefined;
 
 /** A client failure before its headers are read: what isRetryable needs, without the header parsing. */

@@ -8,6 +8,7 @@
 import { parseRetryAfter } from "./backoff.js";
 import type { CatalogEntry } from "./catalog.js";
 import { isRetryable } from "./classify.js";
+import { httpStatus } from "./client.js";
 import { blobSize, fragmentsOf, joinFragments } from "./data.js";
 import type { LocalCode, Protocol, ProtocolErrorInit, RecoveryAction, Retryable } from "./error.js";
 
@@ -146,10 +147,7 @@ export function readContext(context: unknown): ParseContext {
   const status = field(context, "status");
   const retryAfterMs = field(context, "retryAfterMs");
   return {
-    status:
-      Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599
-        ? (status as number)
-        : undefined,
+    status: httpStatus(status),
     retryAfterMs:
       typeof retryAfterMs === "number" && retryAfterMs >= 0 && retryAfterMs < Infinity ? retryAfterMs : undefined,
   };
@@ -494,11 +492,23 @@ export function closeReason(reason: unknown): string {
 }
 
 /** The standard meaning of a WebSocket close code, or undefined for application codes. @internal */
+let standardRows: readonly (CloseClassification & { readonly code: StandardCloseCode })[] | undefined;
+/** Every standard close code with its reading, from the same table `classifyClose` reads. @internal */
+export function standardCloses(): readonly (CloseClassification & { readonly code: StandardCloseCode })[] {
+  standardRows ??= Object.entries(CLOSE).map(([code, [name, retryable, action]]) => ({
+    code: Number(code) as StandardCloseCode,
+    name,
+    retryable,
+    action,
+  }));
+  return standardRows;
+}
+
 export function classifyClose(code: number): CloseClassification | undefined {
   const known = CLOSE[code as StandardCloseCode] as (typeof CLOSE)[StandardCloseCode] | undefined;
   return known && { name: known[0], retryable: known[1], action: known[2] };
 }
 
-export { type ClientFailure, clientRetryable, readClientError } from "./client.js";
+export { type ClientFailure, clientRetryable, httpStatus, readClientError } from "./client.js";
 export { blobMessage, isBlob, readBlob } from "./data.js";
 export { echoWire } from "./echo.js";

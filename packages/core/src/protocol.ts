@@ -21,16 +21,17 @@ import {
 } from "./error.js";
 import {
   atCaller,
-  classifyClose,
   classifyStatus,
   closeReason,
   type DecodedInput,
   decodeInput,
+  httpStatus,
   type ParseContext,
   type ReadOptions,
   readContext,
   readResponse,
   type StandardCloseCode,
+  standardCloses,
   unreadableBody,
 } from "./internal.js";
 
@@ -217,9 +218,6 @@ export interface DefinedProtocol<
 
 const localRow = (code: LocalCode) => LOCAL_CODES.find((row) => row.code === code) as (typeof LOCAL_CODES)[number];
 
-const isStatus = (value: unknown): value is number =>
-  Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599;
-
 /**
  * What reading a protocol over HTTP takes: the surface its bodies are read in
  * (a body that names no code falls back to the status there), and core's
@@ -261,11 +259,7 @@ export interface WebSocketBinding<K extends CloseCodeEntry = CloseCodeEntry> {
 export function overWebSocket<const K extends CloseCodeEntry = never>(
   options: { readonly closeCodes?: readonly K[]; readonly reconnect?: RetryPolicy } = {},
 ): WebSocketBinding<K> {
-  // Every standard code core classifies, as rows, found by asking about RFC 6455's space.
-  const standard = Array.from({ length: 4000 }, (_, i) => 1000 + i).flatMap((code) => {
-    const c = classifyClose(code);
-    return c ? [{ code, name: c.name, retryable: c.retryable, action: c.action, summary: c.name }] : [];
-  });
+  const standard = standardCloses().map((c) => ({ ...c, summary: c.name }));
   const closeCodes = options.closeCodes ?? [];
   return Object.freeze({
     closeCodes,
@@ -376,7 +370,7 @@ export function defineProtocol<
   function build(reading: Reading, value: unknown, context: ParseContext): Err {
     const code = reading.code as string | number;
     const c = index.classify(code, reading.surface);
-    const status = context.status ?? (isStatus(reading.status) ? reading.status : undefined) ?? c.status;
+    const status = context.status ?? httpStatus(reading.status) ?? c.status;
     const row = c.known ? undefined : unlisted.get(`${reading.surface}\0${code}`);
     // An undocumented code says less than its row, and less than the status.
     const verdict = row ?? (!c.known && status !== undefined ? classifyStatus(status) : c);
@@ -473,7 +467,7 @@ export function defineProtocol<
     // A misuse gets an answer, not a rejection.
     if (http === undefined) return local(MALFORMED, `${title} does not answer over HTTP`);
     const body = await http.readResponse(res, maxBytes, Date.now(), options);
-    const context = { status: isStatus(body.status) ? body.status : undefined, retryAfterMs: body.retryAfterMs };
+    const context = { status: httpStatus(body.status), retryAfterMs: body.retryAfterMs };
     if (body.tooLarge) return tooLarge(undefined, context);
     // Cut off by a network failure: the answer was lost, so it is retried whatever the status said.
     const lost = http.unreadableBody(protocol, body);

@@ -2,11 +2,20 @@
 // other protocol has. Each entry is read by the protocol's own parseError.
 
 import { type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { field, NUMBER, pick, type ReadOptions, readResponse, TEXT, unreadableBody } from "@wirefault/core/internal";
+import {
+  field,
+  httpStatus,
+  NUMBER,
+  pick,
+  type ReadOptions,
+  readResponse,
+  TEXT,
+  unreadableBody,
+} from "@wirefault/core/internal";
 import { MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
 import { type BlockError, createError, type TelemetryServerError } from "./error.js";
 import { fromResponse, parseError, protocol } from "./protocol.js";
-import { httpStatus, isKey } from "./readers.js";
+import { isKey } from "./readers.js";
 
 type ResponseLike = Parameters<typeof readResponse>[0];
 
