@@ -492,6 +492,11 @@ export function closeReason(reason: unknown): string {
 }
 
 /** The standard meaning of a WebSocket close code, or undefined for application codes. @internal */
+export function classifyClose(code: number): CloseClassification | undefined {
+  const known = CLOSE[code as StandardCloseCode] as (typeof CLOSE)[StandardCloseCode] | undefined;
+  return known && { name: known[0], retryable: known[1], action: known[2] };
+}
+
 let standardRows: readonly (CloseClassification & { readonly code: StandardCloseCode })[] | undefined;
 /** Every standard close code with its reading, from the same table `classifyClose` reads. @internal */
 export function standardCloses(): readonly (CloseClassification & { readonly code: StandardCloseCode })[] {
@@ -502,11 +507,6 @@ export function standardCloses(): readonly (CloseClassification & { readonly cod
     action,
   }));
   return standardRows;
-}
-
-export function classifyClose(code: number): CloseClassification | undefined {
-  const known = CLOSE[code as StandardCloseCode] as (typeof CLOSE)[StandardCloseCode] | undefined;
-  return known && { name: known[0], retryable: known[1], action: known[2] };
 }
 
 export { type ClientFailure, clientRetryable, httpStatus, readClientError } from "./client.js";
