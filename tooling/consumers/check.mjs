@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { online } from "../scripts/online.mjs";
 
 const root = resolve(new URL("../..", import.meta.url).pathname);
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -55,7 +56,11 @@ export function checkConsumers(packageDirs = publishable(), options = {}) {
       return join(tarballs, info.filename);
     });
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, version: "1.0.0" }));
-    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock", ...packed], app);
+    // Dependencies of the tarballs come from the registry: retried when the network fails.
+    online("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock", ...packed], {
+      cwd: app,
+      env: { ...process.env, npm_config_update_notifier: "false" },
+    });
 
     const specs = manifests.flatMap(specifiers);
     const done = [];

@@ -5,6 +5,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { online } from "../scripts/online.mjs";
 
 const root = resolve(new URL("../..", import.meta.url).pathname);
 export const cache = join(root, ".cache", "runtimes");
@@ -17,10 +18,7 @@ export function installRuntimes() {
   if (PACKAGES.every((p) => existsSync(bin(p.split("@")[0])))) return;
   mkdirSync(cache, { recursive: true });
   writeFileSync(join(cache, "package.json"), JSON.stringify({ name: "runtimes", private: true }));
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", ...PACKAGES], {
-    cwd: cache,
-    stdio: "pipe",
-  });
+  online("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", ...PACKAGES], { cwd: cache });
 }
 
 /** Bundles the smoke test into one ESM file with a `run` export; returns its path. */
