@@ -2,7 +2,7 @@ import { isProtocolError, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault
 import { describe, expect, it } from "vitest";
 import { MAX_FRAME_BYTES } from "./catalog.js";
 import { TryllError } from "./error.js";
-import { encodeErrorFrame } from "./frame.js";
+import { encodeErrorFrame, parseError as parseFrame } from "./frame.js";
 import { parseError } from "./protocol.js";
 
 const U64_MAX = 18_446_744_073_709_551_615n;
@@ -188,6 +188,21 @@ describe("parseError: bad input", () => {
     );
     // The frame rides along in raw, with what the codec made of it.
     expect(err.raw).toMatchObject({ frame, problem: err.message });
+  });
+});
+
+describe("frames over the cap", () => {
+  it("are too large in the main entry, as in the frame subpath, and are not pointed at the subpath", () => {
+    for (const payload of [MAX_FRAME_BYTES + 1, MAX_FRAME_BYTES + 4]) {
+      const frame = new Uint8Array(4 + payload);
+      new DataView(frame.buffer).setUint32(0, payload, true);
+      for (const parse of [parseError, parseFrame])
+        expect(parse(frame)).toMatchObject({ code: TOO_LARGE, known: false, raw: undefined });
+    }
+    // At the cap a frame is still read as one (and this one is not an ErrorResponse).
+    const atCap = new Uint8Array(4 + MAX_FRAME_BYTES);
+    new DataView(atCap.buffer).setUint32(0, MAX_FRAME_BYTES, true);
+    expect(parseError(atCap).message).toMatch(/^Binary Tryll frame/);
   });
 });
 

@@ -5,7 +5,7 @@
 import { asBytes, decodeInput, field } from "@wirefault/core/internal";
 import type { DecodedInput, Reader } from "@wirefault/core/protocol";
 import { FAILED_TURN, MAX_FRAME_BYTES } from "./catalog.js";
-import { isFrame, toUint64 } from "./wire.js";
+import { isFrame, PREFIX_BYTES, toUint64 } from "./wire.js";
 
 /** The decoded `TurnComplete` table, kept as `raw` on the error it yields. */
 export interface TurnCompleteBody {
@@ -52,7 +52,10 @@ export class UnreadFrame {
 export function decodeWith(frame: (bytes: Uint8Array) => DecodedInput): (input: unknown) => DecodedInput {
   return (input) => {
     const bytes = asBytes(input);
-    return bytes && isFrame(bytes) ? frame(bytes) : decodeInput(input, MAX_FRAME_BYTES);
+    // A frame over the cap is refused as too large by both entries, before anything reads it as a frame.
+    return bytes && bytes.byteLength <= PREFIX_BYTES + MAX_FRAME_BYTES && isFrame(bytes)
+      ? frame(bytes)
+      : decodeInput(input, MAX_FRAME_BYTES);
   };
 }
 

@@ -181,14 +181,26 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
         expect(parseError(payload, context as never)).toMatchObject({ code: entry.code, known: true });
     });
 
-    it("input over the cap is refused before it is decoded, in every form; a status still classifies it", () => {
+    it("input over the cap is refused before it is decoded, in every form; a status still classifies it", async () => {
       const { payload } = rows[0]!;
       const padded =
         typeof payload === "object" && payload !== null && !ArrayBuffer.isView(payload)
           ? { ...payload, wirefault_padding: "x".repeat(protocol.maxBytes) }
           : undefined;
       const text = padded ? JSON.stringify(padded) : `"${"x".repeat(protocol.maxBytes)}"`;
-      const forms: unknown[] = [text, new TextEncoder().encode(text), ...(padded ? [padded] : [])];
+      const bytes = new TextEncoder().encode(text);
+      // The same bytes as a view into a bigger buffer: what a socket library hands over.
+      const shared = new Uint8Array(bytes.byteLength + 16);
+      shared.set(bytes, 8);
+      const forms: unknown[] = [
+        text,
+        bytes,
+        bytes.buffer,
+        new DataView(bytes.buffer),
+        shared.subarray(8, 8 + bytes.byteLength),
+        new Blob([bytes]),
+        ...(padded ? [padded] : []),
+      ];
       for (const form of forms) {
         expect(answer(parseError(form))).toEqual({
           code: TOO_LARGE,
@@ -206,6 +218,8 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
               ...byStatus(status),
             });
       }
+      // Read, not only measured: the async path refuses a Blob over the cap too.
+      expect(answer(await protocol.parseErrorAsync(new Blob([bytes])))).toMatchObject({ code: TOO_LARGE, known: false });
     });
 
     it("a payload that names no code is MALFORMED; over HTTP, its status decides", () => {
