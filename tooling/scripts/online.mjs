@@ -41,7 +41,9 @@ export function online(command, args, { cwd, env, echo = false, waits = WAITS, l
     const output = `${stdout}\n${stderr}\n${result.error?.message ?? ""}`;
     const network = NETWORK_FAILURE.test(output);
     if (network && attempt < waits.length) {
-      log(`online: \`${[command, ...args].join(" ")}\` failed on the network; try ${attempt + 2} in ${waits[attempt] / 1000} s`);
+      log(
+        `online: \`${[command, ...args].join(" ")}\` failed on the network; try ${attempt + 2} in ${waits[attempt] / 1000} s`,
+      );
       sleep(waits[attempt]);
       continue;
     }

@@ -25,7 +25,10 @@ const quiet = { waits: [0, 0], log: () => {} };
 
 describe("online", () => {
   it("runs a command again after the registry reset the download (what failed CI)", () => {
-    const cmd = flaky(2, "npm error network Invalid response body while trying to fetch https://registry.npmjs.org/@types%2fnode: aborted\nnpm error code ECONNRESET");
+    const cmd = flaky(
+      2,
+      "npm error network Invalid response body while trying to fetch https://registry.npmjs.org/@types%2fnode: aborted\nnpm error code ECONNRESET",
+    );
     expect(online(process.execPath, cmd.args, quiet)).toBe("installed on run 3\n");
     expect(cmd.runs()).toBe(3);
   });
@@ -37,7 +40,10 @@ describe("online", () => {
   });
 
   it("fails at once when the failure is not the network's", () => {
-    const cmd = flaky(1, "npm error `npm ci` can only install packages when your package.json and package-lock.json are in sync");
+    const cmd = flaky(
+      1,
+      "npm error `npm ci` can only install packages when your package.json and package-lock.json are in sync",
+    );
     let error;
     try {
       online(process.execPath, cmd.args, quiet);

@@ -219,7 +219,10 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
             });
       }
       // Read, not only measured: the async path refuses a Blob over the cap too.
-      expect(answer(await protocol.parseErrorAsync(new Blob([bytes])))).toMatchObject({ code: TOO_LARGE, known: false });
+      expect(answer(await protocol.parseErrorAsync(new Blob([bytes])))).toMatchObject({
+        code: TOO_LARGE,
+        known: false,
+      });
     });
 
     it("a payload that names no code is MALFORMED; over HTTP, its status decides", () => {
