@@ -434,6 +434,26 @@ describe("retry: the first attempt", () => {
     }).not.toThrow();
     await expect(result).rejects.toThrow("trap");
   });
+
+  it("rejects, never throws, on null options or a function whose length cannot be read", async () => {
+    const fn = new Proxy(async () => 1, {
+      get(target, key) {
+        if (key === "length") throw new Error("length trap");
+        return Reflect.get(target, key);
+      },
+    });
+    for (const [run, message] of [
+      [() => retry(async () => 1, null as never), /null/],
+      [() => retry(fn), /length trap/],
+      [() => retry(fn, {}), /length trap/],
+    ] as const) {
+      let result: Promise<unknown> | undefined;
+      expect(() => {
+        result = run();
+      }).not.toThrow();
+      await expect(result).rejects.toThrow(message);
+    }
+  });
 });
 
 describe("retry: the signal fn gets when the caller passes none", () => {

@@ -183,38 +183,49 @@ export function retry<T>(
   fn: (attempt: number, signal: AbortSignal) => T | Promise<T>,
   options?: RetryOptions,
 ): Promise<T> {
-  const opts = options === undefined ? NO_OPTIONS : options;
+  // No options: nothing to read, so nothing that could throw; straight to the first attempt.
+  if (options === undefined) return firstAttempt(fn, NO_OPTIONS, undefined);
   try {
-    const { signal, budget } = opts;
-    // The first attempt, when there is no signal to race, costs what any wrapper
-    // must: fn is called as it is and only a rejection handler is attached. The
-    // loop takes over from the first failure.
-    if (signal === undefined) {
-      const fnSignal = signalFor(fn);
-      let value: T | Promise<T>;
-      try {
-        value = fn(1, fnSignal);
-      } catch (error) {
-        return loop(fn, opts, fnSignal, { error });
-      }
-      // Each step here is measured: Promise.resolve on a native promise, or a
-      // fulfilment handler when there is no budget, costs about 20% of the call.
-      const promise = (value instanceof Promise ? value : Promise.resolve(value)) as Promise<Awaited<T>>;
-      const failed = (error: unknown) => loop(fn, opts, fnSignal, { error });
-      return (
-        budget === undefined
-          ? promise.then(undefined, failed)
-          : promise.then((done) => {
-              budget.succeeded();
-              return done;
-            }, failed)
-      ) as Promise<T>;
-    }
+    const { signal, budget } = options;
+    if (signal === undefined) return firstAttempt(fn, options, budget);
   } catch (error) {
     // Hostile options reject, as anywhere else in retry().
     return Promise.reject(error);
   }
-  return loop(fn, opts);
+  return loop(fn, options);
+}
+
+/**
+ * The first attempt, when there is no signal to race, costs what any wrapper
+ * must: fn is called as it is and only a rejection handler is attached. The
+ * loop takes over from the first failure.
+ */
+function firstAttempt<T>(
+  fn: (attempt: number, signal: AbortSignal) => T | Promise<T>,
+  opts: RetryOptions,
+  budget: RetryBudget | undefined,
+): Promise<T> {
+  let fnSignal: AbortSignal | undefined;
+  let value: T | Promise<T>;
+  try {
+    fnSignal = signalFor(fn);
+    value = fn(1, fnSignal);
+  } catch (error) {
+    // A throwing fn (or a hostile one whose length throws: the loop meets it again and rejects).
+    return loop(fn, opts, fnSignal, { error });
+  }
+  // Each step here is measured: Promise.resolve on a native promise, or a
+  // fulfilment handler when there is no budget, costs about 20% of the call.
+  const promise = (value instanceof Promise ? value : Promise.resolve(value)) as Promise<Awaited<T>>;
+  const failed = (error: unknown) => loop(fn, opts, fnSignal, { error });
+  return (
+    budget === undefined
+      ? promise.then(undefined, failed)
+      : promise.then((done) => {
+          budget.succeeded();
+          return done;
+        }, failed)
+  ) as Promise<T>;
 }
 
 let idle: AbortSignal | undefined;
