@@ -1,19 +1,9 @@
 import { TOO_LARGE } from "@wirefault/core";
-import { dataForms } from "@wirefault/test-utils";
 import { describeConformance } from "@wirefault/test-utils/conformance";
 import { describe, expect, it } from "vitest";
 import { CkgRelayCloseCode, MAX_ERROR_BYTES } from "./catalog.js";
 import { CkgRelayError } from "./error.js";
-import {
-  classifyCloseCode,
-  fromClose,
-  fromResponse,
-  isErrorMessage,
-  messageType,
-  parseError,
-  parseErrorAsync,
-  protocol,
-} from "./protocol.js";
+import { classifyCloseCode, fromClose, fromResponse, isErrorMessage, messageType, protocol } from "./protocol.js";
 
 describeConformance(protocol, {
   // Real relay messages, traffic among them.
@@ -231,19 +221,5 @@ describe("messageType", () => {
     expect(messageType({ type: "hello" })).toBeUndefined();
     expect(messageType({ type: "toString" })).toBeUndefined();
     expect(messageType(null)).toBeUndefined();
-  });
-});
-
-describe("oversize data", () => {
-  const big = JSON.stringify({ type: "error", code: "AGENT_ERROR", error: "x".repeat(MAX_ERROR_BYTES) });
-  it.each(dataForms(big))("as %s is refused by size", (_, data) => {
-    expect(parseError(data).code).toBe("WIREFAULT_TOO_LARGE");
-  });
-
-  it("as a Blob is refused by size without being read", async () => {
-    const blob = new Blob([big]);
-    blob.arrayBuffer = () => Promise.reject(new Error("must not be read"));
-    expect((await parseErrorAsync(blob)).code).toBe("WIREFAULT_TOO_LARGE");
-    expect(parseError(blob).code).toBe("WIREFAULT_TOO_LARGE");
   });
 });

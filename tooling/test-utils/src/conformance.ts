@@ -187,18 +187,13 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
         typeof payload === "object" && payload !== null && !ArrayBuffer.isView(payload)
           ? { ...payload, wirefault_padding: "x".repeat(protocol.maxBytes) }
           : undefined;
-      const text = padded ? JSON.stringify(padded) : `"${"x".repeat(protocol.maxBytes)}"`;
-      const bytes = new TextEncoder().encode(text);
-      // The same bytes as a view into a bigger buffer: what a socket library hands over.
-      const shared = new Uint8Array(bytes.byteLength + 16);
-      shared.set(bytes, 8);
+      // A JSON string over the cap even once decoded (its quotes gone).
+      const text = padded ? JSON.stringify(padded) : `"${"x".repeat(protocol.maxBytes + 1)}"`;
+      // Every form a socket library hands over (typed arrays padded to their element size, offset views,
+      // fragments), a Blob, and the decoded object.
       const forms: unknown[] = [
-        text,
-        bytes,
-        bytes.buffer,
-        new DataView(bytes.buffer),
-        shared.subarray(8, 8 + bytes.byteLength),
-        new Blob([bytes]),
+        ...dataForms(text).map(([, data]) => data),
+        new Blob([text]),
         ...(padded ? [padded] : []),
       ];
       for (const form of forms) {
@@ -218,11 +213,11 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
               ...byStatus(status),
             });
       }
-      // Read, not only measured: the async path refuses a Blob over the cap too.
-      expect(answer(await protocol.parseErrorAsync(new Blob([bytes])))).toMatchObject({
-        code: TOO_LARGE,
-        known: false,
-      });
+      // The async path refuses a Blob over the cap by its size, without reading it.
+      const blob = new Blob([text]);
+      const unread = () => Promise.reject(new Error("an oversize Blob must not be read"));
+      Object.assign(blob, { arrayBuffer: unread, text: unread, bytes: unread, stream: unread });
+      expect(answer(await protocol.parseErrorAsync(blob))).toMatchObject({ code: TOO_LARGE, known: false });
     });
 
     it("a payload that names no code is MALFORMED; over HTTP, its status decides", () => {
