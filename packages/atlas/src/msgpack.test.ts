@@ -349,6 +349,9 @@ describe("the subpath's definition", () => {
     const err = decodeErrorMessage(bytes);
     expect(err).toMatchObject({ code: MALFORMED, message: "MessagePack could not be decoded" });
     expect(err.raw).toBe(bytes);
+    // Why, in @msgpack/msgpack's words, as the cause.
+    expect(err.cause).toBeInstanceOf(Error);
+    expect(String((err.cause as Error).message)).toMatch(/__proto__/);
   });
 
   it("gives the parsers the narrowed code type", () => {

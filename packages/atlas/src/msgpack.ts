@@ -6,7 +6,7 @@
 import { decode, encode } from "@msgpack/msgpack";
 import { MALFORMED } from "@wirefault/core";
 import { asBytes, decodeInput } from "@wirefault/core/internal";
-import { type DecodedInput, defineProtocol, type ParseContext, type Reader } from "@wirefault/core/protocol";
+import { type DecodedInput, defineProtocol, type ParseContext } from "@wirefault/core/protocol";
 import { MAX_JSON_BYTES, MAX_PAYLOAD_SIZE } from "./catalog.js";
 import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
@@ -157,7 +157,7 @@ function isJsonText(bytes: Uint8Array): boolean {
  * The MessagePack codec: bytes are a MessagePack map under MAX_PAYLOAD_SIZE,
  * unless `json` and they are JSON text; text is JSON under MAX_JSON_BYTES.
  * Only the documented keys of a map are decoded. Bytes that fail the
- * structural pass reach the readers undecoded, for readMessagePack to say why.
+ * structural pass are MALFORMED, with what is wrong with them.
  */
 function decodeMessagePack(input: unknown, json: boolean): DecodedInput {
   if (typeof input === "string") return decodeInput(input, MAX_JSON_BYTES);
@@ -167,21 +167,18 @@ function decodeMessagePack(input: unknown, json: boolean): DecodedInput {
   const { bytes } = decoded;
   if (json && isJsonText(bytes)) return decodeInput(bytes, MAX_JSON_BYTES);
   const found = new Map<string, [number, number]>();
+  let problem: string | undefined;
+  let cause: unknown;
   try {
-    if (checkStructure(bytes, found) === undefined) return { kind: "value", value: documentedEntries(bytes, found) };
-  } catch {
-    // A value the decoder refuses (a nested `__proto__` key): left to readMessagePack.
+    problem = checkStructure(bytes, found);
+    if (problem === undefined) return { kind: "value", value: documentedEntries(bytes, found) };
+  } catch (error) {
+    // A value the decoder refuses (a nested `__proto__` key): its error is the cause.
+    cause = error;
   }
-  return { kind: "value", value: bytes };
+  const message = problem ? `MessagePack: ${problem}` : "MessagePack could not be decoded";
+  return { kind: "malformed", message, raw: bytes, cause };
 }
-
-/** MessagePack bytes the codec could not decode: what is wrong with them. */
-const readMessagePack: Reader = (value) => {
-  const bytes = asBytes(value);
-  if (!bytes) return undefined;
-  const problem = checkStructure(bytes);
-  return problem ? `MessagePack: ${problem}` : "MessagePack could not be decoded";
-};
 
 /**
  * Atlas as core builds it for this subpath: the main entry's definition, with
@@ -192,8 +189,6 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   ...json,
   maxBytes: MAX_PAYLOAD_SIZE,
   codec: (input: unknown) => decodeMessagePack(input, true),
-  // Broken MessagePack is claimed before the main entry's bytes reader would send it here.
-  readers: [readMessagePack, ...json.readers],
 });
 
 // decodeErrorMessage's definition: bytes are MessagePack, even bytes that look like JSON text.

@@ -2,15 +2,9 @@
 // message and a wire `ErrorMessage`. Everything else (caps, classification,
 // local errors) is core's.
 
-import { asBytes, field, NUMBER, pick, TEXT } from "@wirefault/core/internal";
+import { field, NUMBER, pick, TEXT } from "@wirefault/core/internal";
 import type { Reader } from "@wirefault/core/protocol";
 import { isU32 } from "./wire.js";
-
-// What the main entry says of bytes that are not JSON: Atlas's wire is MessagePack, read by the subpath.
-const NOT_JSON_BYTES = 'bytes are not JSON; decode MessagePack with parseError from "@wirefault/atlas/msgpack"';
-
-/** Bytes the codec could not decode as JSON: most likely MessagePack. */
-const readBytes: Reader = (value) => (asBytes(value) ? NOT_JSON_BYTES : undefined);
 
 /**
  * An optional text field of either shape: absent or nil (a Rust-style encoder
@@ -62,4 +56,4 @@ const readWire: Reader = (value) => {
 };
 
 /** Atlas's readers, in the order they are tried. */
-export const readers: readonly Reader[] = [readBytes, readZone, readWire];
+export const readers: readonly Reader[] = [readZone, readWire];

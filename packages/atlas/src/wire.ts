@@ -63,14 +63,17 @@ export function toWire(error: WireFields): AtlasErrorMessage | ZoneErrorMessage 
     : zoneErrorMessage(code, error.wireMessage, error.requestId);
 }
 
+// What the main entry says of bytes that are not JSON: Atlas's wire is MessagePack, read by the subpath.
+const NOT_JSON_BYTES = 'bytes are not JSON; decode MessagePack with parseError from "@wirefault/atlas/msgpack"';
+
 /**
  * The main entry's codec: JSON text and UTF-8 JSON bytes under
- * MAX_JSON_BYTES, decoded objects as they are. Bytes that are not JSON reach
- * the readers undecoded, so that one can say where MessagePack is read.
+ * MAX_JSON_BYTES, decoded objects as they are. Bytes that are not JSON are
+ * MALFORMED, with where MessagePack is read.
  */
 export function decodeJson(input: unknown): DecodedInput {
   const decoded = decodeInput(input, MAX_JSON_BYTES);
   if (decoded.kind !== "not-json" || typeof input === "string") return decoded;
   const bytes = asBytes(input);
-  return bytes ? { kind: "value", value: bytes } : decoded;
+  return bytes ? { kind: "malformed", message: NOT_JSON_BYTES, raw: bytes, cause: decoded.cause } : decoded;
 }

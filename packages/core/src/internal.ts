@@ -17,7 +17,9 @@ export type DecodedInput =
   | { readonly kind: "value"; readonly value: unknown }
   | { readonly kind: "bytes"; readonly bytes: Uint8Array; readonly text: string | undefined }
   | { readonly kind: "too-large"; readonly size: number }
-  | { readonly kind: "not-json"; readonly text: string; readonly cause: unknown };
+  | { readonly kind: "not-json"; readonly text: string; readonly cause: unknown }
+  // What a binary codec could not read: why, in its words, what to keep as `raw`, and its error.
+  | { readonly kind: "malformed"; readonly message: string; readonly raw: unknown; readonly cause?: unknown };
 
 /** Bytes of `input` if it is binary (Uint8Array, ArrayBuffer or another view). @internal */
 export function asBytes(input: unknown): Uint8Array | undefined {

@@ -160,7 +160,7 @@ export interface ProtocolDefinition<
   readonly http?: HttpBinding | undefined;
   /** For a protocol over WebSockets: `overWebSocket({ closeCodes, reconnect })`. Absent, none of the close reading is bundled. */
   readonly websocket?: WebSocketBinding<K> | undefined;
-  /** Replaces core's input decoding (JSON under the cap), for a binary codec. */
+  /** Replaces core's input decoding (JSON under the cap), for a binary codec; bytes it cannot read are `kind: "malformed"`, with why. */
   readonly codec?: ((input: unknown) => DecodedInput) | undefined;
   /** The protocol's readers, tried in order on every decoded payload. */
   readonly readers: readonly Reader[];
@@ -423,6 +423,7 @@ export function defineProtocol<
     if (decoded.kind === "not-json")
       return nameless(MALFORMED, `${title} error text is not JSON`, context, input, decoded.cause);
     if (decoded.kind === "bytes") return nameless(MALFORMED, `Bytes are not ${aTitle} error`, context, input);
+    if (decoded.kind === "malformed") return nameless(MALFORMED, decoded.message, context, decoded.raw, decoded.cause);
     const value = decoded.value;
     if (isBlob(value)) return local(MALFORMED, blobMessage("parseErrorAsync"), value);
     for (const reader of readers) {

@@ -297,6 +297,16 @@ describe("decodeFrame: bad frames", () => {
     local(decodeFrame(patch16(frame, 14, 0xffff)), MALFORMED, /table lies outside/);
   });
 
+  it("keeps the decoder's own error as the cause, and the frame with why in raw", () => {
+    const corrupt = patch16(frame, 12, 3);
+    const err = decodeFrame(corrupt);
+    expect(err?.cause).toBeInstanceOf(Error);
+    expect((err?.cause as Error).message).toBe("vtable size 3 is invalid");
+    expect(err?.raw).toMatchObject({ frame: corrupt, problem: "Malformed Tryll frame: vtable size 3 is invalid" });
+    // A frame that decodes has no cause.
+    expect(decodeFrame(frame)?.cause).toBeUndefined();
+  });
+
   it("refuses fields outside their table, and offsets and strings outside the buffer", () => {
     // body_type's field offset in the Message vtable (payload 12).
     local(decodeFrame(patch16(frame, 16, 12)), MALFORMED, "Malformed Tryll frame: field 0 lies outside its table");

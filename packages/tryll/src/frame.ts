@@ -132,14 +132,14 @@ function readFrame(bytes: Uint8Array): DecodedInput {
     return turn.status === TurnStatus.Error ? { kind: "value", value: turn } : other(bytes, tag);
   } catch (cause) {
     const problem = `Malformed Tryll frame: ${(cause as Error).message}`;
-    return { kind: "value", value: new UnreadFrame(bytes, problem) };
+    return { kind: "malformed", message: problem, raw: new UnreadFrame(bytes, problem), cause };
   }
 }
 
-const other = (bytes: Uint8Array, tag: number): DecodedInput => ({
-  kind: "value",
-  value: new UnreadFrame(bytes, `Tryll frame carries no error (message type ${tag})`, tag),
-});
+const other = (bytes: Uint8Array, tag: number): DecodedInput => {
+  const problem = `Tryll frame carries no error (message type ${tag})`;
+  return { kind: "malformed", message: problem, raw: new UnreadFrame(bytes, problem, tag) };
+};
 
 /**
  * Tryll with the frame codec: the main entry's definition, catalog and

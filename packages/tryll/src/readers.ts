@@ -32,9 +32,9 @@ export class FailedTurn implements TurnCompleteBody {
 }
 
 /**
- * A frame a codec could not read as an error, with why: core lets a reader,
- * not a codec, say what is wrong with a payload. `tag` is set for a
- * well-formed message of another kind. @internal
+ * A frame a codec could not read as an error, kept as the error's `raw`, with
+ * why. `tag` is set for a well-formed message of another kind, which
+ * `decodeFrame` reads as traffic, not an error. @internal
  */
 export class UnreadFrame {
   constructor(
@@ -60,15 +60,10 @@ export function decodeWith(frame: (bytes: Uint8Array) => DecodedInput): (input: 
 }
 
 /** The main entry's codec: a binary frame is not misread as JSON, it is pointed at the frame subpath. @internal */
-export const decode = decodeWith((bytes) => ({
-  kind: "value",
-  value: new UnreadFrame(
-    bytes,
-    "Binary Tryll frame: import parseError or decodeFrame from @wirefault/tryll/frame to decode it",
-  ),
-}));
-
-const readUnread: Reader = (value) => (value instanceof UnreadFrame ? value.problem : undefined);
+export const decode = decodeWith((bytes) => {
+  const problem = "Binary Tryll frame: import parseError or decodeFrame from @wirefault/tryll/frame to decode it";
+  return { kind: "malformed", message: problem, raw: new UnreadFrame(bytes, problem) };
+});
 
 const readFailedTurn: Reader = (value) => {
   if (!(value instanceof FailedTurn)) return undefined;
@@ -107,4 +102,4 @@ const readErrorResponse: Reader = (value) => {
 };
 
 /** Tryll's readers, in the order they are tried; the main entry and the frame subpath share them. */
-export const readers: readonly Reader[] = [readUnread, readFailedTurn, readErrorResponse];
+export const readers: readonly Reader[] = [readFailedTurn, readErrorResponse];
