@@ -166,11 +166,16 @@ function readIssues(raw: unknown, left: number): ValidationIssue[] | "over-cap" 
   const budget = { left };
   if (budget.left < 0) return "over-cap";
   try {
-    // Checked before the copy (most entries of a hostile array are not issues) and after (a getter may change its answer).
-    return raw
-      .filter(isIssue)
-      .flatMap((issue) => copyIssue(issue, budget))
-      .filter(isIssue);
+    const issues: ValidationIssue[] = [];
+    // A plain loop: filter, flatMap and filter again were a tenth of this payload's parse.
+    for (let i = 0; i < raw.length; i++) {
+      const issue = raw[i];
+      // Checked before the copy (most entries of a hostile array are not issues) and after (a getter may change its answer).
+      if (!isIssue(issue)) continue;
+      const copy = copyIssue(issue, budget);
+      if (isIssue(copy)) issues.push(copy);
+    }
+    return issues;
   } catch (cause) {
     if (cause === OVER_CAP) return "over-cap";
     throw cause;
@@ -198,12 +203,12 @@ function describeIssues(code: string, details: readonly ValidationIssue[] | unde
 // undefined and functions left out, non-finite numbers as null), built in one
 // walk with each string masked: no text is built and read again per issue.
 // An issue that cannot be copied is dropped from `details` (it stays in `raw`).
-function copyIssue(issue: unknown, budget: Budget): unknown[] {
+function copyIssue(issue: unknown, budget: Budget): unknown {
   try {
-    return [copyJson(issue, 0, budget)];
+    return copyJson(issue, 0, budget);
   } catch (cause) {
     if (cause === OVER_CAP) throw cause;
-    return [];
+    return undefined;
   }
 }
 
