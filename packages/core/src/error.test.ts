@@ -287,6 +287,33 @@ describe("redactSecrets: the forms", () => {
   });
 });
 
+describe("redactSecrets: a text with hundreds of secrets", () => {
+  const key = (i: number) => `sk-live${String(i).padStart(6, "0")}`;
+  const text = (n: number, tail = "") => Array.from({ length: n }, (_, i) => `k=${key(i)}`).join(" ") + tail;
+
+  it("masks each of the first 256, then the rest of the text whole, so nothing past them leaks", () => {
+    const masked = redactSecrets(text(300, " and the end"));
+    expect(masked.split("sk-[redacted]")).toHaveLength(257);
+    expect(masked.endsWith("sk-[redacted][redacted: the rest, past 256 secrets]")).toBe(true);
+    expect(masked).not.toMatch(/live\d/);
+    expect(masked).not.toContain("the end");
+  });
+
+  it("adds nothing when the 256th secret ends the text, and masks 255 one by one", () => {
+    expect(redactSecrets(text(256))).toBe(Array.from({ length: 256 }, () => "k=sk-[redacted]").join(" "));
+    expect(redactSecrets(text(255, " tail"))).toBe(
+      `${Array.from({ length: 255 }, () => "k=sk-[redacted]").join(" ")} tail`,
+    );
+  });
+
+  it("gives the same text masked again", () => {
+    for (const n of [0, 1, 255, 256, 257, 1000]) {
+      const once = redactSecrets(text(n, " end"));
+      expect(redactSecrets(once)).toBe(once);
+    }
+  });
+});
+
 describe("printing an error shows no secret and forges no line", () => {
   const secret = "rla_0123456789abcdef";
   const printed = (err: Error) => [
