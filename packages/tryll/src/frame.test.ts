@@ -301,7 +301,7 @@ describe("decodeFrame: bad frames", () => {
     const corrupt = patch16(frame, 12, 3);
     const err = decodeFrame(corrupt);
     expect(err?.cause).toBeInstanceOf(Error);
-    expect((err?.cause as Error).message).toBe("vtable size 3 is invalid");
+    expect(err?.cause).toMatchObject({ message: "vtable size 3 is invalid" });
     expect(err?.raw).toMatchObject({ frame: corrupt, problem: "Malformed Tryll frame: vtable size 3 is invalid" });
     // A frame that decodes has no cause.
     expect(decodeFrame(frame)?.cause).toBeUndefined();
