@@ -294,7 +294,7 @@ describe("redactSecrets: a text with hundreds of secrets", () => {
   it("masks each of the first 256, then the rest of the text whole, so nothing past them leaks", () => {
     const masked = redactSecrets(text(300, " and the end"));
     expect(masked.split("sk-[redacted]")).toHaveLength(257);
-    expect(masked.endsWith("sk-[redacted][redacted: the rest, past 256 secrets]")).toBe(true);
+    expect(masked.endsWith("sk-[redacted][redacted: the rest]")).toBe(true);
     expect(masked).not.toMatch(/live\d/);
     expect(masked).not.toContain("the end");
   });
