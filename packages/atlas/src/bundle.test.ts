@@ -1,23 +1,11 @@
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-// The budgets live in one place, .size-limit.json, which `npm run size` enforces on the built package.
-const limits: { name: string; limit: string }[] = JSON.parse(
-  readFileSync(new URL("../../../.size-limit.json", import.meta.url), "utf8"),
-);
-/** An entry's gzip budget in bytes ("9 kB" is 9000, as size-limit counts). */
-function budget(name: string): number {
-  const limit = limits.find((entry) => entry.name === name)?.limit ?? "";
-  const match = /^([\d.]+) kB$/.exec(limit);
-  if (!match) throw new RangeError(`no kB budget for ${name} in .size-limit.json`);
-  return Number(match[1]) * 1000;
-}
-
+// What each entry bundles. Its size is `npm run size`'s to judge, against .size-limit.json: one
+// measure for one budget (this bundle's gzip -9 reads about 2% above size-limit's).
 // Bundles the given source for a browser the way a user's bundler would (core and zod/mini included).
 async function bundle(contents: string) {
   const result = await build({
@@ -34,12 +22,11 @@ async function bundle(contents: string) {
   return {
     inputs: Object.keys(result.metafile.inputs),
     text: new TextDecoder().decode(code),
-    gzip: gzipSync(code, { level: 9 }).byteLength,
   };
 }
 
-describe("import graph and bundle budget", () => {
-  it("the main entry pulls in no MessagePack code, and stays within its min+gzip budget", async () => {
+describe("import graph", () => {
+  it("the main entry pulls in no MessagePack code and no schema library", async () => {
     const all = await bundle('export * from "./src/index.ts";');
     const parseOnly = await bundle('export { parseError } from "./src/index.ts";');
     for (const { inputs, text } of [all, parseOnly]) {
@@ -51,13 +38,11 @@ describe("import graph and bundle budget", () => {
       expect(text).not.toContain("Unrecognized type byte");
       expect(text).not.toContain("Too deep objects");
     }
-    expect(all.gzip).toBeLessThanOrEqual(budget("@wirefault/atlas (objects only)"));
   });
 
-  it("the ./msgpack subpath brings the codec, and the whole API stays within its min+gzip budget", async () => {
+  it("the ./msgpack subpath brings the codec", async () => {
     const whole = await bundle('export * from "./src/index.ts"; export * as msgpack from "./src/msgpack.ts";');
     expect(whole.inputs.some((path) => path.includes("@msgpack/msgpack"))).toBe(true);
     expect(whole.text).toContain("Insufficient data");
-    expect(whole.gzip).toBeLessThanOrEqual(budget("@wirefault/atlas with MessagePack codec"));
   });
 });
