@@ -97,12 +97,11 @@ function str(t: Table, index: number): string | null {
 }
 
 /**
- * The codec of one whole frame, under the 1 MiB limit: the ErrorResponse table
- * or the failed turn it carries, for the readers; anything else, with why.
+ * The codec of one whole frame, under the 1 MiB limit (`decodeWith` refuses a
+ * bigger one before it gets here): the ErrorResponse table or the failed turn
+ * it carries, for the readers; anything else, with why.
  */
 function readFrame(bytes: Uint8Array): DecodedInput {
-  // Size first: nothing past the prefix is looked at before the limit holds.
-  if (bytes.byteLength > PREFIX_BYTES + MAX_FRAME_BYTES) return { kind: "too-large", size: bytes.byteLength };
   try {
     const bb = new ByteBuffer(bytes.subarray(PREFIX_BYTES));
     need(bb, 0, 4, "root offset");
