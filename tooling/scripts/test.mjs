@@ -2,6 +2,7 @@
 // tests, ending with the summed "N passed, M failed" line.
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
+import { CHECK_PHASE, TEST_PHASE } from "./phases.mjs";
 import { REPORT, report, reportPaths, summarise } from "./summary.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -11,19 +12,7 @@ const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: "inh
 // A run starts from no reports, so that stale ones cannot be counted.
 for (const path of reportPaths()) rmSync(path, { force: true });
 
-// --continue: one failing package must not hide the others' results. Tests run
-// even when a lint or package check failed; a failed build fails only the
-// tests that depend on it, and those are named as not run.
-const turbo = ["turbo", "run", "--env-mode=loose", "--concurrency=2", "--continue=dependencies-successful"];
-const checked = run("npx", [...turbo, "build", "typecheck", "lint", "check:pkg", "--output-logs=errors-only"]);
-const tested = run("npx", [
-  ...turbo,
-  "test",
-  "--output-logs=full",
-  "--",
-  "--reporter=dot",
-  "--reporter=json",
-  `--outputFile.json=${REPORT}`,
-]);
+const checked = run("npx", CHECK_PHASE);
+const tested = run("npx", [...TEST_PHASE, "--", "--reporter=dot", "--reporter=json", `--outputFile.json=${REPORT}`]);
 const code = report(summarise(root, { expectWorkspaces: true }));
 process.exit(checked && tested && code === 0 ? 0 : 1);

@@ -1,6 +1,6 @@
 import { decode, encode } from "@msgpack/msgpack";
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { LINEAR_BUDGET_MS } from "@wirefault/test-utils";
+import { growth, LINEAR_GROWTH } from "@wirefault/test-utils";
 import { describeConformance } from "@wirefault/test-utils/conformance";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { type AtlasCode, catalog, MAX_JSON_BYTES, MAX_PAYLOAD_SIZE } from "./catalog.js";
@@ -195,13 +195,19 @@ describe("bad MessagePack", () => {
 
   it("extra keys are walked, never decoded or kept: 4 MB of empty maps", () => {
     const head = [0x83, ...str("code"), 0x01, ...str("message"), ...str("x"), ...str("extra"), 0xdd];
-    const count = MAX_PAYLOAD_SIZE - head.length - 4;
-    const bytes = new Uint8Array(MAX_PAYLOAD_SIZE).fill(0x80);
-    bytes.set(head);
-    new DataView(bytes.buffer).setUint32(head.length, count);
-    const started = performance.now();
-    const err = decodeErrorMessage(bytes);
-    expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
+    const emptyMaps = (size: number) => {
+      const bytes = new Uint8Array(size).fill(0x80);
+      bytes.set(head);
+      new DataView(bytes.buffer).setUint32(head.length, size - head.length - 4);
+      return bytes;
+    };
+    const err = decodeErrorMessage(emptyMaps(MAX_PAYLOAD_SIZE));
+    const grown = (scale: number) =>
+      (
+        (bytes) => () =>
+          decodeErrorMessage(bytes)
+      )(emptyMaps((MAX_PAYLOAD_SIZE / 16) * scale));
+    expect(growth(grown)).toBeLessThan(LINEAR_GROWTH);
     expect(err).toMatchObject({ code: 1, message: "x" });
     expect(err.raw).toEqual({ code: 1, message: "x" });
   });
@@ -232,11 +238,21 @@ describe("bad MessagePack", () => {
   it("deeply nested arrays are refused without building them", () => {
     // { code: 1, n: [[[[…]]]] } filling the whole 4 MB: decoding it naively builds millions of arrays.
     const head = [0x82, ...str("code"), 0x01, ...str("n")];
-    const deep = new Uint8Array(MAX_PAYLOAD_SIZE).fill(0x91);
-    deep.set(head);
-    const started = performance.now();
-    malformed(deep, "MessagePack: nested too deep");
-    expect(performance.now() - started).toBeLessThan(LINEAR_BUDGET_MS);
+    const deep = (size: number) => {
+      const bytes = new Uint8Array(size).fill(0x91);
+      bytes.set(head);
+      return bytes;
+    };
+    malformed(deep(MAX_PAYLOAD_SIZE), "MessagePack: nested too deep");
+    // Refused at a fixed depth: the cost must not grow with the bytes after it.
+    expect(
+      growth((scale) =>
+        (
+          (bytes) => () =>
+            decodeErrorMessage(bytes)
+        )(deep((MAX_PAYLOAD_SIZE / 16) * scale)),
+      ),
+    ).toBeLessThan(LINEAR_GROWTH);
     const nested = (depth: number) =>
       map(str("code"), [0x01], str("message"), str("x"), str("n"), [...new Array(depth).fill(0x91), 0xc0]);
     expect(decodeErrorMessage(nested(31)).code).toBe(1);

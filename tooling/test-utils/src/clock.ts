@@ -93,11 +93,3 @@ export function manualClock(): ManualClock {
     },
   };
 }
-
-/**
- * Wall-clock budget for a "linear time" check on about a megabyte of hostile
- * input. One pass takes 3–30 ms on a 2-core machine and a quadratic one takes
- * hours, so 2 s is at least 60x headroom: a busy machine cannot miss it, and a
- * regression to super-linear time cannot pass it.
- */
-export const LINEAR_BUDGET_MS = 2_000;
