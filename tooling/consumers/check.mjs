@@ -212,7 +212,8 @@ export function checkConsumers(packageDirs = publishable(), options = {}) {
     // in every resolution mode and with every TypeScript a consumer may have.
     const tsImports = specs.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};`).join("\n");
     const tsUse = `export const all = [${specs.map((_, i) => `m${i}`).join(", ")}];\n`;
-    const source = `${tsImports}\n${tsUse}${typedProgram(manifests)}`;
+    // options.program: more of a program, for packages other than ours (the tests' fixtures).
+    const source = `${tsImports}\n${tsUse}${typedProgram(manifests)}${options.program ?? ""}`;
     const compilers = typescripts(app, options.typescripts ?? TYPESCRIPTS);
     for (const compiler of compilers) {
       for (const mode of MODES) {

@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { foldFirstReleases } from "./first-release.mjs";
 import { rehearse } from "./rehearsal.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -68,6 +69,13 @@ export function typesVersionsProblems(manifest) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   execFileSync("npx", ["changeset", "status"], { cwd: root, stdio: "inherit" });
   let failed = 0;
+  // A never-published package's first CHANGELOG entry is its one "First release" changeset.
+  try {
+    foldFirstReleases(root, { check: true });
+  } catch (error) {
+    console.error(error.message);
+    failed += 1;
+  }
   for (const name of readdirSync(join(root, "packages"))) {
     const dir = join(root, "packages", name);
     const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
