@@ -140,3 +140,13 @@ export async function startRegistry({ timeoutMs = 60_000 } = {}) {
   }
   return { url, pid: child.pid, stop, output: () => output, exited: () => exited };
 }
+
+/** Runs `fn(registry)` with a fresh registry, and stops it afterwards, whether `fn` succeeded or threw. */
+export async function withRegistry(fn, options) {
+  const registry = await startRegistry(options);
+  try {
+    return await fn(registry);
+  } finally {
+    await registry.stop();
+  }
+}

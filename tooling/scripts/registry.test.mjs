@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startRegistry } from "./registry.mjs";
+import { startRegistry, withRegistry } from "./registry.mjs";
 import { programFor, publishablePackages, publishEnv, tokenLine, withoutRelease } from "./rehearsal.mjs";
 
 const alive = (pid) => {
@@ -62,6 +62,21 @@ describe("the rehearsal registry", { timeout: 120_000 }, () => {
     }
     expect(registry.exited()).toBe(true);
     expect(alive(registry.pid)).toBe(false);
+  });
+});
+
+describe("a rehearsal that fails", { timeout: 120_000 }, () => {
+  it("still stops the registry", async () => {
+    let seen;
+    await expect(
+      withRegistry(async (registry) => {
+        seen = registry;
+        expect((await fetch(`${registry.url}-/ping`)).ok).toBe(true);
+        throw new Error("the install failed");
+      }),
+    ).rejects.toThrow("the install failed");
+    expect(seen.exited()).toBe(true);
+    expect(alive(seen.pid)).toBe(false);
   });
 });
 

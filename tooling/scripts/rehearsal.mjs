@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { online } from "./online.mjs";
-import { startRegistry } from "./registry.mjs";
+import { withRegistry } from "./registry.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 const PROGRAMS = new URL("./rehearsal/", import.meta.url).pathname;
@@ -84,7 +84,15 @@ export async function rehearse({ log = console.log } = {}) {
   if (missing.length) throw new Error(`no rehearsal program in tooling/scripts/rehearsal/ for ${missing.join(", ")}`);
 
   const work = mkdtempSync(join(tmpdir(), "wirefault-rehearsal-"));
-  const registry = await startRegistry();
+  try {
+    return await withRegistry((registry) => rehearseWith(registry, packages, work, log));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The rehearsal's steps against a running `registry`, in the folder `work`. */
+async function rehearseWith(registry, packages, work, log) {
   const step = (name, fn) => {
     try {
       const out = fn();
@@ -95,76 +103,68 @@ export async function rehearse({ log = console.log } = {}) {
       throw new Error(`release rehearsal failed: ${name}\n${detail}\n--- verdaccio ---\n${registry.output()}`);
     }
   };
-  try {
-    const userconfig = join(work, "publish.npmrc");
-    writeFileSync(userconfig, `${tokenLine(registry.url)}\n`);
-    const env = publishEnv(process.env, registry.url, userconfig);
+  const userconfig = join(work, "publish.npmrc");
+  writeFileSync(userconfig, `${tokenLine(registry.url)}\n`);
+  const env = publishEnv(process.env, registry.url, userconfig);
 
-    step(`changeset publish to ${registry.url}`, () =>
-      sh(process.execPath, [CHANGESET, "publish", "--no-git-tag"], { cwd: root, env }),
-    );
-    await Promise.all(
-      packages.map(async ({ manifest }) => {
-        const response = await fetch(`${registry.url}${manifest.name.replace("/", "%2f")}`);
-        const versions = response.ok ? Object.keys((await response.json()).versions ?? {}) : [];
-        if (!versions.includes(manifest.version))
-          throw new Error(
-            `release rehearsal failed: ${manifest.name}@${manifest.version} is not in the registry after publish`,
-          );
-      }),
-    );
-    log(`rehearsal: ${packages.length} packages in the registry`);
-
-    // A fresh project, as a user starts one: our scope from the registry just
-    // published to, everything else (@msgpack/msgpack, flatbuffers) from npm's.
-    const app = join(work, "app");
-    sh("mkdir", ["-p", app]);
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "rehearsal", private: true, type: "module" }));
-    writeFileSync(join(app, ".npmrc"), `@wirefault:registry=${registry.url}\n`);
-    const installEnv = { ...withoutRelease(process.env), npm_config_update_notifier: "false" };
-    step("npm install from the registry into a fresh project", () =>
-      online(
-        "npm",
-        [
-          "install",
-          "--no-audit",
-          "--no-fund",
-          "--no-package-lock",
-          ...packages.map(({ manifest }) => `${manifest.name}@${manifest.version}`),
-        ],
-        { cwd: app, env: installEnv },
-      ),
-    );
-    for (const { dir, folder, manifest } of packages) {
-      const installed = JSON.parse(readFileSync(join(app, "node_modules", manifest.name, "package.json"), "utf8"));
-      if (installed.version !== manifest.version || installed._resolved?.startsWith("file:"))
-        throw new Error(`release rehearsal failed: ${manifest.name} installed as ${installed.version}`);
-      if (
-        existsSync(join(dir, "CHANGELOG.md")) &&
-        !existsSync(join(app, "node_modules", manifest.name, "CHANGELOG.md"))
-      )
-        throw new Error(`release rehearsal failed: ${manifest.name} was published without its CHANGELOG.md`);
-      const program = join(app, basename(programFor(folder)));
-      copyFileSync(programFor(folder), program);
-      const out = step(`${manifest.name}: node ${basename(program)}`, () =>
-        sh(process.execPath, [program], { cwd: app }),
-      );
-      log(`  ${out.trim()}`);
-    }
-    const cli = packages.find(({ manifest }) => manifest.bin?.wirefault);
-    if (cli) {
-      const printed = step("npx wirefault --version", () =>
-        sh("npx", ["--no-install", "wirefault", "--version"], { cwd: app, env: installEnv }),
-      ).trim();
-      if (!printed.includes(cli.manifest.version))
+  step(`changeset publish to ${registry.url}`, () =>
+    sh(process.execPath, [CHANGESET, "publish", "--no-git-tag"], { cwd: root, env }),
+  );
+  await Promise.all(
+    packages.map(async ({ manifest }) => {
+      const response = await fetch(`${registry.url}${manifest.name.replace("/", "%2f")}`);
+      const versions = response.ok ? Object.keys((await response.json()).versions ?? {}) : [];
+      if (!versions.includes(manifest.version))
         throw new Error(
-          `release rehearsal failed: npx wirefault --version printed "${printed}", not ${cli.manifest.version}`,
+          `release rehearsal failed: ${manifest.name}@${manifest.version} is not in the registry after publish`,
         );
-      log(`  wirefault --version: ${printed}`);
-    }
-    return packages.map(({ manifest }) => `${manifest.name}@${manifest.version}`);
-  } finally {
-    await registry.stop();
-    rmSync(work, { recursive: true, force: true });
+    }),
+  );
+  log(`rehearsal: ${packages.length} packages in the registry`);
+
+  // A fresh project, as a user starts one: our scope from the registry just
+  // published to, everything else (@msgpack/msgpack, flatbuffers) from npm's.
+  const app = join(work, "app");
+  sh("mkdir", ["-p", app]);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "rehearsal", private: true, type: "module" }));
+  writeFileSync(join(app, ".npmrc"), `@wirefault:registry=${registry.url}\n`);
+  const installEnv = { ...withoutRelease(process.env), npm_config_update_notifier: "false" };
+  step("npm install from the registry into a fresh project", () =>
+    online(
+      "npm",
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--no-package-lock",
+        ...packages.map(({ manifest }) => `${manifest.name}@${manifest.version}`),
+      ],
+      { cwd: app, env: installEnv },
+    ),
+  );
+  for (const { dir, folder, manifest } of packages) {
+    const installed = JSON.parse(readFileSync(join(app, "node_modules", manifest.name, "package.json"), "utf8"));
+    if (installed.version !== manifest.version || installed._resolved?.startsWith("file:"))
+      throw new Error(`release rehearsal failed: ${manifest.name} installed as ${installed.version}`);
+    if (existsSync(join(dir, "CHANGELOG.md")) && !existsSync(join(app, "node_modules", manifest.name, "CHANGELOG.md")))
+      throw new Error(`release rehearsal failed: ${manifest.name} was published without its CHANGELOG.md`);
+    const program = join(app, basename(programFor(folder)));
+    copyFileSync(programFor(folder), program);
+    const out = step(`${manifest.name}: node ${basename(program)}`, () =>
+      sh(process.execPath, [program], { cwd: app }),
+    );
+    log(`  ${out.trim()}`);
   }
+  const cli = packages.find(({ manifest }) => manifest.bin?.wirefault);
+  if (cli) {
+    const printed = step("npx wirefault --version", () =>
+      sh("npx", ["--no-install", "wirefault", "--version"], { cwd: app, env: installEnv }),
+    ).trim();
+    if (!printed.includes(cli.manifest.version))
+      throw new Error(
+        `release rehearsal failed: npx wirefault --version printed "${printed}", not ${cli.manifest.version}`,
+      );
+    log(`  wirefault --version: ${printed}`);
+  }
+  return packages.map(({ manifest }) => `${manifest.name}@${manifest.version}`);
 }
