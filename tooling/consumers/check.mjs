@@ -76,7 +76,7 @@ export const MODES = [
   { name: "bundler", module: "esnext", resolution: "bundler", files: ["bundler.ts"], supported: () => true },
 ];
 
-const tsconfig = (mode, files, major) =>
+const tsconfig = (mode, files) =>
   JSON.stringify({
     compilerOptions: {
       module: mode.module,
@@ -87,24 +87,19 @@ const tsconfig = (mode, files, major) =>
       skipLibCheck: false,
       types: [],
       lib: ["es2022", "dom"],
-      // TypeScript 6 warns that node10 is going away; it is still what commonjs users get.
-      ...(major === 6 && mode.name === "node10" ? { ignoreDeprecations: "6.0" } : {}),
     },
     files,
   });
 
-/** Installs each TypeScript under its alias in `app`; returns how to run each. */
+/**
+ * Installs each TypeScript under its alias in `app`; returns how to run each.
+ * Not --prefer-offline: a cached "latest" could be an older TypeScript than
+ * the one `npm i typescript` gives a user today.
+ */
 function typescripts(app, wanted) {
   online(
     "npm",
-    [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--prefer-offline",
-      "--no-package-lock",
-      ...wanted.map((t) => `${t.alias}@npm:${t.spec}`),
-    ],
+    ["install", "--no-audit", "--no-fund", "--no-package-lock", ...wanted.map((t) => `${t.alias}@npm:${t.spec}`)],
     { cwd: app, env: { ...process.env, npm_config_update_notifier: "false" } },
   );
   return wanted.map(({ alias }) => {
@@ -112,7 +107,6 @@ function typescripts(app, wanted) {
     return {
       alias,
       version,
-      label: version,
       major: Number(version.split(".")[0]),
       tsc: join(app, "node_modules", alias, "bin", "tsc"),
     };
@@ -221,8 +215,8 @@ export function checkConsumers(packageDirs = publishable(), options = {}) {
         const files = mode.files.map((file) => `${compiler.alias}-${file}`);
         for (const file of files) writeFileSync(join(app, file), source);
         const config = `tsconfig.${compiler.alias}-${mode.name}.json`;
-        writeFileSync(join(app, config), tsconfig(mode, files, compiler.major));
-        style(`typescript ${compiler.label} ${mode.name}`, () =>
+        writeFileSync(join(app, config), tsconfig(mode, files));
+        style(`typescript ${compiler.version} ${mode.name}`, () =>
           run(process.execPath, [compiler.tsc, "-p", config], app),
         );
       }
