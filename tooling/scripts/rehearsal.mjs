@@ -110,14 +110,17 @@ async function rehearseWith(registry, packages, work, log) {
   step(`changeset publish to ${registry.url}`, () =>
     sh(process.execPath, [CHANGESET, "publish", "--no-git-tag"], { cwd: root, env }),
   );
+  // What the registry holds: each package's tarball integrity, to compare with what gets installed.
+  const published = new Map();
   await Promise.all(
     packages.map(async ({ manifest }) => {
       const response = await fetch(`${registry.url}${manifest.name.replace("/", "%2f")}`);
-      const versions = response.ok ? Object.keys((await response.json()).versions ?? {}) : [];
-      if (!versions.includes(manifest.version))
+      const integrity = response.ok ? (await response.json()).versions?.[manifest.version]?.dist?.integrity : undefined;
+      if (!integrity)
         throw new Error(
           `release rehearsal failed: ${manifest.name}@${manifest.version} is not in the registry after publish`,
         );
+      published.set(manifest.name, integrity);
     }),
   );
   log(`rehearsal: ${packages.length} packages in the registry`);
@@ -142,10 +145,14 @@ async function rehearseWith(registry, packages, work, log) {
       { cwd: app, env: installEnv },
     ),
   );
+  // npm's record of the install: every package of ours is the tarball just published.
+  const record = JSON.parse(readFileSync(join(app, "node_modules", ".package-lock.json"), "utf8")).packages;
   for (const { dir, folder, manifest } of packages) {
-    const installed = JSON.parse(readFileSync(join(app, "node_modules", manifest.name, "package.json"), "utf8"));
-    if (installed.version !== manifest.version || installed._resolved?.startsWith("file:"))
-      throw new Error(`release rehearsal failed: ${manifest.name} installed as ${installed.version}`);
+    const installed = record[`node_modules/${manifest.name}`];
+    if (installed?.version !== manifest.version || installed.integrity !== published.get(manifest.name))
+      throw new Error(
+        `release rehearsal failed: ${manifest.name} installed as ${installed?.version} (${installed?.integrity}), not the published tarball`,
+      );
     if (existsSync(join(dir, "CHANGELOG.md")) && !existsSync(join(app, "node_modules", manifest.name, "CHANGELOG.md")))
       throw new Error(`release rehearsal failed: ${manifest.name} was published without its CHANGELOG.md`);
     const program = join(app, basename(programFor(folder)));
