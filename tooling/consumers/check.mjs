@@ -1,6 +1,7 @@
 // `npm run check:consumers`: pack every package, install only the tarballs in
 // throwaway projects outside the repo, and use them as five kinds of consumer
-// would: ESM, CJS, TypeScript (node16 and bundler resolution), a browser bundle.
+// would: ESM, CJS, TypeScript (node10, node16, nodenext and bundler resolution,
+// with TypeScript 5.0, 5.9 and the latest), a browser bundle.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,6 +39,112 @@ function specifiers(manifest) {
   return keys
     .filter((key) => key === "." || (key.startsWith("./") && !key.endsWith(".json")))
     .map((key) => (key === "." ? manifest.name : `${manifest.name}/${key.slice(2)}`));
+}
+
+/**
+ * The TypeScript versions a consumer may compile with: the oldest we support,
+ * the one we build with, and whatever `npm i typescript` installs today (the
+ * native 7.x compiler, which has no node10 resolution).
+ */
+export const TYPESCRIPTS = [
+  { alias: "ts50", spec: "typescript@~5.0.4" },
+  { alias: "ts59", spec: "typescript@~5.9.3" },
+  { alias: "tslatest", spec: "typescript@latest" },
+];
+
+/**
+ * The resolution modes a consumer's tsconfig may pick. node10 is what
+ * `"module": "commonjs"` implies in TypeScript 5: it reads `types` and
+ * `typesVersions`, never `exports`.
+ */
+export const MODES = [
+  { name: "node10", module: "commonjs", resolution: "node10", files: ["node10.ts"], supported: (major) => major < 7 },
+  {
+    name: "node16",
+    module: "node16",
+    resolution: "node16",
+    files: ["node16-esm.mts", "node16-cjs.cts"],
+    supported: () => true,
+  },
+  {
+    name: "nodenext",
+    module: "nodenext",
+    resolution: "nodenext",
+    files: ["nodenext-esm.mts", "nodenext-cjs.cts"],
+    supported: () => true,
+  },
+  { name: "bundler", module: "esnext", resolution: "bundler", files: ["bundler.ts"], supported: () => true },
+];
+
+const tsconfig = (mode, files) =>
+  JSON.stringify({
+    compilerOptions: {
+      module: mode.module,
+      moduleResolution: mode.resolution,
+      target: "es2022",
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: [],
+      lib: ["es2022", "dom"],
+    },
+    files,
+  });
+
+/**
+ * Installs each TypeScript under its alias in `app`; returns how to run each.
+ * Not --prefer-offline: a cached "latest" could be an older TypeScript than
+ * the one `npm i typescript` gives a user today.
+ */
+function typescripts(app, wanted) {
+  online(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--no-package-lock", ...wanted.map((t) => `${t.alias}@npm:${t.spec}`)],
+    { cwd: app, env: { ...process.env, npm_config_update_notifier: "false" } },
+  );
+  return wanted.map(({ alias }) => {
+    const version = JSON.parse(readFileSync(join(app, "node_modules", alias, "package.json"), "utf8")).version;
+    return {
+      alias,
+      version,
+      major: Number(version.split(".")[0]),
+      tsc: join(app, "node_modules", alias, "bin", "tsc"),
+    };
+  });
+}
+
+/**
+ * A program that uses the packages' types as a user would, including classes
+ * reached through a subpath: under node10 a subpath whose types are the other
+ * flavour than the root's declares every class twice, and this fails (TS2322).
+ */
+function typedProgram(manifests) {
+  const has = (name) => manifests.some((m) => m.name === name);
+  const lines = [];
+  if (has("@wirefault/atlas") && has("@wirefault/core")) {
+    lines.push(
+      `import { AtlasError, type AtlasCode, parseError } from "@wirefault/atlas";`,
+      `import { parseError as parseMessagePack } from "@wirefault/atlas/msgpack";`,
+      `import { isRetryable, ProtocolError } from "@wirefault/core";`,
+      `const err = parseError({ code: 4001, message: "x" });`,
+      `const retry: boolean = isRetryable(err);`,
+      `const action: "retry" | "throttle" | "reconnect" | "reset" | "wait" | "fix-request" | "user-action" | "abort" = err.action;`,
+      `const code: AtlasCode | undefined = err.known ? err.code : undefined;`,
+      `const fromBytes: AtlasError = parseMessagePack(new Uint8Array([0xc0]));`,
+      `const base: ProtocolError = fromBytes;`,
+      `export { retry, action, code, fromBytes, base };`,
+    );
+  }
+  if (has("@wirefault/tryll")) {
+    lines.push(
+      `import { TryllError } from "@wirefault/tryll";`,
+      `import { FrameReader, parseError as parseFrame } from "@wirefault/tryll/frame";`,
+      `const fromFrame: TryllError = parseFrame(new Uint8Array(8));`,
+      `const stopped: TryllError | undefined = new FrameReader().error;`,
+      `export { fromFrame, stopped };`,
+    );
+  }
+  return lines.length ? `${lines.join("\n")}\n` : "";
 }
 
 /**
@@ -95,36 +202,25 @@ export function checkConsumers(packageDirs = publishable(), options = {}) {
     style("esm", () => run("node", ["esm.mjs"], app));
     style("cjs", () => run("node", ["cjs.cjs"], app));
 
-    // TypeScript: the types each condition resolves to must exist and be usable.
+    // TypeScript: the types each condition resolves to must exist and be usable,
+    // in every resolution mode and with every TypeScript a consumer may have.
     const tsImports = specs.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};`).join("\n");
     const tsUse = `export const all = [${specs.map((_, i) => `m${i}`).join(", ")}];\n`;
-    const typed = manifests.some((m) => m.name === "@wirefault/atlas")
-      ? `import { type AtlasCode, parseError } from "@wirefault/atlas";\nimport { isRetryable } from "@wirefault/core";\nconst err = parseError({ code: 4001, message: "x" });\nconst retry: boolean = isRetryable(err);\nconst action: "retry" | "throttle" | "reconnect" | "reset" | "wait" | "fix-request" | "user-action" | "abort" = err.action;\nconst code: AtlasCode | undefined = err.known ? err.code : undefined;\nexport { retry, action, code };\n`
-      : "";
-    writeFileSync(join(app, "node16-esm.mts"), `${tsImports}\n${tsUse}${typed}`);
-    writeFileSync(join(app, "node16-cjs.cts"), `${tsImports}\n${tsUse}${typed}`);
-    writeFileSync(join(app, "bundler.ts"), `${tsImports}\n${tsUse}${typed}`);
-    const tsconfig = (module, resolution, files) =>
-      JSON.stringify({
-        compilerOptions: {
-          module,
-          moduleResolution: resolution,
-          target: "es2022",
-          strict: true,
-          noEmit: true,
-          skipLibCheck: false,
-          types: [],
-          lib: ["es2022", "dom"],
-        },
-        files,
-      });
-    writeFileSync(
-      join(app, "tsconfig.node16.json"),
-      tsconfig("node16", "node16", ["node16-esm.mts", "node16-cjs.cts"]),
-    );
-    writeFileSync(join(app, "tsconfig.bundler.json"), tsconfig("esnext", "bundler", ["bundler.ts"]));
-    style("typescript node16", () => run(bin("tsc"), ["-p", "tsconfig.node16.json"], app));
-    style("typescript bundler", () => run(bin("tsc"), ["-p", "tsconfig.bundler.json"], app));
+    // options.program: more of a program, for packages other than ours (the tests' fixtures).
+    const source = `${tsImports}\n${tsUse}${typedProgram(manifests)}${options.program ?? ""}`;
+    const compilers = typescripts(app, options.typescripts ?? TYPESCRIPTS);
+    for (const compiler of compilers) {
+      for (const mode of MODES) {
+        if (!mode.supported(compiler.major)) continue;
+        const files = mode.files.map((file) => `${compiler.alias}-${file}`);
+        for (const file of files) writeFileSync(join(app, file), source);
+        const config = `tsconfig.${compiler.alias}-${mode.name}.json`;
+        writeFileSync(join(app, config), tsconfig(mode, files));
+        style(`typescript ${compiler.version} ${mode.name}`, () =>
+          run(process.execPath, [compiler.tsc, "-p", config], app),
+        );
+      }
+    }
 
     // A browser bundle: no Node built-ins may be needed, and the bundle must run.
     style("browser bundle", () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 const root = new URL("../../", import.meta.url);
@@ -28,12 +28,44 @@ describe("the release workflow", () => {
 
   it("updates the lock of a version PR with --package-lock-only, without scripts", () => {
     expect(workflow).toContain("version: npm run version-packages");
+    // first-release.mjs first: a never-published package's first CHANGELOG is its "First release" changeset.
     expect(pkg.scripts["version-packages"]).toBe(
-      "changeset version && npm install --package-lock-only --no-audit --no-fund --ignore-scripts",
+      "node tooling/scripts/first-release.mjs && changeset version && npm install --package-lock-only --no-audit --no-fund --ignore-scripts",
     );
   });
 
   it("runs on Debian as root, where .ci/run can install Chromium", () => {
     expect(workflow).toMatch(/^\s*container: node:20-bookworm$/m);
+  });
+
+  it("fails CI on an install warning about engines", () => {
+    const ci = read(".ci/run");
+    expect(ci).toMatch(/npm ci [^\n]*\| tee \.cache\/npm-ci\.log/);
+    expect(ci).toContain('if grep -q "EBADENGINE" .cache/npm-ci.log; then');
+  });
+});
+
+describe("what a releaser needs", () => {
+  const manifests = readdirSync(new URL("packages/", root))
+    .map((folder) => [folder, JSON.parse(read(`packages/${folder}/package.json`))])
+    .filter(([, manifest]) => !manifest.private);
+
+  it("every published package names the same repository, for provenance", () => {
+    const urls = new Set(manifests.map(([, manifest]) => manifest.repository?.url));
+    expect([...urls]).toHaveLength(1);
+    for (const [folder, manifest] of manifests) expect(manifest.repository.directory).toBe(`packages/${folder}`);
+  });
+
+  it("CONTRIBUTING's Releasing section has the token, provenance and Deno notes", () => {
+    const contributing = read("CONTRIBUTING.md");
+    const releasing = contributing.slice(contributing.indexOf("\n## Releasing\n"));
+    expect(releasing.length).toBeGreaterThan(20);
+    for (const note of [
+      "ENEEDAUTH",
+      "_authToken=dummy",
+      "`repository.url`",
+      "Deno refuses versions less than 24 hours old",
+    ])
+      expect(releasing).toContain(note);
   });
 });
