@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ACTIONS, protocolReference } from "@wirefault/cli";
-import { standardCloses } from "@wirefault/core/internal";
+import { standardCloses } from "@wirefault/core/protocol";
 import { protocolPackages } from "./protocols.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;

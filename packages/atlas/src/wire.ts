@@ -1,5 +1,5 @@
-import { asBytes, decodeInput } from "@wirefault/core/internal";
 import type { DecodedInput } from "@wirefault/core/protocol";
+import { asBytes, decodeInput } from "@wirefault/core/protocol";
 import { type AtlasCatalogEntry, catalog, MAX_JSON_BYTES } from "./catalog.js";
 
 /** Frame type of an `ErrorMessage` frame; its payload is the MessagePack body. */

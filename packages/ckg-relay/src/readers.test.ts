@@ -6,6 +6,7 @@ import { MAX_ERROR_BYTES } from "./catalog.js";
 import type { ParsedCkgRelayError } from "./error.js";
 import { CkgRelayError } from "./error.js";
 import { parseError } from "./protocol.js";
+import { readers } from "./readers.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -240,5 +241,19 @@ describe("the code type", () => {
       expectTypeOf(err.code).toEqualTypeOf<KnownCode<CkgRelayCode>>();
       expect(err.code).toBe("AGENT_OFFLINE");
     } else expectTypeOf(err.code).not.toEqualTypeOf<KnownCode<CkgRelayCode>>();
+  });
+});
+
+describe("the reader itself", () => {
+  const [read] = readers;
+  it("reads its one shape, says what is wrong with another type, and passes on what is not an object", () => {
+    expect(read?.({ type: "error", code: "AGENT_ERROR", error: "boom", event_id: 7 }, {})).toMatchObject({
+      surface: "relay",
+      code: "AGENT_ERROR",
+      message: "boom",
+      details: { eventId: "7" },
+    });
+    expect(read?.({ type: "event" }, {})).toBe("not an error message (type event)");
+    for (const value of [null, 1, "x", []]) expect(read?.(value, {})).toBeUndefined();
   });
 });

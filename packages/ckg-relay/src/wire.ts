@@ -1,5 +1,5 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { echoWire } from "@wirefault/core/internal";
+import { echoWire } from "@wirefault/core/protocol";
 
 /** The error message CKG Relay sends over its WebSocket, in the documented shape. */
 export interface CkgRelayErrorMessage {

@@ -107,3 +107,13 @@ export function indexCatalog<E extends CatalogEntry>(
     },
   };
 }
+
+/** Name-to-code constants derived from a catalog, e.g. `{ AgentBusy: 3004 }`. */
+export type CodeMap<E extends readonly CatalogEntry[]> = {
+  readonly [K in E[number] as K["name"]]: K["code"];
+};
+
+/** Builds the frozen name-to-code constants of a catalog. */
+export function codeMap<const E extends readonly CatalogEntry[]>(catalog: E): CodeMap<E> {
+  return Object.freeze(Object.fromEntries(catalog.map((entry) => [entry.name, entry.code]))) as CodeMap<E>;
+}

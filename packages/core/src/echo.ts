@@ -1,4 +1,4 @@
-import { redactSecrets } from "./error.js";
+import { redactSecrets } from "./redact.js";
 
 const MAX_DEPTH = 64;
 

@@ -15,23 +15,25 @@ export {
 } from "./catalog.js";
 export { isRetryable } from "./classify.js";
 export {
-  escapeControls,
+  ABORTED,
   isProtocolError,
   type KnownCode,
   type LocalCode,
   MALFORMED,
+  NETWORK,
   type Parsed,
   type Protocol,
   ProtocolError,
   type ProtocolErrorInit,
   type RecoveryAction,
   type Retryable,
-  redactSecrets,
   sanitizeDelay,
+  TIMEOUT,
   TOO_LARGE,
   type Verdict,
   type WireFacts,
 } from "./error.js";
+export { escapeControls, redactSecrets } from "./redact.js";
 export {
   type Clock,
   policyFor,

@@ -1,24 +1,15 @@
 import { byteAtATime, growth, LINEAR_GROWTH } from "@wirefault/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { codeMap } from "./catalog.js";
+import { readContext } from "./context.js";
+import { asBytes, decodeInput, utf8Length } from "./decode.js";
 import { ProtocolError } from "./error.js";
-import {
-  asBytes,
-  atCaller,
-  classifyClose,
-  classifyStatus,
-  closeReason,
-  codeMap,
-  decodeInput,
-  field,
-  localError,
-  MAX_EMPTY_READS,
-  pick,
-  readContext,
-  readResponse,
-  unreadableBody,
-  utf8Length,
-} from "./internal.js";
+import { field, pick } from "./field.js";
+import { MAX_EMPTY_READS, readResponse } from "./response.js";
+import { atCaller } from "./stack.js";
+import { classifyStatus } from "./status.js";
+import { closeReason, closeRow, standardCloses } from "./websocket.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -296,41 +287,7 @@ describe("readContext", () => {
   });
 });
 
-describe("localError, codeMap and classifyClose", () => {
-  it("builds a local error init that is never retried", () => {
-    const cause = new SyntaxError("bad");
-    expect(localError("atlas", "WIREFAULT_MALFORMED", "not an error", "raw", cause)).toEqual({
-      protocol: "atlas",
-      code: "WIREFAULT_MALFORMED",
-      message: "not an error",
-      raw: "raw",
-      cause,
-      known: false,
-      retryable: "no",
-      action: "abort",
-    });
-  });
-
-  it("classifies an unreadable response body by its cause, keeping the status", () => {
-    const cut = new TypeError("terminated", {
-      cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
-    });
-    const body = { status: 200, text: undefined, tooLarge: false, retryAfterMs: 5000, cause: cut };
-    expect(unreadableBody("telemetry-server", body)).toMatchObject({
-      code: "WIREFAULT_MALFORMED",
-      status: 200,
-      retryAfterMs: 5000,
-      retryable: "yes",
-      action: "retry",
-      cause: cut,
-    });
-    expect(unreadableBody("telemetry-server", { ...body, cause: new DOMException("aborted", "AbortError") })).toBe(
-      undefined,
-    );
-    expect(unreadableBody("telemetry-server", { ...body, cause: new Error("bug") })).toBe(undefined);
-    expect(unreadableBody("telemetry-server", { ...body, cause: undefined, text: "{}" })).toBe(undefined);
-  });
-
+describe("codeMap and the standard closes", () => {
   it("derives literal name-to-code constants from a catalog", () => {
     const codes = codeMap([
       { surface: "s", code: 3004, name: "AgentBusy", retryable: "maybe", action: "wait", summary: "" },
@@ -349,9 +306,28 @@ describe("localError, codeMap and classifyClose", () => {
   });
 
   it("classifies standard close codes and leaves application codes to the protocol", () => {
-    expect(classifyClose(1006)).toEqual({ name: "ABNORMAL_CLOSURE", retryable: "yes", action: "reconnect" });
-    expect(classifyClose(1008)?.action).toBe("user-action");
-    expect(classifyClose(4001)).toBeUndefined();
+    const closes = standardCloses();
+    expect(closeRow(closes, 1006, "")).toMatchObject({
+      name: "ABNORMAL_CLOSURE",
+      retryable: "yes",
+      action: "reconnect",
+    });
+    expect(closeRow(closes, 1008, "")?.action).toBe("user-action");
+    expect(closeRow(closes, 4001, "")).toBeUndefined();
+  });
+
+  it("reads the last matching row, so a protocol's own row after the standard one wins", () => {
+    const own = {
+      code: 1012,
+      reason: "Replaced",
+      name: "REPLACED",
+      retryable: "no",
+      action: "abort",
+      summary: "",
+    } as const;
+    const closes = [...standardCloses(), own];
+    expect(closeRow(closes, 1012, "Replaced")).toBe(own);
+    expect(closeRow(closes, 1012, "other")?.name).toBe("SERVICE_RESTART");
   });
 });
 

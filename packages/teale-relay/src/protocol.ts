@@ -1,5 +1,4 @@
-import { field } from "@wirefault/core/internal";
-import { defineProtocol, overHttp, overWebSocket } from "@wirefault/core/protocol";
+import { defineProtocol, field, overHttp, overWebSocket } from "@wirefault/core/protocol";
 import { catalog, closeCodes, codeAliases, MAX_BYTES, reconnect, unlisted } from "./catalog.js";
 import { TealeRelayError, type TealeRelayErrorInit } from "./error.js";
 import { inferencePayload, readers } from "./readers.js";

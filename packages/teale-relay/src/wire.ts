@@ -1,5 +1,5 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { echoWire } from "@wirefault/core/internal";
+import { echoWire } from "@wirefault/core/protocol";
 
 /** A relay error frame, as the relay sends it. */
 export interface RelayErrorFrame {

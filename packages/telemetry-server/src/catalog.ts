@@ -1,5 +1,5 @@
 import { type CatalogEntry, defineCatalog } from "@wirefault/core";
-import { codeMap } from "@wirefault/core/internal";
+import { codeMap } from "@wirefault/core/protocol";
 
 /** The domain classes a per-block code is built as, by name. */
 export type BlockClassName = "DeviceNotFoundError" | "InvalidSignatureError" | "InvalidPayloadError";

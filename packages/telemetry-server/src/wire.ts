@@ -1,5 +1,5 @@
 import { isProtocolError, MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { echoWire } from "@wirefault/core/internal";
+import { echoWire } from "@wirefault/core/protocol";
 import { entryOf, PROTOCOL } from "./catalog.js";
 
 /** One Zod issue of a 400 `validation_error`, kept verbatim (zod 3 or zod 4 keys, in their order). */

@@ -1,4 +1,14 @@
-import { type CodeRange, defineCatalog, indexCatalog, type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
+import {
+  ABORTED,
+  type CodeRange,
+  defineCatalog,
+  indexCatalog,
+  type LocalCode,
+  MALFORMED,
+  NETWORK,
+  TIMEOUT,
+  TOO_LARGE,
+} from "@wirefault/core";
 import { codeMap } from "@wirefault/core/protocol";
 
 /** The largest frame a Tryll peer accepts, in bytes, not counting the 4-byte length prefix; every input is held to it. */
@@ -116,8 +126,15 @@ export function layerOf(code: unknown): TryllLayer | undefined {
 }
 
 // wirefault's own codes: input it could not read as a frame or refused by size
-// is a failure of the framing, so it sits in the protocol layer.
-const LOCAL_LAYERS: Readonly<Record<LocalCode, TryllLayer>> = { [MALFORMED]: "protocol", [TOO_LARGE]: "protocol" };
+// is a failure of the framing, so it sits in the protocol layer; a network
+// failure or a timeout is the connection's; the caller's own abort, the client's.
+const LOCAL_LAYERS: Readonly<Record<LocalCode, TryllLayer>> = {
+  [MALFORMED]: "protocol",
+  [TOO_LARGE]: "protocol",
+  [NETWORK]: "connection",
+  [TIMEOUT]: "connection",
+  [ABORTED]: "client",
+};
 
 /**
  * The layer a TryllError with this code carries: layerOf's, and `protocol` for
