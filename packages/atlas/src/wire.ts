@@ -57,7 +57,7 @@ export interface WireFields {
  * Atlas node answers it with (the catalog row that `answers` it).
  */
 export function toWire(error: WireFields): AtlasErrorMessage | ZoneErrorMessage {
-  const code = (catalog as readonly AtlasCatalogEntry[]).find((row) => row.answers === error.code)?.code ?? error.code;
+  const code = catalog.index.where("answers", error.code)?.code ?? error.code;
   return typeof code === "number"
     ? errorMessage(code, error.wireMessage, error.refMsgId)
     : zoneErrorMessage(code, error.wireMessage, error.requestId);

@@ -17,7 +17,7 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   http: overHttp("relay"),
   websocket: overWebSocket({ closeCodes }),
   readers,
-  create: (init): CkgRelayError => new CkgRelayError(init as CkgRelayErrorInit),
+  create: (init: CkgRelayErrorInit) => new CkgRelayError(init),
 });
 
 /**

@@ -27,8 +27,8 @@ export interface WireFields {
  */
 export function toWire(error: WireFields): CkgRelayErrorMessage {
   const { code, message, eventId } = error;
-  const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire(error.raw);
-  if (received) return received as unknown as CkgRelayErrorMessage;
+  const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire<CkgRelayErrorMessage>(error.raw);
+  if (received) return received;
   const wire: CkgRelayErrorMessage = { type: "error", code, message };
   if (eventId !== undefined) wire.event_id = eventId;
   return wire;

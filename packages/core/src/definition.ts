@@ -62,11 +62,15 @@ export type Reader<D extends object = object> = (
 ) => Reading<D> | string | undefined;
 
 /**
- * The init core builds for a protocol's error class: core's fields, with a
- * reader's `details` (`D`) beside them, each optional: an error core raises
- * itself (a local code, a close) carries none.
+ * The init core builds for a protocol's error class: core's fields, the code
+ * typed as the class's (`C`: its documented codes, the local ones, and what
+ * else its readers accept), with a reader's `details` (`D`) beside them, each
+ * optional: an error core raises itself (a local code, a close) carries none.
  */
-export type ErrorInit<D extends object = object> = ProtocolErrorInit & Partial<D>;
+export type ErrorInit<D extends object = object, C extends string | number = string | number> = Omit<
+  ProtocolErrorInit<C>,
+  "protocol"
+> & { readonly protocol?: ProtocolErrorInit["protocol"] } & Partial<D>;
 
 /** A WebSocket close, as browsers and `ws` report it; `ws` hands the reason over as a Buffer. */
 export interface CloseLike {
@@ -162,6 +166,9 @@ export interface ProtocolDefinition<
   readonly codec?: ((input: unknown) => DecodedInput) | undefined;
   /** The protocol's readers, tried in order on every decoded payload. */
   readonly readers: readonly Reader<D>[];
-  /** Builds the protocol's error class from the init core made. */
-  readonly create: (init: ErrorInit<D>) => Err;
+  /**
+   * Builds the protocol's error class from the init core made: `(init: XErrorInit) => new XError(init)`,
+   * the class's own init type written on the parameter, never a cast.
+   */
+  create(init: ErrorInit<D, Err["code"]>): Err;
 }

@@ -4,13 +4,17 @@
  */
 export { backoffDelay, DEFAULT_POLICY, type Jitter, parseRetryAfter } from "./backoff.js";
 export {
+  type Catalog,
   type CatalogEntry,
   type CatalogIndex,
+  type CatalogRow,
   type Classification,
   type CodeRange,
+  type DefinedCatalog,
   defineCatalog,
   type IndexOptions,
   indexCatalog,
+  type Named,
   type RetryPolicy,
 } from "./catalog.js";
 export { isRetryable } from "./classify.js";

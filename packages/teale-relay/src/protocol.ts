@@ -17,7 +17,7 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   http: overHttp("api"),
   websocket: overWebSocket({ closeCodes, reconnect }),
   readers,
-  create: (init): TealeRelayError => new TealeRelayError(init as TealeRelayErrorInit<TealeRelayError["code"]>),
+  create: (init: TealeRelayErrorInit<TealeRelayError["code"]>) => new TealeRelayError(init),
 });
 
 /**

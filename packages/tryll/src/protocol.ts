@@ -37,7 +37,7 @@ export const definition: ProtocolDefinition<TryllCatalogEntry, TryllError> = {
       agentId: contextId(context, "agentId"),
     }),
   }),
-  create: (init) => new TryllError(init as TryllErrorInit),
+  create: (init: TryllErrorInit) => new TryllError(init),
 };
 
 /**
