@@ -62,7 +62,7 @@ export function markdown(results, meta, before = BEFORE) {
     `| \`retry(fn)\` on success at most ${GOALS.retry}× \`await fn().catch(h)\` | ${x(retry.vsFloor.ours.median)} | ${verdict(retry.vsFloor.ours.median <= GOALS.retry)} |`,
     `| memory per error no more than openai's \`APIError\` (${f(mem.openai.builtBytes)} B) | ${f(mem.ours.builtBytes)} B (the stack is the caller's, taken by core's \`atCaller\`) | ${verdict(mem.ours.builtBytes <= mem.openai.builtBytes)} |`,
     `| \`redactSecrets\` under ${GOALS.maskMs} ms on 1 MiB of every hostile input (median) | worst ${f(worstMask.median, 1)} ms (${worstMask.label}) | ${verdict(worstMask.median < GOALS.maskMs)} |`,
-    "| stack traces stay and point at the caller's code | `atCaller` tests in `packages/core/src/internal.test.ts` | met (by test) |",
+    "| stack traces stay and point at the caller's code | `atCaller` tests in `packages/core/src/stack.test.ts` | met (by test) |",
     "",
     "## 1. `parseError(text)` beside the peers",
     "",

@@ -33,7 +33,7 @@ const run = (command, args, cwd) =>
     env: { ...process.env, npm_config_update_notifier: "false" },
   });
 
-/** The import specifiers a package's exports map offers ("name", "name/wire"…). */
+/** The import specifiers a package's exports map offers ("name", "name/protocol"…). */
 function specifiers(manifest) {
   const keys = typeof manifest.exports === "object" && manifest.exports ? Object.keys(manifest.exports) : ["."];
   return keys

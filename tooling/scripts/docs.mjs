@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ACTIONS, protocolReference } from "@wirefault/cli";
-import { standardCloses } from "@wirefault/core/protocol";
+import { LOCAL_CODES, standardCloses } from "@wirefault/core/protocol";
 import { protocolPackages } from "./protocols.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -41,6 +41,17 @@ export async function generated() {
     "| action | meaning |",
     "|---|---|",
     ...Object.entries(ACTIONS).map(([action, meaning]) => `| \`${action}\` | ${meaning} |`),
+    "",
+    "## wirefault's own codes",
+    "",
+    "Codes wirefault assigns itself, in every protocol, when the wire gave none it could read or no answer came.",
+    "",
+    "| Code | Retryable | Action | Meaning |",
+    "|---|---|---|---|",
+    ...LOCAL_CODES.map(
+      (row) =>
+        `| \`${row.code}\` | ${row.retryable}${row.byStatus ? " (over HTTP, the status decides)" : ""} | \`${row.action}\` | ${row.summary} |`,
+    ),
     "",
     "## WebSocket close codes",
     "",

@@ -1,6 +1,6 @@
 import type { DecodedInput } from "@wirefault/core/protocol";
 import { asBytes, decodeInput } from "@wirefault/core/protocol";
-import { type AtlasCatalogEntry, catalog, MAX_JSON_BYTES } from "./catalog.js";
+import { catalog, MAX_JSON_BYTES } from "./catalog.js";
 
 /** Frame type of an `ErrorMessage` frame; its payload is the MessagePack body. */
 export const ERROR_MESSAGE_FRAME_TYPE = 0xe0;

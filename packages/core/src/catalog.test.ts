@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { defineCatalog, indexCatalog } from "./catalog.js";
+import { codeMap, defineCatalog, indexCatalog } from "./catalog.js";
 
 const catalog = defineCatalog([
   { surface: "wire", code: 1001, name: "ERR_ONE", retryable: "no", action: "abort", summary: "one" },
@@ -95,5 +95,16 @@ describe("defineCatalog", () => {
     expect(Object.keys(catalog)).toEqual(["0", "1"]);
     expect(JSON.parse(JSON.stringify(catalog))).toHaveLength(2);
     expect(Object.isFrozen(catalog) && Object.isFrozen(catalog[0])).toBe(true);
+  });
+});
+
+describe("codeMap", () => {
+  it("derives literal name-to-code constants from a catalog", () => {
+    const codes = codeMap([
+      { surface: "s", code: 3004, name: "AgentBusy", retryable: "maybe", action: "wait", summary: "" },
+    ] as const);
+    const busy: 3004 = codes.AgentBusy;
+    expect(busy).toBe(3004);
+    expect(Object.isFrozen(codes)).toBe(true);
   });
 });

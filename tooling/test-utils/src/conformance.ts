@@ -119,8 +119,9 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
     it("is named, capped and has a catalog a peer can send", () => {
       expect(protocol.maxBytes).toBeGreaterThan(0);
       expect(rows.length).toBeGreaterThan(0);
-      // Every code is unique, and its constant name is set.
+      // Every code is unique, and its constant name is set (the code itself, where the row gives none).
       expect(new Set(protocol.catalog.map((e) => e.code)).size).toBe(protocol.catalog.length);
+      expect(protocol.catalog.filter((e) => typeof e.name !== "string" || e.name === "")).toEqual([]);
     });
 
     it("every documented code a peer sends reads back as its row, in every data form", () => {
