@@ -10,10 +10,11 @@ export interface StatusReading {
 }
 
 const reading = (retryable: Retryable, action: RecoveryAction): StatusReading => Object.freeze({ retryable, action });
-const THROTTLE = reading("yes", "throttle");
-const TRANSIENT = reading("yes", "retry");
-const A_PERSON = reading("no", "user-action");
-const OTHER = reading("no", "abort");
+
+const THROTTLE = /* @__PURE__ */ reading("yes", "throttle");
+const TRANSIENT = /* @__PURE__ */ reading("yes", "retry");
+const A_PERSON = /* @__PURE__ */ reading("no", "user-action");
+const OTHER = /* @__PURE__ */ reading("no", "abort");
 
 /** The statuses that mean more than their class: a throttle, a timeout, the gateway errors, the auth errors. */
 const BY_STATUS: Readonly<Record<number, StatusReading>> = {
@@ -28,8 +29,8 @@ const BY_STATUS: Readonly<Record<number, StatusReading>> = {
 
 /** Every other status by its class: a client error is the request's fault, a server error may pass. */
 const BY_CLASS: Readonly<Record<number, StatusReading>> = {
-  4: reading("no", "fix-request"),
-  5: reading("maybe", "retry"),
+  4: /* @__PURE__ */ reading("no", "fix-request"),
+  5: /* @__PURE__ */ reading("maybe", "retry"),
 };
 
 /** An HTTP status, an integer from 100 to 599; anything else is undefined. */
