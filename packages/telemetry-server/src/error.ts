@@ -98,13 +98,23 @@ function raised(code: BlockCode, value: string, options: BlockErrorOptions): Tel
   };
 }
 
+/** The domain class of one per-block code: `new DeviceNotFoundError(deviceId, { seq })`. */
+export interface BlockErrorClass<C extends BlockCode> {
+  /** `value` fills the row's template (a device id, or the payload detail); an init parseError read is kept as read. */
+  new (
+    value: string | TelemetryServerErrorInit,
+    options?: BlockErrorOptions,
+  ): TelemetryServerError & { readonly code: C };
+  readonly prototype: TelemetryServerError;
+}
+
 /**
  * A domain class per per-block code, built from its catalog row: named by the
  * row's `errorClass` (on the prototype, so it survives minification), its
  * message the row's template with `value` in the row's slot. An init that
  * parseError read is taken as it is, the wire's message verbatim.
  */
-function blockClass<const C extends BlockCode>(code: C) {
+function blockClass<const C extends BlockCode>(code: C): BlockErrorClass<C> {
   const Block = class extends TelemetryServerError {
     declare readonly code: C;
 
@@ -132,7 +142,7 @@ export const InvalidPayloadError = blockClass("INVALID_PAYLOAD");
 export type InvalidPayloadError = InstanceType<typeof InvalidPayloadError>;
 
 // By the name a catalog row gives (`errorClass`), never by code: the catalog says which code gets which class.
-const CLASSES: Readonly<Record<BlockClassName, ReturnType<typeof blockClass>>> = {
+const CLASSES: Readonly<Record<BlockClassName, BlockErrorClass<BlockCode>>> = {
   DeviceNotFoundError,
   InvalidSignatureError,
   InvalidPayloadError,
