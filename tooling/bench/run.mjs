@@ -137,7 +137,7 @@ export function markdown(results, meta, before = BEFORE) {
     "## 6. Bundle size, after and before",
     "",
     "Each package's whole public API with its dependencies, bundled by esbuild for a browser, minified; gzip level 9",
-    `and brotli quality 11. *Before*: ${before.label}, from before.json. Budgets: \`.size-limit.json\`, judged by`,
+    `and brotli quality 11. *Before*: ${before.label}, from before.json. Budgets: each package.json (tooling/size/entries.mjs), judged by`,
     "size-limit's own measure (`npm run size`), which reads a few percent below this bundle.",
     "",
     `| bundle | gzip, ${before.label} (B) | gzip, after (B) | min, after (B) | brotli, after (B) | size-limit (B) | budget (gzip) | goal |`,
