@@ -1,4 +1,4 @@
 import { preset } from "@wirefault/tsup-config";
 import { defineConfig } from "tsup";
 
-export default defineConfig(preset({ entry: ["src/index.ts", "src/internal.ts", "src/protocol.ts"] }));
+export default defineConfig(preset({ entry: ["src/index.ts", "src/protocol.ts"] }));

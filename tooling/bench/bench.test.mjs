@@ -57,9 +57,9 @@ describe("the in-turn statistics", () => {
 });
 
 describe("size budgets", () => {
-  it("come from .size-limit.json alone, in bytes", async () => {
+  it("come from the size-limit config alone, in bytes", async () => {
     const { BUDGETS, limitBytes } = await import("./size.mjs");
-    const { default: limits } = await import("../../.size-limit.json", { with: { type: "json" } });
+    const { default: limits } = await import("../../.size-limit.mjs");
     expect(BUDGETS.map(([name]) => name)).toEqual(limits.map((entry) => entry.name));
     expect(BUDGETS.map(([, , bytes]) => bytes)).toEqual(limits.map((entry) => limitBytes(entry.limit)));
     expect(limitBytes("2.5 kB")).toBe(2500);

@@ -1,9 +1,11 @@
 // Figure 3: cold start. CPU time (user + system) of a whole `node` process
 // that imports a package, against a bare `node` start; runs interleaved.
 import { spawnSync } from "node:child_process";
+import { protocolPackages } from "../scripts/protocols.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
-export const PACKAGES = ["core", "teale-relay", "telemetry-server", "ckg-relay", "atlas", "tryll"];
+// Core, then every protocol package found (tooling/scripts/protocols.mjs): none is listed here.
+export const PACKAGES = ["core", ...protocolPackages().map((pkg) => pkg.folder)];
 const report = "const u = process.cpuUsage(); console.log(u.user + u.system);";
 
 function cpuMicros(importName) {

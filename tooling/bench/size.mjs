@@ -1,13 +1,14 @@
 // Figure 2: bundle size of each package's whole public API, beside the
 // anchors a user would otherwise pick, all bundled the same way in one run.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { sizeEntries } from "../size/entries.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
-// The budgets live in one place, .size-limit.json, which `npm run size` enforces.
+// The budgets live in one place, tooling/size/entries.mjs (core's, and each protocol package's
+// package.json), which `npm run size` enforces through .size-limit.mjs.
 const UNITS = { B: 1, kB: 1000, KB: 1000, KiB: 1024, MB: 1_000_000 };
 /** "2.5 kB" → 2500: size-limit's units, in bytes. */
 export function limitBytes(limit) {
@@ -15,10 +16,13 @@ export function limitBytes(limit) {
   if (!match) throw new RangeError(`unreadable size-limit "${limit}"`);
   return Math.round(Number(match[1]) * UNITS[match[2]]);
 }
-/** [name, entry file, gzip budget in bytes] for every entry in .size-limit.json. */
-export const BUDGETS = JSON.parse(readFileSync(new URL("../../.size-limit.json", import.meta.url), "utf8")).map(
-  (entry) => [entry.name, basename(entry.path), limitBytes(entry.limit)],
-);
+/** [name, entry file, gzip budget in bytes, its path] for every size-limit entry. */
+export const BUDGETS = sizeEntries().map((entry) => [
+  entry.name,
+  basename(entry.path),
+  limitBytes(entry.limit),
+  entry.path,
+]);
 const ANCHORS = [
   ["openai error module (openai/error)", 'import * as e from "openai/error"; console.log(e);'],
   ["p-retry", 'import pRetry from "p-retry"; console.log(pRetry);'],
@@ -65,9 +69,9 @@ function sizeLimit() {
 export async function measure() {
   const judged = sizeLimit();
   const packages = [];
-  for (const [name, file, budget] of BUDGETS) {
+  for (const [name, file, budget, path] of BUDGETS) {
     const sizeLimitGzip = judged.get(name);
-    packages.push({ name, file, budget, sizeLimitGzip, ...(await bundle({ entryPoints: [`tooling/size/${file}`] })) });
+    packages.push({ name, file, budget, sizeLimitGzip, ...(await bundle({ entryPoints: [path] })) });
   }
   const anchors = [];
   for (const [name, contents] of ANCHORS) {

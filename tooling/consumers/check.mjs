@@ -33,7 +33,7 @@ const run = (command, args, cwd) =>
     env: { ...process.env, npm_config_update_notifier: "false" },
   });
 
-/** The import specifiers a package's exports map offers ("name", "name/wire"…). */
+/** The import specifiers a package's exports map offers ("name", "name/protocol"…). */
 function specifiers(manifest) {
   const keys = typeof manifest.exports === "object" && manifest.exports ? Object.keys(manifest.exports) : ["."];
   return keys
@@ -185,15 +185,22 @@ export function checkConsumers(packageDirs = publishable(), options = {}) {
     const loads = specs.map(
       (s) => `  if (Object.keys(await load(${JSON.stringify(s)})).length === 0) throw new Error("empty: ${s}");`,
     );
-    const smoke = options.smoke ?? packageDirs.some((dir) => dir.endsWith("ckg-relay"));
+    // The smoke test runs when protocol packages (those with an example to send) are packed.
+    const smoke = options.smoke ?? manifests.some((m) => m.wirefault?.example);
     const smokeSource = readFileSync(new URL("./smoke.mjs", import.meta.url), "utf8");
     writeFileSync(join(app, "smoke.mjs"), smokeSource);
     writeFileSync(
       join(app, "smoke.cjs"),
       `${smokeSource.replace("export async function smoke", "async function smoke")}\nmodule.exports = { smoke };\n`,
     );
+    // One case per protocol package packed, from its package.json: none is listed here.
+    const cases = JSON.stringify(
+      manifests
+        .filter((m) => m.wirefault?.example)
+        .map((m) => [m.name, m.wirefault.example.payload, m.wirefault.example.context ?? {}, m.wirefault.example.code]),
+    );
     const body = (load) =>
-      `const load = ${load};\n(async () => {\n${loads.join("\n")}\n${smoke ? "  console.log((await smoke(load)).join(' '));" : ""}\n})().catch((e) => { console.error(e); process.exit(1); });\n`;
+      `const load = ${load};\n(async () => {\n${loads.join("\n")}\n${smoke ? `  console.log((await smoke(load, ${cases})).join(' '));` : ""}\n})().catch((e) => { console.error(e); process.exit(1); });\n`;
     writeFileSync(join(app, "esm.mjs"), `import { smoke } from "./smoke.mjs";\n${body("(name) => import(name)")}`);
     writeFileSync(
       join(app, "cjs.cjs"),

@@ -3,9 +3,11 @@
 // `instanceof` the other copy's class, and never another protocol's class.
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { protocolPackages } from "../scripts/protocols.mjs";
 
 const require = createRequire(import.meta.url);
-const PACKAGES = ["atlas", "ckg-relay", "teale-relay", "telemetry-server", "tryll"].map((name) => `@wirefault/${name}`);
+// Every protocol package, found (tooling/scripts/protocols.mjs): none is listed here.
+const PACKAGES = protocolPackages().map((pkg) => pkg.name);
 
 // Every exported error class: a function whose prototype is a ProtocolError's.
 const errorClasses = (module, core) =>

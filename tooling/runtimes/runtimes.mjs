@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { online } from "../scripts/online.mjs";
+import { protocolPackages, smokeCases } from "../scripts/protocols.mjs";
 
 const root = resolve(new URL("../..", import.meta.url).pathname);
 export const cache = join(root, ".cache", "runtimes");
@@ -21,21 +22,43 @@ export function installRuntimes() {
   online("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", ...PACKAGES], { cwd: cache });
 }
 
+/**
+ * The smoke test as one self-contained module's source, so that every runtime
+ * runs the same bytes: core and every protocol package found, imported
+ * statically for the bundler, each sending its own example.
+ */
+export function entrySource(dir = root) {
+  const packages = protocolPackages(dir);
+  const names = ["@wirefault/core", ...packages.map((p) => p.name)];
+  return [
+    ...names.map((name, i) => `import * as m${i} from ${JSON.stringify(name)};`),
+    'import { smoke } from "../consumers/smoke.mjs";',
+    `const modules = { ${names.map((name, i) => `${JSON.stringify(name)}: m${i}`).join(", ")} };`,
+    '/** Runs the smoke test; resolves to one "package:code" line per protocol. */',
+    `export const run = () => smoke(async (name) => modules[name], ${JSON.stringify(smokeCases(packages))});`,
+    "",
+  ].join("\n");
+}
+
+/** What the smoke test prints on every runtime: one "package:code" per protocol package found. */
+export const expectedSmoke = (dir = root) =>
+  protocolPackages(dir).map(({ name, meta }) => `${name}:${String(meta.example.code)}`);
+
 /** Bundles the smoke test into one ESM file with a `run` export; returns its path. */
 export function bundle() {
   const out = join(cache, "smoke.mjs");
   execFileSync(
     join(root, "node_modules", ".bin", "esbuild"),
     [
-      join(root, "tooling/runtimes/entry.mjs"),
       "--bundle",
       "--format=esm",
       "--platform=neutral",
+      "--sourcefile=entry.mjs",
       `--outfile=${out}`,
       "--log-level=error",
       "--main-fields=module,main",
     ],
-    { stdio: "pipe" },
+    { stdio: ["pipe", "pipe", "pipe"], input: entrySource(), cwd: join(root, "tooling", "runtimes") },
   );
   return out;
 }

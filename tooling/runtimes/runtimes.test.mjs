@@ -1,13 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { bundle, installRuntimes, runtimes } from "./runtimes.mjs";
+import { bundle, expectedSmoke, installRuntimes, runtimes } from "./runtimes.mjs";
 
-const expected = [
-  "@wirefault/teale-relay:rate_limited",
-  "@wirefault/telemetry-server:device_already_exists",
-  "@wirefault/ckg-relay:AGENT_OFFLINE",
-  "@wirefault/atlas:4001",
-  "@wirefault/tryll:3004",
-];
+const expected = expectedSmoke();
 
 let smoke = "";
 beforeAll(() => {

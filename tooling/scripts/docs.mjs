@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ACTIONS, protocolReference } from "@wirefault/cli";
-import { standardCloses } from "@wirefault/core/internal";
-import { protocolPackages } from "./protocols.mjs";
+import { LOCAL_CODES, standardCloses } from "@wirefault/core/protocol";
+import { loadProtocolPackages, protocolPackages } from "./protocols.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 const START = "<!-- catalog:start -->";
@@ -23,15 +23,15 @@ export function withTable(readme, table) {
   return `${readme.slice(0, start + START.length)}\n${note}\n\n${table}\n\n${readme.slice(end)}`;
 }
 
-/** Every protocol package's definition, found by what the packages export. */
-export async function loadCatalogs() {
-  return (await protocolPackages()).map(({ folder, protocol }) => ({ folder, protocol }));
+/** Every protocol package's definition (its main entry's `protocol`), found by discovery. */
+export async function loadCatalogs(dir = root) {
+  return (await loadProtocolPackages(dir)).map(({ folder, module }) => ({ folder, protocol: module.protocol }));
 }
 
 /** Every generated file: path and wanted content. */
-export async function generated() {
+export async function generated(dir = root) {
   const files = [];
-  const catalogs = await loadCatalogs();
+  const catalogs = await loadCatalogs(dir);
   const sections = [
     "# Error reference",
     "",
@@ -41,6 +41,17 @@ export async function generated() {
     "| action | meaning |",
     "|---|---|",
     ...Object.entries(ACTIONS).map(([action, meaning]) => `| \`${action}\` | ${meaning} |`),
+    "",
+    "## wirefault's own codes",
+    "",
+    "Codes wirefault assigns itself, in every protocol, when the wire gave none it could read or no answer came.",
+    "",
+    "| Code | Retryable | Action | Meaning |",
+    "|---|---|---|---|",
+    ...LOCAL_CODES.map(
+      (row) =>
+        `| \`${row.code}\` | ${row.retryable}${row.byStatus ? " (over HTTP, the status decides)" : ""} | \`${row.action}\` | ${row.summary} |`,
+    ),
     "",
     "## WebSocket close codes",
     "",
@@ -53,19 +64,42 @@ export async function generated() {
   ];
   for (const { folder, protocol } of catalogs) {
     const table = protocolReference(protocol);
-    const path = join(root, "packages", folder, "README.md");
+    const path = join(dir, "packages", folder, "README.md");
     files.push({ path, content: withTable(readFileSync(path, "utf8"), table) });
     sections.push("", `## ${protocol.name}`, "", `\`npm install @wirefault/${folder}\``, "", table);
   }
-  files.push({ path: join(root, "docs", "errors.md"), content: `${sections.join("\n")}\n` });
+  files.push({ path: join(dir, "docs", "errors.md"), content: `${sections.join("\n")}\n` });
   return files;
+}
+
+/**
+ * The API reference's entry points: core's, every protocol package's (each
+ * subpath of its exports map), and the CLI's, by their sources.
+ */
+export function apiEntryPoints(dir = root) {
+  const sources = (folder, manifest) =>
+    Object.keys(manifest.exports ?? { ".": "" })
+      .filter((key) => key === "." || (key.startsWith("./") && !key.endsWith(".json")))
+      .map((key) => relative(root, join(dir, "packages", folder, "src", `${key === "." ? "index" : key.slice(2)}.ts`)));
+  const manifest = (folder) => JSON.parse(readFileSync(join(dir, "packages", folder, "package.json"), "utf8"));
+  return [
+    ...sources("core", manifest("core")),
+    ...protocolPackages(dir).flatMap(({ folder, manifest }) => sources(folder, manifest)),
+    "packages/cli/src/index.ts",
+  ];
 }
 
 /** Writes the TypeDoc API reference (markdown) into `out`. */
 export function apiDocs(out = join(root, "docs", "api")) {
   execFileSync(
     join(root, "node_modules", ".bin", "typedoc"),
-    ["--options", "tooling/typedoc/typedoc.json", "--out", out],
+    [
+      "--options",
+      "tooling/typedoc/typedoc.json",
+      "--out",
+      out,
+      ...apiEntryPoints().flatMap((entry) => ["--entryPoints", entry]),
+    ],
     {
       cwd: root,
       stdio: "pipe",

@@ -1,3 +1,3 @@
-// Size entry: core with the ./internal subpath, as protocol packages use it.
+// Size entry: core with the ./protocol subpath, as protocol packages use it.
 export * from "@wirefault/core";
-export * from "@wirefault/core/internal";
+export * from "@wirefault/core/protocol";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-// What each entry bundles. Its size is `npm run size`'s to judge, against .size-limit.json: one
+// What each entry bundles. Its size is `npm run size`'s to judge, against its budget in package.json (tooling/size/entries.mjs): one
 // measure for one budget (this bundle's gzip -9 reads about 2% above size-limit's).
 // Bundles the given source for a browser the way a user's bundler would (core and zod/mini included).
 async function bundle(contents: string) {

@@ -23,20 +23,6 @@ describe("AtlasError", () => {
     expect(JSON.stringify(err)).not.toContain("do not log");
   });
 
-  it("sets refMsgId and requestId only when the wire had them", () => {
-    expect(Object.keys(parseError({ code: 4001, message: "x" }))).not.toContain("refMsgId");
-    expect(parseError({ code: 4001, message: "x", ref_msg_id: "m1" }).toJSON()).toMatchObject({ refMsgId: "m1" });
-    expect(parseError({ type: "zone.error", request_id: "r1", code: "full", message: "x" }).toJSON()).toMatchObject({
-      requestId: "r1",
-    });
-  });
-
-  it("masks ids like the message, control characters escaped (core's rule for details)", () => {
-    const err = parseError({ code: 4001, message: "x", ref_msg_id: "m\nBearer abcdef123" });
-    expect(err.refMsgId).toBe("m\\nBearer [redacted]");
-    expect(parseError({ type: "zone.error", request_id: "r\u001b[2J", code: "full" }).requestId).toBe("r\\x1b[2J");
-  });
-
   it("can be built directly, always for the atlas protocol", () => {
     const err = new AtlasError({
       code: 4001,

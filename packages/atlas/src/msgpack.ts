@@ -5,8 +5,7 @@
  */
 import { decode, encode } from "@msgpack/msgpack";
 import { MALFORMED } from "@wirefault/core";
-import { asBytes, decodeInput } from "@wirefault/core/internal";
-import { type DecodedInput, defineProtocol, type ParseContext } from "@wirefault/core/protocol";
+import { asBytes, type DecodedInput, decodeInput, defineProtocol, type ParseContext } from "@wirefault/core/protocol";
 import { MAX_JSON_BYTES, MAX_PAYLOAD_SIZE } from "./catalog.js";
 import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";

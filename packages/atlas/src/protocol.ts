@@ -18,7 +18,7 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   ranges,
   codec: decodeJson,
   readers,
-  create: (init): AtlasError => new AtlasError(init as AtlasErrorInit),
+  create: (init: AtlasErrorInit) => new AtlasError(init),
 });
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { catalog, MAX_JSON_BYTES } from "./catalog.js";
 import { AtlasError } from "./error.js";
 import { parseError } from "./protocol.js";
+import { readers } from "./readers.js";
 
 // The page's two example structures, verbatim.
 const PAGE_ERROR_MESSAGE = `{
@@ -324,5 +325,17 @@ describe("what core decides for every package", () => {
     const err = parseError({ code: 4001, message: "m", trace: "t".repeat(MAX_JSON_BYTES) });
     expect(err).toMatchObject({ code: TOO_LARGE, known: false, raw: undefined });
     expect(parseError({ code: 4001, message: "m", trace: "t".repeat(MAX_JSON_BYTES - 100) }).code).toBe(4001);
+  });
+});
+
+describe("the readers themselves", () => {
+  it("each answers its own shape and passes on the other's: zone.error first, then the wire ErrorMessage", () => {
+    const zone = { type: "zone.error", request_id: "r", code: "payment_invalid", message: "m" };
+    const wire = { code: 4001, message: "m", ref_msg_id: "x" };
+    expect(readers.map((read) => read(zone, {}))[0]).toMatchObject({ surface: "zone", code: "payment_invalid" });
+    expect(readers.map((read) => read(wire, {}))).toEqual([
+      undefined,
+      { surface: "wire", code: 4001, message: "m", details: { wireMessage: "m", refMsgId: "x" } },
+    ]);
   });
 });

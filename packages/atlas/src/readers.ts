@@ -2,8 +2,8 @@
 // message and a wire `ErrorMessage`. Everything else (caps, classification,
 // local errors) is core's.
 
-import { field, NUMBER, pick, TEXT } from "@wirefault/core/internal";
 import type { Reader } from "@wirefault/core/protocol";
+import { field, NUMBER, pick, TEXT } from "@wirefault/core/protocol";
 import { isU32 } from "./wire.js";
 
 /**

@@ -1,6 +1,6 @@
-import { asBytes, decodeInput } from "@wirefault/core/internal";
 import type { DecodedInput } from "@wirefault/core/protocol";
-import { type AtlasCatalogEntry, catalog, MAX_JSON_BYTES } from "./catalog.js";
+import { asBytes, decodeInput } from "@wirefault/core/protocol";
+import { catalog, MAX_JSON_BYTES } from "./catalog.js";
 
 /** Frame type of an `ErrorMessage` frame; its payload is the MessagePack body. */
 export const ERROR_MESSAGE_FRAME_TYPE = 0xe0;
@@ -57,7 +57,7 @@ export interface WireFields {
  * Atlas node answers it with (the catalog row that `answers` it).
  */
 export function toWire(error: WireFields): AtlasErrorMessage | ZoneErrorMessage {
-  const code = (catalog as readonly AtlasCatalogEntry[]).find((row) => row.answers === error.code)?.code ?? error.code;
+  const code = catalog.index.where("answers", error.code)?.code ?? error.code;
   return typeof code === "number"
     ? errorMessage(code, error.wireMessage, error.refMsgId)
     : zoneErrorMessage(code, error.wireMessage, error.requestId);

@@ -1,4 +1,4 @@
-import { type CatalogEntry, defineCatalog } from "@wirefault/core";
+import { type CatalogEntry, type CatalogRow, defineCatalog } from "@wirefault/core";
 import { type CloseCodeEntry, codeMap } from "@wirefault/core/protocol";
 
 /** Cap on an incoming error message; the page documents none for errors, so the shared 1 MiB. */
@@ -26,16 +26,16 @@ export interface CkgRelayCatalogEntry extends CatalogEntry {
 // biome-ignore format: one code per line, as the page's table has it
 /** Every documented code of CKG Relay: the page's table plus RELAY_INTERNAL_ERROR, which it describes but leaves out. */
 export const catalog = defineCatalog([
-  { surface: "relay", code: "AGENT_OFFLINE", name: "AGENT_OFFLINE", status: 503, retryable: "yes", action: "retry", bareStatus: true, summary: "The agent is not connected to the relay right now.", policy: { baseMs: 2_000, factor: 2, capMs: 8_000, maxAttempts: 4, jitter: "equal" }, userMessage: "{agent} is currently offline. Please try again in a moment.", retryingUserMessage: "{agent} is offline. Retrying..." },
-  { surface: "relay", code: "NOT_ALLOWED", name: "NOT_ALLOWED", status: 403, retryable: "no", action: "user-action", bareStatus: true, summary: "This app is not on the agent's allowlist; an admin must grant access.", userMessage: "You don't have access to this agent. Contact your administrator." },
-  { surface: "relay", code: "AGENT_NOT_FOUND", name: "AGENT_NOT_FOUND", status: 404, retryable: "no", action: "fix-request", bareStatus: true, summary: "No agent with this agent_id exists in the organization.", userMessage: "{agent} could not be found. Contact your administrator." },
-  { surface: "relay", code: "AGENT_TIMEOUT", name: "AGENT_TIMEOUT", status: 504, retryable: "maybe", action: "retry", bareStatus: true, summary: "The agent did not answer within the relay's timeout.", policy: { baseMs: 3_000, minDelayMs: 2_000, capMs: 5_000, maxAttempts: 2, jitter: "equal" }, userMessage: "{agent} is taking longer than expected. Please try again." },
-  { surface: "relay", code: "AGENT_ERROR", name: "AGENT_ERROR", status: 500, retryable: "maybe", action: "retry", summary: "The agent itself returned an error; see the agent's logs.", policy: { baseMs: 1_000, maxAttempts: 2, jitter: "equal" }, userMessage: "{agent} ran into a problem. Please try again." },
-  { surface: "relay", code: "PAYLOAD_TOO_LARGE", name: "PAYLOAD_TOO_LARGE", status: 413, retryable: "no", action: "fix-request", bareStatus: true, summary: "The event is over 64 KB (65,536 bytes of UTF-8 JSON); trim it." },
-  { surface: "relay", code: "RATE_LIMITED", name: "RATE_LIMITED", status: 429, retryable: "yes", action: "throttle", bareStatus: true, summary: "The app sent more events than its per-minute limit allows.", policy: { baseMs: 1_000, factor: 2, minDelayMs: 10_000, capMs: 60_000, jitter: "equal" }, userMessage: "Too many messages right now. Please wait a moment and try again." },
-  { surface: "relay", code: "INVALID_MESSAGE", name: "INVALID_MESSAGE", status: 400, retryable: "no", action: "fix-request", bareStatus: true, summary: "The event is malformed or misses a required field." },
-  { surface: "relay", code: "RELAY_INTERNAL_ERROR", name: "RELAY_INTERNAL_ERROR", status: 500, retryable: "yes", action: "retry", bareStatus: true, summary: "The relay itself failed (a bug or an outage); quote event_id to support.", policy: { baseMs: 1_000, factor: 2, capMs: 4_000, maxAttempts: 4, jitter: "equal" }, userMessage: "Service temporarily unavailable. Please try again shortly." },
-] as const satisfies readonly CkgRelayCatalogEntry[]);
+  { surface: "relay", code: "AGENT_OFFLINE", status: 503, retryable: "yes", action: "retry", bareStatus: true, summary: "The agent is not connected to the relay right now.", policy: { baseMs: 2_000, factor: 2, capMs: 8_000, maxAttempts: 4, jitter: "equal" }, userMessage: "{agent} is currently offline. Please try again in a moment.", retryingUserMessage: "{agent} is offline. Retrying..." },
+  { surface: "relay", code: "NOT_ALLOWED", status: 403, retryable: "no", action: "user-action", bareStatus: true, summary: "This app is not on the agent's allowlist; an admin must grant access.", userMessage: "You don't have access to this agent. Contact your administrator." },
+  { surface: "relay", code: "AGENT_NOT_FOUND", status: 404, retryable: "no", action: "fix-request", bareStatus: true, summary: "No agent with this agent_id exists in the organization.", userMessage: "{agent} could not be found. Contact your administrator." },
+  { surface: "relay", code: "AGENT_TIMEOUT", status: 504, retryable: "maybe", action: "retry", bareStatus: true, summary: "The agent did not answer within the relay's timeout.", policy: { baseMs: 3_000, minDelayMs: 2_000, capMs: 5_000, maxAttempts: 2, jitter: "equal" }, userMessage: "{agent} is taking longer than expected. Please try again." },
+  { surface: "relay", code: "AGENT_ERROR", status: 500, retryable: "maybe", action: "retry", summary: "The agent itself returned an error; see the agent's logs.", policy: { baseMs: 1_000, maxAttempts: 2, jitter: "equal" }, userMessage: "{agent} ran into a problem. Please try again." },
+  { surface: "relay", code: "PAYLOAD_TOO_LARGE", status: 413, retryable: "no", action: "fix-request", bareStatus: true, summary: "The event is over 64 KB (65,536 bytes of UTF-8 JSON); trim it." },
+  { surface: "relay", code: "RATE_LIMITED", status: 429, retryable: "yes", action: "throttle", bareStatus: true, summary: "The app sent more events than its per-minute limit allows.", policy: { baseMs: 1_000, factor: 2, minDelayMs: 10_000, capMs: 60_000, jitter: "equal" }, userMessage: "Too many messages right now. Please wait a moment and try again." },
+  { surface: "relay", code: "INVALID_MESSAGE", status: 400, retryable: "no", action: "fix-request", bareStatus: true, summary: "The event is malformed or misses a required field." },
+  { surface: "relay", code: "RELAY_INTERNAL_ERROR", status: 500, retryable: "yes", action: "retry", bareStatus: true, summary: "The relay itself failed (a bug or an outage); quote event_id to support.", policy: { baseMs: 1_000, factor: 2, capMs: 4_000, maxAttempts: 4, jitter: "equal" }, userMessage: "Service temporarily unavailable. Please try again shortly." },
+] as const satisfies readonly CatalogRow<CkgRelayCatalogEntry>[]);
 
 /** Other spellings seen on the wire: the page's own sample code says AGENT_NOT_ALLOWED for NOT_ALLOWED. */
 export const codeAliases = Object.freeze({ AGENT_NOT_ALLOWED: "NOT_ALLOWED" } as const);

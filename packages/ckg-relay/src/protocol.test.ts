@@ -5,7 +5,29 @@ import { CkgRelayCloseCode, MAX_ERROR_BYTES } from "./catalog.js";
 import { CkgRelayError } from "./error.js";
 import { classifyCloseCode, fromClose, fromResponse, isErrorMessage, messageType, protocol } from "./protocol.js";
 
+// What the real implementations send (FIELD-NOTES.md), with the status each came with; a secret echoed is masked.
+const FIELD_NOTES: readonly (readonly [body: string, status?: number, masked?: string])[] = [
+  ['{"type":"error","event_id":"evt-1","error":"Agent crashed","code":"AGENT_ERROR"}'],
+  ['{"type":"error","event_id":"evt-2","error":"Not allowed","code":"AGENT_NOT_ALLOWED"}'],
+  ['{"type":"error","code":"AGENT_OFFLINE","message":"Agent is offline","event_id":"evt_123"}'],
+  ['{"type":"error","code":"RELAY_INTERNAL_ERROR","message":"Relay failed"}'],
+  ['{"type":"error","code":"PAYLOAD_TOO_LARGE","message":"Payload exceeds 65536 bytes","event_id":"evt-3"}'],
+  [
+    '{"type":"error","event_id":"e","error":"bad token=abc123","code":"AGENT_ERROR"}',
+    undefined,
+    '{"type":"error","event_id":"e","error":"bad token=[redacted]","code":"AGENT_ERROR"}',
+  ],
+];
+
 describeConformance(protocol, {
+  details: [
+    {
+      payload: { type: "error", code: "AGENT_ERROR", event_id: "Bearer sk-abc123", extra: "x" },
+      expected: { eventId: "Bearer [redacted]" },
+      without: { type: "error", code: "AGENT_ERROR" },
+    },
+  ],
+  fieldNotes: FIELD_NOTES,
   // Real relay messages, traffic among them.
   messages: [
     '{"type":"error","event_id":"evt-1","error":"Agent crashed","code":"AGENT_ERROR"}',

@@ -1,5 +1,4 @@
-import { field } from "@wirefault/core/internal";
-import { type CloseClassification, defineProtocol, overHttp, overWebSocket } from "@wirefault/core/protocol";
+import { type CloseClassification, defineProtocol, field, overHttp, overWebSocket } from "@wirefault/core/protocol";
 import { catalog, closeCodes, codeAliases, MAX_ERROR_BYTES } from "./catalog.js";
 import { CkgRelayError, type CkgRelayErrorInit } from "./error.js";
 import { readers } from "./readers.js";
@@ -18,7 +17,7 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   http: overHttp("relay"),
   websocket: overWebSocket({ closeCodes }),
   readers,
-  create: (init): CkgRelayError => new CkgRelayError(init as CkgRelayErrorInit),
+  create: (init: CkgRelayErrorInit) => new CkgRelayError(init),
 });
 
 /**

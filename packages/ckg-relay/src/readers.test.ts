@@ -1,11 +1,10 @@
 // The relay's one message shape, read by readers.ts through core's parseError.
-import { isProtocolError, type KnownCode, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
-import { describe, expect, expectTypeOf, it } from "vitest";
-import type { CkgRelayCode } from "./catalog.js";
+import { isProtocolError, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
+import { describe, expect, it } from "vitest";
 import { MAX_ERROR_BYTES } from "./catalog.js";
-import type { ParsedCkgRelayError } from "./error.js";
 import { CkgRelayError } from "./error.js";
 import { parseError } from "./protocol.js";
+import { readers } from "./readers.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -230,15 +229,16 @@ describe("parseError: bad input never throws", () => {
   });
 });
 
-describe("the code type", () => {
-  it("is the documented literal union once narrowed by known, so a switch on it is exhaustive", () => {
-    const err: ParsedCkgRelayError = parseError(
-      '{"type":"error","code":"AGENT_OFFLINE","message":"Agent not currently connected"}',
-    );
-    expect(err.known).toBe(true);
-    if (err.known) {
-      expectTypeOf(err.code).toEqualTypeOf<KnownCode<CkgRelayCode>>();
-      expect(err.code).toBe("AGENT_OFFLINE");
-    } else expectTypeOf(err.code).not.toEqualTypeOf<KnownCode<CkgRelayCode>>();
+describe("the reader itself", () => {
+  const [read] = readers;
+  it("reads its one shape, says what is wrong with another type, and passes on what is not an object", () => {
+    expect(read?.({ type: "error", code: "AGENT_ERROR", error: "boom", event_id: 7 }, {})).toMatchObject({
+      surface: "relay",
+      code: "AGENT_ERROR",
+      message: "boom",
+      details: { eventId: "7" },
+    });
+    expect(read?.({ type: "event" }, {})).toBe("not an error message (type event)");
+    for (const value of [null, 1, "x", []]) expect(read?.(value, {})).toBeUndefined();
   });
 });

@@ -3,8 +3,8 @@
 // classification) is core's.
 
 import { sanitizeDelay } from "@wirefault/core";
-import { check, field, NUMBER, pick, TEXT } from "@wirefault/core/internal";
 import type { Reader } from "@wirefault/core/protocol";
+import { check, field, NUMBER, pick, TEXT } from "@wirefault/core/protocol";
 
 const CODE = check<string | number>((value) => typeof value === "string" || NUMBER.safeParse(value).success);
 

@@ -1,4 +1,4 @@
-import { utf8Length } from "@wirefault/core/internal";
+import { utf8Length } from "@wirefault/core/protocol";
 import { describe, expect, it } from "vitest";
 import { MAX_EVENT_BYTES } from "./catalog.js";
 import { CkgRelayError } from "./error.js";

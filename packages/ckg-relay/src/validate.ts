@@ -1,4 +1,4 @@
-import { field, utf8Length } from "@wirefault/core/internal";
+import { field, utf8Length } from "@wirefault/core/protocol";
 import { MAX_EVENT_BYTES } from "./catalog.js";
 import { CkgRelayError } from "./error.js";
 import { protocol } from "./protocol.js";

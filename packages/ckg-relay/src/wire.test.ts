@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CkgRelayError } from "./error.js";
 import { parseError } from "./protocol.js";
+import { toWire } from "./wire.js";
 
 describe("toWire", () => {
   it("read off the wire, gives back the message as received, key order included", () => {
@@ -38,5 +39,18 @@ describe("toWire", () => {
     expect(err.code).toBe("NOT_ALLOWED");
     // toWire() of an error read off the wire gives back what was received.
     expect(err.toWire()).toEqual({ type: "error", code: "AGENT_NOT_ALLOWED", message: "no" });
+  });
+});
+
+describe("toWire, on the fields of an error built in code", () => {
+  it("gives the documented message, keys in the page's order, event_id only when known", () => {
+    expect(JSON.stringify(toWire({ code: "AGENT_ERROR", message: "boom", raw: undefined, eventId: "e" }))).toBe(
+      '{"type":"error","code":"AGENT_ERROR","message":"boom","event_id":"e"}',
+    );
+    expect(toWire({ code: "AGENT_ERROR", message: "boom", raw: undefined })).toEqual({
+      type: "error",
+      code: "AGENT_ERROR",
+      message: "boom",
+    });
   });
 });

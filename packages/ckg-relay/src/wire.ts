@@ -1,5 +1,5 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { echoWire } from "@wirefault/core/internal";
+import { echoWire } from "@wirefault/core/protocol";
 
 /** The error message CKG Relay sends over its WebSocket, in the documented shape. */
 export interface CkgRelayErrorMessage {
@@ -27,8 +27,8 @@ export interface WireFields {
  */
 export function toWire(error: WireFields): CkgRelayErrorMessage {
   const { code, message, eventId } = error;
-  const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire(error.raw);
-  if (received) return received as unknown as CkgRelayErrorMessage;
+  const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire<CkgRelayErrorMessage>(error.raw);
+  if (received) return received;
   const wire: CkgRelayErrorMessage = { type: "error", code, message };
   if (eventId !== undefined) wire.event_id = eventId;
   return wire;

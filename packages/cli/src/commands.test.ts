@@ -1,6 +1,6 @@
 import { encodeErrorMessage } from "@wirefault/atlas/msgpack";
 import { CkgRelayCloseCode } from "@wirefault/ckg-relay";
-import { MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { ABORTED, MALFORMED, NETWORK, TIMEOUT, TOO_LARGE } from "@wirefault/core";
 import { TealeRelayCloseEvent } from "@wirefault/teale-relay";
 import { parseBatchResponse } from "@wirefault/telemetry-server";
 import { TryllError } from "@wirefault/tryll";
@@ -83,11 +83,25 @@ describe("explain", () => {
     expect(explain(["teale-relay", "invalid_api_key"]).stdout).toContain("teale-relay unauthorized");
   });
 
-  it("knows both of core's local codes, with core's classification", () => {
+  it("knows every one of core's local codes, with core's classification", () => {
     expect(localCodes()).toEqual([
       expect.objectContaining({ code: MALFORMED, retryable: "no", action: "abort" }),
       expect.objectContaining({ code: TOO_LARGE, retryable: "no", action: "abort" }),
+      expect.objectContaining({ code: NETWORK, retryable: "yes", action: "retry" }),
+      expect.objectContaining({ code: TIMEOUT, retryable: "yes", action: "retry" }),
+      expect.objectContaining({ code: ABORTED, retryable: "no", action: "abort" }),
     ]);
+  });
+
+  it("explains what happened for a network failure, a timeout and an abort, each apart from MALFORMED", () => {
+    const network = explain(["WIREFAULT_NETWORK"]).stdout;
+    expect(network).toContain("connection failed or dropped");
+    expect(network).toMatch(/retryable:\s+yes/);
+    expect(explain(["WIREFAULT_TIMEOUT"]).stdout).toContain("No answer came in time");
+    const aborted = explain(["WIREFAULT_ABORTED"]).stdout;
+    expect(aborted).toContain("aborted the request itself");
+    expect(aborted).toMatch(/retryable:\s+no/);
+    expect(explain(["WIREFAULT_MALFORMED"]).stdout).not.toContain("connection");
   });
 
   it("finds every local code, in any protocol", () => {

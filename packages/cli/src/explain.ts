@@ -95,7 +95,7 @@ export function describeFinding(finding: Finding): string {
     case "local": {
       const { protocol, info } = finding;
       return rows(`${protocol ?? "any protocol"} ${info.code} (wirefault's own code)`, [
-        ["retryable", `${info.retryable} (over HTTP, the status decides)`],
+        ["retryable", info.byStatus ? `${info.retryable} (over HTTP, the status decides)` : info.retryable],
         ["action", action(info.action)],
         ["summary", info.summary],
       ]);

@@ -1,5 +1,5 @@
 import type { ProtocolError } from "@wirefault/core";
-import { utf8Length } from "@wirefault/core/internal";
+import { utf8Length } from "@wirefault/core/protocol";
 import type { BatchResult as Batch } from "@wirefault/telemetry-server";
 import { ACTIONS } from "./format.js";
 import { decodeText, detectPayload, type Payload } from "./payload.js";

@@ -4,8 +4,7 @@
 // explains, lists and parses it, and the docs render it: adding a protocol, or
 // a code, is data.
 import { defineCatalog, ProtocolError } from "@wirefault/core";
-import { field } from "@wirefault/core/internal";
-import { defineProtocol, overHttp, overWebSocket } from "@wirefault/core/protocol";
+import { defineProtocol, field, overHttp, overWebSocket } from "@wirefault/core/protocol";
 import { describeConformance } from "@wirefault/test-utils/conformance";
 import { describe, expect, it } from "vitest";
 import { explain, list, parse, run } from "./commands.js";

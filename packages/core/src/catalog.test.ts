@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { defineCatalog, indexCatalog } from "./catalog.js";
+import { codeMap, defineCatalog, indexCatalog } from "./catalog.js";
 
 const catalog = defineCatalog([
   { surface: "wire", code: 1001, name: "ERR_ONE", retryable: "no", action: "abort", summary: "one" },
@@ -70,5 +70,41 @@ describe("indexCatalog", () => {
     expect(index.classify(3000)).toMatchObject({ known: false, retryable: "no", action: "abort", range: undefined });
     expect(index.classify("nope")).toMatchObject({ known: false, retryable: "no", action: "abort" });
     expect(index.classify({ toString: () => "x" })).toMatchObject({ known: false });
+  });
+});
+
+describe("defineCatalog", () => {
+  // biome-ignore format: one row per code
+  const catalog = defineCatalog([
+    { surface: "relay", code: "peer_not_found", retryable: "maybe", action: "reset", summary: "Gone." },
+    { surface: "api", code: 402, name: "PAYMENT", retryable: "no", action: "user-action", summary: "Pay.", answers: "x" },
+  ] as const, { ranges: [{ surface: "api", min: 400, max: 499, name: "client", summary: "client" }] });
+
+  it("names a row by its code when it gives no name, and keeps a name it gives", () => {
+    const named: "peer_not_found" = catalog[0].name;
+    expect(named).toBe("peer_not_found");
+    expect(catalog[1].name).toBe("PAYMENT");
+  });
+
+  it("carries its index: by code and surface, by range, by any other field; and still reads as its rows", () => {
+    expect(catalog.index.get("peer_not_found")).toBe(catalog[0]);
+    expect(catalog.index.get("peer_not_found", "api")).toBeUndefined();
+    expect(catalog.index.range(450)?.name).toBe("client");
+    expect(catalog.index.where("answers", "x")).toBe(catalog[1]);
+    expect(catalog.index.where("answers", "y")).toBeUndefined();
+    expect(Object.keys(catalog)).toEqual(["0", "1"]);
+    expect(JSON.parse(JSON.stringify(catalog))).toHaveLength(2);
+    expect(Object.isFrozen(catalog) && Object.isFrozen(catalog[0])).toBe(true);
+  });
+});
+
+describe("codeMap", () => {
+  it("derives literal name-to-code constants from a catalog", () => {
+    const codes = codeMap([
+      { surface: "s", code: 3004, name: "AgentBusy", retryable: "maybe", action: "wait", summary: "" },
+    ] as const);
+    const busy: 3004 = codes.AgentBusy;
+    expect(busy).toBe(3004);
+    expect(Object.isFrozen(codes)).toBe(true);
   });
 });

@@ -1,35 +1,25 @@
-import { clientRetryable, read } from "./client.js";
+import { clientRetryable } from "./client.js";
 import { isProtocolError } from "./error.js";
+import { read } from "./field.js";
+import { FAILURE_RETRYABLE, failureOf, isFetchFailure } from "./network.js";
 
 const MAX_DEPTH = 8;
 
-// Node system errors and undici failures that mean "the network hiccuped":
-// the same request can succeed a moment later.
-const NETWORK_CODE =
-  /^(E(CONN(RESET|REFUSED|ABORTED)|TIMEDOUT|PIPE|AI_AGAIN|NET(DOWN|UNREACH)|HOSTUNREACH)|UND_ERR_(SOCKET|CLOSED|(CONNECT|HEADERS|BODY)_TIMEOUT))$/;
-
-// fetch() rejects with a TypeError whose message differs per engine:
-// undici "fetch failed", Chrome "Failed to fetch", Firefox "NetworkError…", Safari "Load failed".
-const FETCH_FAILURE = /fetch failed|failed to fetch|networkerror|load failed/i;
-
+// Along the cause chain, the first that says something wins: a wirefault error, openai-node or the
+// AI SDK (before the cause, which for a lost connection is the fetch failure it wraps), then the
+// network table (network.ts), which every parser and transport binding reads too.
 function verdict(value: unknown, depth: number): boolean | undefined {
   if (depth > MAX_DEPTH || typeof value !== "object" || value === null) return undefined;
   if (isProtocolError(value)) return value.retryable !== "no";
-  const name = read(value, "name");
-  if (name === "AbortError") return false;
-  // openai-node and the AI SDK: before the cause, which for a lost connection is the fetch failure it wraps.
+  if (read(value, "name") === "AbortError") return false;
   const client = clientRetryable(value);
   if (client !== undefined) return client;
-  if (name === "TimeoutError") return true;
-  const code = read(value, "code");
-  if (typeof code === "string" && NETWORK_CODE.test(code)) return true;
+  const failure = failureOf(value);
+  if (failure !== undefined) return FAILURE_RETRYABLE[failure];
   const inner = verdict(read(value, "cause"), depth + 1);
   if (inner !== undefined) return inner;
-  const message = read(value, "message");
-  if (name === "TypeError" && typeof message === "string" && FETCH_FAILURE.test(message)) return true;
-  return undefined;
+  return isFetchFailure(value) ? true : undefined;
 }
-
 /**
  * True when sending the same request again may succeed: a ProtocolError
  * whose `retryable` is not "no", a platform network failure or timeout, or an

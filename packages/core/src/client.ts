@@ -2,6 +2,8 @@
 // (openai-node, the AI SDK), read by shape: wirefault depends on neither, and
 // a bundled or duplicated copy of either fails instanceof anyway.
 import { parseRetryAfter } from "./backoff.js";
+import { own, read } from "./field.js";
+import { httpStatus } from "./status.js";
 
 /** What wirefault reads off an error thrown by openai-node or the AI SDK. */
 export interface ClientFailure {
@@ -24,23 +26,6 @@ export interface ClientFailure {
 
 const MAX_DEPTH = 4;
 
-/** A property, or undefined when reading it throws (a hostile getter or Proxy). */
-export const read = (value: object, key: string): unknown => {
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-};
-
-const own = (value: object, key: string): boolean => {
-  try {
-    return Object.hasOwn(value, key);
-  } catch {
-    return false;
-  }
-};
-
 function header(headers: unknown, name: string): string | undefined {
   if (typeof headers !== "object" || headers === null) return undefined;
   const get = read(headers, "get");
@@ -48,10 +33,6 @@ function header(headers: unknown, name: string): string | undefined {
   const value = typeof get === "function" ? get.call(headers, name) : read(headers, name);
   return typeof value === "string" ? value : undefined;
 }
-
-/** An HTTP status, an integer from 100 to 599; anything else is undefined. */
-export const httpStatus = (value: unknown): number | undefined =>
-  Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599 ? (value as number) : undefined;
 
 /** A client failure before its headers are read: what isRetryable needs, without the header parsing. */
 interface Shape extends Omit<ClientFailure, "retryAfterMs"> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeInput, readBlob } from "./internal.js";
+import { readBlob } from "./data.js";
+import { decodeInput } from "./decode.js";
 
 describe("decodeInput on WebSocket data forms", () => {
   it("joins ws's Buffer[] fragments, sizing them before the join", () => {

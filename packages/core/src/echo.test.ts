@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { echoWire } from "./internal.js";
+import { echoWire } from "./echo.js";
 
 describe("echoWire", () => {
   it("gives back the payload byte for byte: key order, types, nesting", () => {

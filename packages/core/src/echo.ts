@@ -1,4 +1,4 @@
-import { redactSecrets } from "./error.js";
+import { redactSecrets } from "./redact.js";
 
 const MAX_DEPTH = 64;
 
@@ -30,10 +30,11 @@ function copy(value: unknown, depth: number): unknown {
  * masked like the message. Undefined when the payload is not a JSON object
  * (an error built in code, or input that was never JSON), which then gets the page's shape.
  */
-export function echoWire(raw: unknown): Record<string, unknown> | undefined {
+export function echoWire<T extends object = Record<string, unknown>>(raw: unknown): T | undefined {
   try {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
-    return copy(raw, 0) as Record<string, unknown>;
+    // The shape `T` the caller names is the one its parser read this payload as.
+    return copy(raw, 0) as T;
   } catch {
     return undefined;
   }

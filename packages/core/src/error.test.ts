@@ -3,7 +3,8 @@ import { runInNewContext } from "node:vm";
 import { growth, LINEAR_GROWTH, revokedProxy } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
 import { defineCatalog, indexCatalog } from "./catalog.js";
-import { escapeControls, isProtocolError, ProtocolError, type ProtocolErrorInit, redactSecrets } from "./error.js";
+import { isProtocolError, ProtocolError, type ProtocolErrorInit } from "./error.js";
+import { escapeControls, redactSecrets } from "./redact.js";
 
 const init: ProtocolErrorInit<"rate_limited"> = {
   protocol: "teale-relay",

@@ -18,7 +18,9 @@ export interface TealeRelayErrorDetails {
 }
 
 /** Everything a TealeRelayError is built from. */
-export type TealeRelayErrorInit<C extends string | number> = ProtocolErrorInit<C> & TealeRelayErrorDetails;
+export type TealeRelayErrorInit<C extends string | number> = Omit<ProtocolErrorInit<C>, "protocol"> & {
+  protocol?: "teale-relay";
+} & TealeRelayErrorDetails;
 
 const DETAILS = [
   "peerNodeId",
@@ -51,7 +53,7 @@ export class TealeRelayError<
   declare readonly detail?: string;
 
   constructor(init: TealeRelayErrorInit<C>) {
-    super(init);
+    super(init, "teale-relay");
   }
 
   /**
@@ -76,7 +78,7 @@ function raised<C extends PtnCode | NoiseCode>(
   surface: "ptn" | "noise",
   options: LocalErrorOptions & TealeRelayErrorDetails,
 ): TealeRelayErrorInit<C> {
-  const entry = catalog.find((row) => row.code === code && row.surface === surface);
+  const entry = catalog.index.get(code, surface);
   return {
     protocol: "teale-relay",
     surface,

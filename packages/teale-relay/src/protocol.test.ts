@@ -1,5 +1,5 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { isRetryable, MALFORMED, retry } from "@wirefault/core";
+import { ABORTED, isRetryable, MALFORMED, NETWORK, retry, TIMEOUT } from "@wirefault/core";
 import { type CannedServer, cannedServer, dataForms, recordingClock, thrown } from "@wirefault/test-utils";
 import { describeConformance } from "@wirefault/test-utils/conformance";
 import { generateText } from "ai";
@@ -9,7 +9,46 @@ import { REPLACED_BY_NEWER_SESSION, TealeRelayCloseEvent } from "./catalog.js";
 import { TealeRelayError } from "./error.js";
 import { fromClose, fromResponse, isErrorFrame, isInferenceError, parseError, protocol } from "./protocol.js";
 
+// What the real implementations send (FIELD-NOTES.md), with the status each came with; a secret echoed is masked.
+// Every JSON shape FIELD-NOTES.md records, with the status it came with (relay frames have none).
+const FIELD_NOTES: readonly (readonly [body: string, status?: number, masked?: string])[] = [
+  ['{"error":{"code":"peer_not_found","message":"Peer node-7 is not connected"}}'],
+  ['{"error":{"code":"peer_not_found","message":"Peer undefined is not connected"}}'],
+  ['{"error":{"code":"invalid_register","message":"Missing nodeID in register payload"}}'],
+  ['{"error":{"code":"invalid_json","message":"Could not decode relay message"}}'],
+  ['{"error":{"code":"invalid_message","message":"Empty relay message"}}'],
+  ['{"error":{"code":"unsupported_message","message":"Unsupported relay message: 0"}}'],
+  ['{"error":{"code":"rate_limited","message":"Too many discover requests","retryAfterSeconds":10}}'],
+  ['{"error":{"message":"Invalid API key","type":"authentication_error","code":"invalid_api_key"}}', 401],
+  ['{"error":{"message":"Model llama is not loaded","type":"invalid_request_error"}}', 400],
+  ['{"error":{"message":"Privacy filter unavailable","type":"service_unavailable"}}', 503],
+  ['{"error":{"message":"Model llama is not loaded","type":"model_not_loaded","code":null}}', 503],
+  [
+    '{"inferenceError":{"_0":{"requestID":"req-1","errorMessage":"Model llama is not loaded","code":"model_not_loaded"}}}',
+  ],
+  ['{"inferenceError":{"_0":{"requestID":"req-1","errorMessage":"Provider crashed"}}}'],
+  ['{"inferenceError":{"requestID":"req-2","errorMessage":"Queue is full","code":"queue_full"}}'],
+  [
+    '{"error":{"message":"Invalid API key sk-live-abc123","type":"authentication_error"}}',
+    401,
+    '{"error":{"message":"Invalid API key sk-[redacted]","type":"authentication_error"}}',
+  ],
+];
+
 describeConformance(protocol, {
+  details: [
+    {
+      payload: { inferenceError: { requestID: "req token=abc123", errorMessage: "m", code: "model_not_loaded" } },
+      expected: { requestId: "req token=[redacted]" },
+      without: { error: { code: "model_not_loaded", message: "m" } },
+    },
+    {
+      payload: { error: { code: "rate_limited", message: "Slow down", retryAfterSeconds: 8 } },
+      expected: { retryAfterSeconds: 8 },
+      without: { error: { code: "rate_limited", message: "Slow down" } },
+    },
+  ],
+  fieldNotes: FIELD_NOTES,
   // Real relay messages, traffic among them.
   messages: [
     '{"error":{"code":"peer_not_found","message":"Peer node-7 is not connected"}}',
@@ -373,17 +412,17 @@ describe("request failures and retries", () => {
     expect(err).toMatchObject({ code: "model_not_loaded", status: 503, retryAfterMs: 0, action: "reset" });
   });
 
-  it("openai's lost connection is a retryable local failure, not 'Not a Teale error'", async () => {
+  it("openai's lost connection is WIREFAULT_NETWORK, retryable, not 'Not a Teale error'", async () => {
     const closed = await cannedServer(() => undefined);
     await closed.close();
     const err = parseError(
       await thrown(() => new OpenAI({ baseURL: closed.url, apiKey: "k", maxRetries: 0 }).chat.completions.create(chat)),
     );
-    expect(err).toMatchObject({ code: MALFORMED, retryable: "yes", action: "retry" });
+    expect(err).toMatchObject({ code: NETWORK, retryable: "yes", action: "retry" });
     expect(err.message).toBe("Connection error.");
   });
 
-  it("openai's timeout is retryable; a user's abort is not", async () => {
+  it("openai's timeout is WIREFAULT_TIMEOUT, retryable; a user's abort is WIREFAULT_ABORTED, not", async () => {
     const hang = await cannedServer(() => undefined);
     try {
       const timedOut = parseError(
@@ -391,7 +430,7 @@ describe("request failures and retries", () => {
           new OpenAI({ baseURL: hang.url, apiKey: "k", maxRetries: 0, timeout: 50 }).chat.completions.create(chat),
         ),
       );
-      expect(timedOut).toMatchObject({ retryable: "yes", action: "retry" });
+      expect(timedOut).toMatchObject({ code: TIMEOUT, retryable: "yes", action: "retry" });
       const controller = new AbortController();
       const pending = thrown(() =>
         new OpenAI({ baseURL: hang.url, apiKey: "k", maxRetries: 0 }).chat.completions.create(chat, {
@@ -399,7 +438,7 @@ describe("request failures and retries", () => {
         }),
       );
       setTimeout(() => controller.abort(), 20);
-      expect(parseError(await pending)).toMatchObject({ retryable: "no", action: "abort" });
+      expect(parseError(await pending)).toMatchObject({ code: ABORTED, retryable: "no", action: "abort" });
     } finally {
       await hang.close();
     }

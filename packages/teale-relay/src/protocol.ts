@@ -1,5 +1,4 @@
-import { field } from "@wirefault/core/internal";
-import { defineProtocol, overHttp, overWebSocket } from "@wirefault/core/protocol";
+import { defineProtocol, field, overHttp, overWebSocket } from "@wirefault/core/protocol";
 import { catalog, closeCodes, codeAliases, MAX_BYTES, reconnect, unlisted } from "./catalog.js";
 import { TealeRelayError, type TealeRelayErrorInit } from "./error.js";
 import { inferencePayload, readers } from "./readers.js";
@@ -18,7 +17,7 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   http: overHttp("api"),
   websocket: overWebSocket({ closeCodes, reconnect }),
   readers,
-  create: (init): TealeRelayError => new TealeRelayError(init as TealeRelayErrorInit<TealeRelayError["code"]>),
+  create: (init: TealeRelayErrorInit<TealeRelayError["code"]>) => new TealeRelayError(init),
 });
 
 /**

@@ -2,8 +2,8 @@
 // know. Everything else (caps, status fallback, classification) is core's.
 
 import { sanitizeDelay } from "@wirefault/core";
-import { field, NULLABLE_TEXT, pick, TEXT } from "@wirefault/core/internal";
 import type { Reader } from "@wirefault/core/protocol";
+import { field, NULLABLE_TEXT, pick, TEXT } from "@wirefault/core/protocol";
 
 const PEER_PREFIX = "Peer ";
 const PEER_SUFFIX = " is not connected";

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_BYTES } from "./catalog.js";
 import { NoiseError, PtnError, TealeRelayError } from "./error.js";
 import { fromClose, isErrorFrame, parseError } from "./protocol.js";
+import { toWire } from "./wire.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -131,5 +132,22 @@ describe("toWire", () => {
     expect(JSON.stringify(error.toWire())).toBe(
       '{"error":{"code":"peer_not_found","message":"Peer n9 is not connected"}}',
     );
+  });
+});
+
+describe("toWire, on the fields of an error built in code", () => {
+  it("gives the page's shape for its surface, and nothing for a local code or another surface", () => {
+    const fields = { message: "Slow down", raw: undefined } as const;
+    expect(toWire({ ...fields, code: "rate_limited", surface: "relay", retryAfterSeconds: 8 })).toEqual({
+      error: { code: "rate_limited", message: "Slow down", retryAfterSeconds: 8 },
+    });
+    expect(toWire({ ...fields, code: "unauthorized", surface: "api" })).toEqual({
+      error: { message: "Slow down", type: "unauthorized", code: "unauthorized" },
+    });
+    expect(toWire({ ...fields, code: "model_not_loaded", surface: "api", requestId: "r" })).toEqual({
+      inferenceError: { requestID: "r", errorMessage: "Slow down", code: "model_not_loaded" },
+    });
+    expect(toWire({ ...fields, code: MALFORMED, surface: "relay" })).toBeUndefined();
+    expect(toWire({ ...fields, code: "handshakeFailed", surface: "noise" })).toBeUndefined();
   });
 });

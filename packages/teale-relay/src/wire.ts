@@ -1,5 +1,5 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { echoWire } from "@wirefault/core/internal";
+import { echoWire } from "@wirefault/core/protocol";
 
 /** A relay error frame, as the relay sends it. */
 export interface RelayErrorFrame {
@@ -35,8 +35,8 @@ export function toWire(error: WireFields): TealeWire | undefined {
   if (typeof code !== "string" || code === MALFORMED || code === TOO_LARGE) return undefined;
   if (surface !== "relay" && surface !== "api") return undefined;
   // Read off the wire: what was received, key for key. Built in code: the page's shape.
-  const received = echoWire(error.raw);
-  if (received) return received as unknown as TealeWire;
+  const received = echoWire<TealeWire>(error.raw);
+  if (received) return received;
   if (error.requestId !== undefined) {
     return { inferenceError: { requestID: error.requestId, errorMessage: message, code } };
   }

@@ -2,16 +2,7 @@
 // other protocol has. Each entry is read by the protocol's own parseError.
 
 import { type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
-import {
-  field,
-  httpStatus,
-  NUMBER,
-  pick,
-  type ReadOptions,
-  readResponse,
-  TEXT,
-  unreadableBody,
-} from "@wirefault/core/internal";
+import { field, httpStatus, NUMBER, pick, type ReadOptions, readResponse, TEXT } from "@wirefault/core/protocol";
 import { MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
 import { type BlockError, createError, type TelemetryServerError } from "./error.js";
 import { fromResponse, parseError, protocol } from "./protocol.js";
@@ -149,8 +140,8 @@ export async function readBatchResponse(
   const code = status as number;
   if (body.tooLarge) return failed(code, tooLarge(code));
   // Cut off by a network failure: the blocks may not be stored, and resending is safe (duplicates are accepted).
-  const lost = unreadableBody(PROTOCOL, body);
-  if (lost) return failed(code, createError(lost));
+  const lost = protocol.unreadBody(body);
+  if (lost) return failed(code, lost);
   if (body.text === undefined)
     return failed(code, untrusted(MALFORMED, "Body could not be read", code, undefined, body.cause));
   return parseBatchResponse(code, body.text, { sent: options.sent, retryAfterMs: body.retryAfterMs });

@@ -1,5 +1,5 @@
 import { isProtocolError, type ProtocolError } from "@wirefault/core";
-import { field } from "@wirefault/core/internal";
+import { field } from "@wirefault/core/protocol";
 import type { BatchResult } from "./batch.js";
 import { PROTOCOL } from "./catalog.js";
 

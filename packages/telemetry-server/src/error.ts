@@ -1,13 +1,6 @@
 import type { Parsed } from "@wirefault/core";
 import { type LocalCode, ProtocolError, type ProtocolErrorInit } from "@wirefault/core";
-import {
-  type BlockClassName,
-  type BlockCode,
-  entryOf,
-  PROTOCOL,
-  SURFACE,
-  type TelemetryServerCode,
-} from "./catalog.js";
+import { type BlockClassName, type BlockCode, index, PROTOCOL, SURFACE, type TelemetryServerCode } from "./catalog.js";
 import { type TelemetryWire, toWire, type ValidationIssue } from "./wire.js";
 
 // `& {}` keeps editor completion for the documented literals and reduces away when narrowed.
@@ -30,8 +23,10 @@ export interface TelemetryServerErrorDetails {
 
 /** Everything a TelemetryServerError is built from. */
 export interface TelemetryServerErrorInit
-  extends ProtocolErrorInit<AnyTelemetryServerCode>,
-    TelemetryServerErrorDetails {}
+  extends Omit<ProtocolErrorInit<AnyTelemetryServerCode>, "protocol">,
+    TelemetryServerErrorDetails {
+  protocol?: typeof PROTOCOL;
+}
 
 const DETAILS = [
   "details",
@@ -62,7 +57,7 @@ export class TelemetryServerError extends ProtocolError<AnyTelemetryServerCode> 
   declare readonly reason?: string;
 
   constructor(init: TelemetryServerErrorInit) {
-    super(init);
+    super(init, PROTOCOL);
   }
 
   /**
@@ -83,7 +78,7 @@ export interface BlockErrorOptions {
 
 /** The init of a per-block error raised in code: the catalog's template filled with `value`, in the row's slot. */
 function raised(code: BlockCode, value: string, options: BlockErrorOptions): TelemetryServerErrorInit {
-  const entry = entryOf(code);
+  const entry = index.get(code);
   const template = entry?.template ?? "";
   const at = template.indexOf("<");
   return {
@@ -103,58 +98,60 @@ function raised(code: BlockCode, value: string, options: BlockErrorOptions): Tel
   };
 }
 
-/** `DEVICE_NOT_FOUND`: the block's device is not registered at this endpoint; register, then resend. */
-export class DeviceNotFoundError extends TelemetryServerError {
-  static {
-    this.prototype.name = "DeviceNotFoundError";
-  }
-  declare readonly code: "DEVICE_NOT_FOUND";
-
-  constructor(deviceId: string, options: BlockErrorOptions = {}) {
-    super(raised("DEVICE_NOT_FOUND", deviceId, options));
-  }
+/** The domain class of one per-block code: `new DeviceNotFoundError(deviceId, { seq })`. */
+export interface BlockErrorClass<C extends BlockCode> {
+  /** `value` fills the row's template (a device id, or the payload detail); an init parseError read is kept as read. */
+  new (
+    value: string | TelemetryServerErrorInit,
+    options?: BlockErrorOptions,
+  ): TelemetryServerError & { readonly code: C };
+  readonly prototype: TelemetryServerError;
 }
+
+/**
+ * A domain class per per-block code, built from its catalog row: named by the
+ * row's `errorClass` (on the prototype, so it survives minification), its
+ * message the row's template with `value` in the row's slot. An init that
+ * parseError read is taken as it is, the wire's message verbatim.
+ */
+function blockClass<const C extends BlockCode>(code: C): BlockErrorClass<C> {
+  const Block = class extends TelemetryServerError {
+    declare readonly code: C;
+
+    constructor(value: string | TelemetryServerErrorInit, options: BlockErrorOptions = {}) {
+      super(typeof value === "string" ? raised(code, value, options) : value);
+    }
+  };
+  Block.prototype.name = index.get(code)?.errorClass ?? "TelemetryServerError";
+  return Block;
+}
+
+/** `DEVICE_NOT_FOUND`: the block's device is not registered at this endpoint; register, then resend. */
+export const DeviceNotFoundError = blockClass("DEVICE_NOT_FOUND");
+/** A `DEVICE_NOT_FOUND` block error. */
+export type DeviceNotFoundError = InstanceType<typeof DeviceNotFoundError>;
 
 /** `INVALID_SIGNATURE`: Ed25519 verification over the block's raw bytes failed. */
-export class InvalidSignatureError extends TelemetryServerError {
-  static {
-    this.prototype.name = "InvalidSignatureError";
-  }
-  declare readonly code: "INVALID_SIGNATURE";
-
-  constructor(deviceId: string, options: BlockErrorOptions = {}) {
-    super(raised("INVALID_SIGNATURE", deviceId, options));
-  }
-}
+export const InvalidSignatureError = blockClass("INVALID_SIGNATURE");
+/** An `INVALID_SIGNATURE` block error. */
+export type InvalidSignatureError = InstanceType<typeof InvalidSignatureError>;
 
 /** `INVALID_PAYLOAD`: the block's payload could not be read. */
-export class InvalidPayloadError extends TelemetryServerError {
-  static {
-    this.prototype.name = "InvalidPayloadError";
-  }
-  declare readonly code: "INVALID_PAYLOAD";
-
-  constructor(detail: string, options: BlockErrorOptions = {}) {
-    super(raised("INVALID_PAYLOAD", detail, options));
-  }
-}
+export const InvalidPayloadError = blockClass("INVALID_PAYLOAD");
+/** An `INVALID_PAYLOAD` block error. */
+export type InvalidPayloadError = InstanceType<typeof InvalidPayloadError>;
 
 // By the name a catalog row gives (`errorClass`), never by code: the catalog says which code gets which class.
-const CLASSES: Readonly<Record<BlockClassName, new (...args: never[]) => TelemetryServerError>> = {
+const CLASSES: Readonly<Record<BlockClassName, BlockErrorClass<BlockCode>>> = {
   DeviceNotFoundError,
   InvalidSignatureError,
   InvalidPayloadError,
 };
 
-/**
- * Builds the error an init describes, as the class its code's catalog row
- * names. The base constructor runs with the domain class as `new.target`, so
- * the instance is a real DeviceNotFoundError (instanceof, name) carrying the
- * wire's message verbatim instead of a rebuilt one.
- */
+/** Builds the error an init describes, as the class its code's catalog row names, the wire's message kept. */
 export function createError(init: TelemetryServerErrorInit): TelemetryServerError {
-  const name = init.known ? entryOf(init.code)?.errorClass : undefined;
-  return name ? Reflect.construct(TelemetryServerError, [init], CLASSES[name]) : new TelemetryServerError(init);
+  const name = init.known ? index.get(init.code)?.errorClass : undefined;
+  return name ? new CLASSES[name](init) : new TelemetryServerError(init);
 }
 
 /** A per-block error of a 207 answer: always has its `seq`; narrowing on `known` makes `code` a catalog literal. */

@@ -18,6 +18,7 @@ export type { ParsedTelemetryServerError } from "./error.js";
 export {
   type AnyTelemetryServerCode,
   type BlockError,
+  type BlockErrorClass,
   type BlockErrorOptions,
   DeviceNotFoundError,
   InvalidPayloadError,

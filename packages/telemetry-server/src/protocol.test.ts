@@ -3,7 +3,45 @@ import { describe, expect, it } from "vitest";
 import { TelemetryServerError } from "./error.js";
 import { fromResponse, protocol } from "./protocol.js";
 
+// What the real implementations send (FIELD-NOTES.md), with the status each came with; a secret echoed is masked.
+const FIELD_NOTES: readonly (readonly [body: string, status?: number, masked?: string])[] = [
+  [
+    '{"error":"validation_error","details":[{"code":"too_small","minimum":1,"type":"string","inclusive":true,"exact":false,"message":"String must contain at least 1 character(s)","path":["name"]}]}',
+    400,
+  ],
+  [
+    '{"error":"validation_error","details":[{"code":"invalid_type","expected":"string","received":"undefined","path":["publicKey"],"message":"Required"}]}',
+    400,
+  ],
+  [
+    '{"statusCode":400,"code":"FST_ERR_VALIDATION","error":"Bad Request","message":"body/blocks must NOT have more than 100 items"}',
+    400,
+  ],
+  [
+    '{"statusCode":400,"code":"FST_ERR_CTP_INVALID_JSON_BODY","error":"Bad Request","message":"Body is not valid JSON but content-type is set to \'application/json\'"}',
+    400,
+  ],
+  [
+    '{"statusCode":400,"code":"FST_ERR_CTP_EMPTY_JSON_BODY","error":"Bad Request","message":"Body cannot be empty when content-type is set to \'application/json\'"}',
+    400,
+  ],
+  [
+    '{"statusCode":413,"code":"FST_ERR_CTP_BODY_TOO_LARGE","error":"Payload Too Large","message":"Request body is too large"}',
+    413,
+  ],
+  [
+    '{"statusCode":500,"code":"ERR_INVALID_ARG_TYPE","error":"Internal Server Error","message":"The first argument must be of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object. Received undefined"}',
+    500,
+  ],
+  ['{"message":"Route GET:/v1/nope not found","error":"Not Found","statusCode":404}', 404],
+  ['{"statusCode":500,"error":"Internal Server Error","message":"Cannot convert abc to a BigInt"}', 500],
+  ['{"error":"blocks must have 1..100 items"}', 400],
+  ['{"error":"device_already_exists"}', 409],
+  ['{"error":"Device not found"}', 404],
+];
+
 describeConformance(protocol, {
+  fieldNotes: FIELD_NOTES,
   dir: new URL(".", import.meta.url),
   // A per-block code travels only inside its template's message, in a 207 entry.
   wire: (entry, code) => {

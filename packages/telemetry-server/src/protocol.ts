@@ -14,14 +14,10 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   catalog,
   http: overHttp(SURFACE),
   readers,
-  create: (init): TelemetryServerError => {
-    const error = init as TelemetryServerErrorInit;
-    // A per-block message no template knows, from a newer server, gets one more try:
-    // resending a block is always safe, because duplicates are accepted.
-    return createError(
-      error.seq !== undefined && !error.known ? { ...error, retryable: "maybe", action: "retry" } : error,
-    );
-  },
+  // A per-block message no template knows, from a newer server, gets one more try:
+  // resending a block is always safe, because duplicates are accepted.
+  create: (init: TelemetryServerErrorInit): TelemetryServerError =>
+    createError(init.seq !== undefined && !init.known ? { ...init, retryable: "maybe", action: "retry" } : init),
 });
 
 /**

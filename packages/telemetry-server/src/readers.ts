@@ -4,8 +4,8 @@
 // classification) is core's.
 
 import { MALFORMED, redactSecrets } from "@wirefault/core";
-import { field, httpStatus, MAX_DEPTH } from "@wirefault/core/internal";
 import type { Reader } from "@wirefault/core/protocol";
+import { field, httpStatus, MAX_DEPTH } from "@wirefault/core/protocol";
 import { type BlockCode, catalog, MAX_BYTES, SURFACE, type TelemetryServerEntry } from "./catalog.js";
 import type { ValidationIssue } from "./wire.js";
 

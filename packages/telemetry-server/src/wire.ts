@@ -1,6 +1,6 @@
 import { isProtocolError, MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { echoWire } from "@wirefault/core/internal";
-import { entryOf, PROTOCOL } from "./catalog.js";
+import { echoWire } from "@wirefault/core/protocol";
+import { index, PROTOCOL } from "./catalog.js";
 
 /** One Zod issue of a 400 `validation_error`, kept verbatim (zod 3 or zod 4 keys, in their order). */
 export type ValidationIssue = { code: string; path: (string | number)[]; message: string } & Record<string, unknown>;
@@ -44,10 +44,10 @@ export function toWire(error: WireFields): TelemetryWire {
   const code = String(error.code);
   const { message, reason } = error;
   // Read off the wire: what was received, key for key (a numeric seq stays a number). Built in code: the page's shape.
-  const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire(error.raw);
-  if (received) return received as unknown as TelemetryWire;
+  const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire<TelemetryWire>(error.raw);
+  if (received) return received;
   if (error.seq !== undefined) return { seq: error.seq, error: message };
-  if (entryOf(code)?.template !== undefined) return { error: message };
+  if (index.get(code)?.template !== undefined) return { error: message };
   if (reason !== undefined) {
     const statusCode = error.status ?? 0;
     return code === reason ? { statusCode, error: reason, message } : { statusCode, code, error: reason, message };
@@ -125,7 +125,7 @@ function blockMessage(error: unknown): string | undefined {
   const { code, message } = error as { code?: unknown; message?: unknown };
   // Another protocol's error may share a code string; only a telemetry one (or a plain lookalike) counts.
   if (isProtocolError(error) && error.protocol !== PROTOCOL) return undefined;
-  if (typeof code !== "string" || entryOf(code)?.template === undefined) return undefined;
+  if (typeof code !== "string" || index.get(code)?.template === undefined) return undefined;
   return typeof message === "string" ? message : undefined;
 }
 

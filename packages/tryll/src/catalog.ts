@@ -1,4 +1,13 @@
-import { type CodeRange, defineCatalog, indexCatalog, type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
+import {
+  ABORTED,
+  type CodeRange,
+  defineCatalog,
+  type LocalCode,
+  MALFORMED,
+  NETWORK,
+  TIMEOUT,
+  TOO_LARGE,
+} from "@wirefault/core";
 import { codeMap } from "@wirefault/core/protocol";
 
 /** The largest frame a Tryll peer accepts, in bytes, not counting the 4-byte length prefix; every input is held to it. */
@@ -26,6 +35,30 @@ export type TryllLayer =
 const CONNECTION = { baseMs: 1_000, capMs: 30_000 } as const;
 const SHUTDOWN = { baseMs: 5_000, minDelayMs: 5_000, capMs: 60_000 } as const;
 const DOWNLOAD = { baseMs: 2_000, capMs: 30_000, maxAttempts: 3 } as const;
+
+const layerRange = (min: number, max: number, name: TryllLayer): CodeRange => ({
+  surface: "response",
+  min,
+  max,
+  name,
+  summary: `${name} layer`,
+});
+
+// The ranges only name a layer: the page calls any unlisted code a protocol
+// violation, so an unknown code inside a range is still `abort`, not the
+// range's recovery.
+/** The page's code ranges, one per layer; they name the layer and leave an unlisted code `no`, `abort`. */
+export const ranges: readonly CodeRange[] = [
+  layerRange(0, 0, "client"),
+  layerRange(1000, 1999, "connection"),
+  layerRange(2000, 2999, "session"),
+  layerRange(3000, 3999, "agent"),
+  layerRange(4000, 4999, "inference"),
+  layerRange(5000, 5999, "protocol"),
+  layerRange(6000, 6999, "download"),
+  layerRange(7000, 7999, "storage"),
+  layerRange(8000, 8999, "embedded-storage"),
+];
 
 /** Every Tryll ErrorResponse code: the page's, plus those the current server documents. */
 // biome-ignore format: one line per code reads as a table
@@ -71,7 +104,7 @@ export const catalog = defineCatalog([
   { surface: "response", layer: "embedded-storage", code: 8001, name: "InvalidEmbeddedStringStorageName", retryable: "no", action: "fix-request", summary: "Storage name empty, malformed or reserved." },
   { surface: "response", layer: "embedded-storage", code: 8002, name: "EmbeddedStringStorageAlreadyExists", retryable: "no", action: "fix-request", summary: "A storage with this name already exists." },
   { surface: "response", layer: "embedded-storage", code: 8003, name: "InvalidEmbeddedStringStorageData", retryable: "no", action: "fix-request", summary: "Embedded storage content or config rejected." },
-] as const);
+] as const, { ranges });
 
 /** Code constants by the Tryll clients' enum names: `TryllErrorCode.AgentBusy === 3004`. */
 export const TryllErrorCode = codeMap(catalog);
@@ -83,41 +116,21 @@ export type TryllCode = (typeof catalog)[number]["code"];
 /** One entry of {@link catalog}. */
 export type TryllCatalogEntry = (typeof catalog)[number];
 
-const layerRange = (min: number, max: number, name: TryllLayer): CodeRange => ({
-  surface: "response",
-  min,
-  max,
-  name,
-  summary: `${name} layer`,
-});
-
-// The ranges only name a layer: the page calls any unlisted code a protocol
-// violation, so an unknown code inside a range is still `abort`, not the
-// range's recovery.
-/** The page's code ranges, one per layer; they name the layer and leave an unlisted code `no`, `abort`. */
-export const ranges: readonly CodeRange[] = [
-  layerRange(0, 0, "client"),
-  layerRange(1000, 1999, "connection"),
-  layerRange(2000, 2999, "session"),
-  layerRange(3000, 3999, "agent"),
-  layerRange(4000, 4999, "inference"),
-  layerRange(5000, 5999, "protocol"),
-  layerRange(6000, 6999, "download"),
-  layerRange(7000, 7999, "storage"),
-  layerRange(8000, 8999, "embedded-storage"),
-];
-
-// O(1) lookups for layerOf, which every TryllError's constructor calls.
-const index = /* @__PURE__ */ indexCatalog(catalog, { ranges });
-
 /** The layer of a code: the catalog's, else its range's; undefined outside every range. */
 export function layerOf(code: unknown): TryllLayer | undefined {
-  return (index.get(code)?.layer ?? index.range(code)?.name) as TryllLayer | undefined;
+  return (catalog.index.get(code)?.layer ?? catalog.index.range(code)?.name) as TryllLayer | undefined;
 }
 
 // wirefault's own codes: input it could not read as a frame or refused by size
-// is a failure of the framing, so it sits in the protocol layer.
-const LOCAL_LAYERS: Readonly<Record<LocalCode, TryllLayer>> = { [MALFORMED]: "protocol", [TOO_LARGE]: "protocol" };
+// is a failure of the framing, so it sits in the protocol layer; a network
+// failure or a timeout is the connection's; the caller's own abort, the client's.
+const LOCAL_LAYERS: Readonly<Record<LocalCode, TryllLayer>> = {
+  [MALFORMED]: "protocol",
+  [TOO_LARGE]: "protocol",
+  [NETWORK]: "connection",
+  [TIMEOUT]: "connection",
+  [ABORTED]: "client",
+};
 
 /**
  * The layer a TryllError with this code carries: layerOf's, and `protocol` for

@@ -4,8 +4,7 @@
  * @module @wirefault/tryll/frame
  */
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { asBytes } from "@wirefault/core/internal";
-import { type DecodedInput, defineProtocol } from "@wirefault/core/protocol";
+import { asBytes, type DecodedInput, defineProtocol } from "@wirefault/core/protocol";
 import { Builder, ByteBuffer } from "flatbuffers";
 import { MAX_FRAME_BYTES } from "./catalog.js";
 import type { ParsedTryllError, TryllError } from "./error.js";

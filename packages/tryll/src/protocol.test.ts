@@ -4,7 +4,17 @@ import { protocol } from "./protocol.js";
 
 const dir = new URL(".", import.meta.url);
 
-describeConformance(protocol, { dir, wire: (_, code) => ({ code, message: `peer said ${code}` }) });
+describeConformance(protocol, {
+  details: [
+    {
+      payload: { code: 3004, message: "busy", request_id: 5, agent_id: 7 },
+      expected: { requestId: 5n, agentId: 7n },
+      without: { code: 3004, message: "busy" },
+    },
+  ],
+  dir,
+  wire: (_, code) => ({ code, message: `peer said ${code}` }),
+});
 
 // The frame subpath is the same definition with a FlatBuffers codec: a peer sends frames.
 describeConformance(frameProtocol, {

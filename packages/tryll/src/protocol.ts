@@ -1,7 +1,13 @@
-import { defineProtocol, type ProtocolDefinition } from "@wirefault/core/protocol";
-import { catalog, MAX_FRAME_BYTES, ranges, type TryllCatalogEntry } from "./catalog.js";
+import { defineProtocol, field, overSocket, type ProtocolDefinition } from "@wirefault/core/protocol";
+import { CLIENT_FAILURE, catalog, MAX_FRAME_BYTES, ranges, type TryllCatalogEntry, TryllErrorCode } from "./catalog.js";
 import { TryllError, type TryllErrorInit } from "./error.js";
 import { decode, readers } from "./readers.js";
+
+/** An id the caller passed, read without trusting the context: null, a Proxy or a throwing getter give nothing. */
+function contextId(context: unknown, key: "requestId" | "agentId"): bigint | undefined {
+  const value = field(context, key);
+  return typeof value === "bigint" ? value : undefined;
+}
 
 /**
  * What Tryll hands to `defineProtocol`: the catalog, the layer ranges and the
@@ -17,7 +23,21 @@ export const definition: ProtocolDefinition<TryllCatalogEntry, TryllError> = {
   ranges,
   codec: decode,
   readers,
-  create: (init) => new TryllError(init as TryllErrorInit),
+  // A socket's failures by core's network table: a failure to connect, a drop, a timeout; anything else is code 0.
+  socket: overSocket({
+    surface: "response",
+    unreachable: TryllErrorCode.ConnectionFailed,
+    dropped: TryllErrorCode.ConnectionDropped,
+    timeout: TryllErrorCode.Timeout,
+    other: CLIENT_FAILURE,
+    // Code 0 has no summary: what the client raised is its message, on the wire too.
+    details: (context, said) => ({
+      wireMessage: said ?? "",
+      requestId: contextId(context, "requestId"),
+      agentId: contextId(context, "agentId"),
+    }),
+  }),
+  create: (init: TryllErrorInit) => new TryllError(init),
 };
 
 /**

@@ -4,6 +4,7 @@ import { MAX_FRAME_BYTES } from "./catalog.js";
 import { TryllError } from "./error.js";
 import { encodeErrorFrame, parseError as parseFrame } from "./frame.js";
 import { parseError } from "./protocol.js";
+import { FailedTurn, readers } from "./readers.js";
 
 const U64_MAX = 18_446_744_073_709_551_615n;
 
@@ -211,5 +212,21 @@ describe("decoded objects under the cap", () => {
     const err = parseError({ code: 3004, message: "m".repeat(MAX_FRAME_BYTES + 1) });
     expect(err).toMatchObject({ code: TOO_LARGE, known: false, raw: undefined });
     expect(parseError({ code: 3004, message: "m".repeat(1000) }).code).toBe(3004);
+  });
+});
+
+describe("the readers themselves", () => {
+  it("a failed turn is read by the first, an ErrorResponse by the second, each passing on the other", () => {
+    const [turn, response] = readers;
+    const failed = new FailedTurn(1n, 2n, 1, "", 0);
+    expect(turn?.(failed, {})).toMatchObject({ surface: "response", code: 4001, message: undefined });
+    expect(turn?.({ code: 3004 }, {})).toBeUndefined();
+    expect(response?.({ code: 3004, message: "busy", agent_id: 9 }, {})).toMatchObject({
+      surface: "response",
+      code: 3004,
+      message: "busy",
+      details: { agentId: 9n, wireMessage: "busy" },
+    });
+    expect(response?.({ code: -1 }, {})).toBe("Not a Tryll ErrorResponse: code must be a uint32 and message a string");
   });
 });

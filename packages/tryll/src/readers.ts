@@ -2,8 +2,8 @@
 // turn, and frames a codec could not read as an error. Everything else (the
 // cap, classification, local errors) is core's.
 
-import { asBytes, decodeInput, field } from "@wirefault/core/internal";
 import type { DecodedInput, Reader } from "@wirefault/core/protocol";
+import { asBytes, decodeInput, field } from "@wirefault/core/protocol";
 import { FAILED_TURN, MAX_FRAME_BYTES } from "./catalog.js";
 import { isFrame, PREFIX_BYTES, toUint64 } from "./wire.js";
 

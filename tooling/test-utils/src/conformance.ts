@@ -1,11 +1,11 @@
 // The one suite every protocol package runs against its definition: what
 // core promises for all five (never throws, round trips, the cap, the status
 // fallback, cut-off bodies, closes, the exhaustive switch) is checked the same
-// way for each, so a package cannot drift from the others.
+// way for each, so a package cannot drift from the others. Its expectations are
+// data written from the protocol pages, never read from the code it checks.
 
-import { readdirSync } from "node:fs";
-import { type CatalogEntry, isProtocolError, MALFORMED, type ProtocolError, TOO_LARGE } from "@wirefault/core";
-import { classifyStatus } from "@wirefault/core/internal";
+import { readdirSync, readFileSync } from "node:fs";
+import { type CatalogEntry, isProtocolError, MALFORMED, NETWORK, type ProtocolError, TOO_LARGE } from "@wirefault/core";
 import type { DefinedProtocol } from "@wirefault/core/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -30,7 +30,60 @@ export interface ConformanceOptions {
   readonly predicates?: Readonly<Record<string, (data: unknown) => unknown>>;
   /** The parser to check, when it is not the definition's own (a codec's entry point). */
   readonly parseError?: (input: unknown, context?: { status?: number }) => ProtocolError;
+  /**
+   * What the real implementations send (FIELD-NOTES.md), each with the status it came with:
+   * each must read as a code of the protocol and `toWire()` must give it back byte for byte,
+   * or as `masked` when the body echoes a secret.
+   */
+  readonly fieldNotes?: readonly (readonly [body: string, status?: number, masked?: string])[];
+  /**
+   * The error class's own fields: payloads whose reading sets them (with a secret or a control
+   * character in one), and what each must read as, masked. A payload without them carries none.
+   */
+  readonly details?: readonly {
+    readonly payload: unknown;
+    readonly expected: Readonly<Record<string, unknown>>;
+    /** The same error without them. */
+    readonly without: unknown;
+  }[];
 }
+
+/** What a status or a code must give. */
+interface Expected {
+  readonly retryable: "yes" | "no" | "maybe";
+  readonly action: string;
+}
+
+const expected = (retryable: Expected["retryable"], action: string): Expected => ({ retryable, action });
+
+/**
+ * What a body that names no code must give with each status, written from the pages (CKG
+ * Relay's table: 429 and 503 yes, 504 and 500 maybe-or-better, 400, 403, 404 and 413 no; the
+ * telemetry server's 400, 404, 409 and 500; Teale's 401 and 503) and HTTP's own meaning of
+ * the rest (RFC 9110: 408 and the gateway errors may pass). A protocol's catalog row with
+ * `bareStatus` stands for its status instead.
+ */
+export const STATUS_EXPECTED: Readonly<Record<number, Expected>> = Object.freeze({
+  400: expected("no", "fix-request"),
+  401: expected("no", "user-action"),
+  403: expected("no", "user-action"),
+  404: expected("no", "fix-request"),
+  408: expected("yes", "retry"),
+  409: expected("no", "fix-request"),
+  413: expected("no", "fix-request"),
+  429: expected("yes", "throttle"),
+  500: expected("maybe", "retry"),
+  502: expected("yes", "retry"),
+  503: expected("yes", "retry"),
+  504: expected("yes", "retry"),
+});
+
+// Core's own fields, which a payload's keys may share.
+const CORE_FIELDS = new Set(["code", "message", "status", "protocol", "surface", "known", "retryable", "action"]);
+
+/** Fields as toJSON() shows them: a bigint as its digits. */
+const asJson = (fields: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(fields, (_key, value) => (typeof value === "bigint" ? `${value}` : value)));
 
 /** The fields every answer is compared on. */
 const answer = (err: ProtocolError) => ({
@@ -46,7 +99,7 @@ const answer = (err: ProtocolError) => ({
 const LAYOUT = ["catalog", "error", "readers", "protocol", "wire"];
 
 // The statuses whose readings differ: a throttle, transient and permanent server errors, the client errors.
-const STATUSES = [400, 401, 403, 404, 408, 409, 413, 429, 500, 502, 503, 504];
+const STATUSES = Object.keys(STATUS_EXPECTED).map(Number);
 
 /** Runs the shared conformance suite on a protocol built by `defineProtocol`. */
 export function describeConformance(protocol: DefinedProtocol, options: ConformanceOptions): void {
@@ -57,17 +110,18 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
   });
   // The reading core gives a body that names no code, with a status.
   const bare = (status: number) => protocol.catalog.find((e) => e.bareStatus && e.status === status);
-  const byStatus = (status: number) => {
+  const byStatus = (status: number): Expected => {
     const row = bare(status);
-    return row ? { retryable: row.retryable, action: row.action } : classifyStatus(status);
+    return row ? { retryable: row.retryable, action: row.action } : (STATUS_EXPECTED[status] as Expected);
   };
 
   describe(`${protocol.name} conforms to core's protocol contract`, () => {
     it("is named, capped and has a catalog a peer can send", () => {
       expect(protocol.maxBytes).toBeGreaterThan(0);
       expect(rows.length).toBeGreaterThan(0);
-      // Every code is unique, and its constant name is set.
+      // Every code is unique, and its constant name is set (the code itself, where the row gives none).
       expect(new Set(protocol.catalog.map((e) => e.code)).size).toBe(protocol.catalog.length);
+      expect(protocol.catalog.filter((e) => typeof e.name !== "string" || e.name === "")).toEqual([]);
     });
 
     it("every documented code a peer sends reads back as its row, in every data form", () => {
@@ -113,6 +167,50 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
       });
     }
 
+    if (options.fieldNotes !== undefined) {
+      const fieldNotes = options.fieldNotes;
+      describe("what the real implementations send (FIELD-NOTES.md) reads as the protocol's, and round-trips", () => {
+        it.each(fieldNotes.map(([body, status, masked]) => [body.slice(0, 90), body, status, masked] as const))(
+          "%s",
+          (_name, body, status, masked) => {
+            const context = status === undefined ? undefined : { status };
+            const err = parseError(body, context) as ProtocolError & { toWire?: () => unknown };
+            expect(err.code).not.toBe(MALFORMED);
+            expect(err.protocol).toBe(protocol.name);
+            expect(typeof err.toWire).toBe("function");
+            const wire = err.toWire?.();
+            expect(JSON.stringify(wire)).toBe(masked ?? body);
+            const again = parseError(wire, context) as ProtocolError & { toWire?: () => unknown };
+            expect(JSON.stringify(again.toWire?.())).toBe(masked ?? body);
+          },
+        );
+      });
+    }
+
+    if (options.details !== undefined) {
+      const cases = options.details;
+      it("its class's own fields are read masked, shown in toJSON(), and absent when the wire had none", () => {
+        const plain = parseError(rows[0]?.payload);
+        // The class's name is its prototype's, so it survives minification and is no field of its own.
+        expect(plain.name).not.toBe("Error");
+        expect(Object.hasOwn(plain, "name")).toBe(false);
+        for (const { payload, expected: fields, without } of cases) {
+          const err = parseError(payload);
+          expect(err).toMatchObject(fields);
+          expect(err.toJSON()).toMatchObject(asJson(fields));
+          const bare = parseError(without);
+          expect(bare.code).toBe(err.code);
+          for (const key of Object.keys(fields)) {
+            expect(Object.keys(bare)).not.toContain(key);
+            expect(bare.toJSON()).not.toHaveProperty(key);
+          }
+          // Only listed fields ride along: nothing else of the payload becomes a field.
+          const unlisted = Object.keys(Object(payload)).filter((key) => !(key in fields) && !CORE_FIELDS.has(key));
+          expect(Object.keys(err).filter((key) => unlisted.includes(key))).toEqual([]);
+        }
+      });
+    }
+
     it("every alias reads as the code it stands for", () => {
       for (const [alias, code] of Object.entries(protocol.aliases ?? {})) {
         const entry = protocol.catalog.find((e) => e.code === code) as CatalogEntry;
@@ -142,7 +240,7 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
           code,
           known: false,
           status,
-          ...classifyStatus(status),
+          ...(STATUS_EXPECTED[status] as Expected),
         });
     });
 
@@ -229,20 +327,31 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
           expect(answer(parseError(input, { status }))).toEqual(
             row
               ? { code: row.code, known: true, retryable: row.retryable, action: row.action, status }
-              : { code: MALFORMED, known: false, status, ...classifyStatus(status) },
+              : { code: MALFORMED, known: false, status, ...(STATUS_EXPECTED[status] as Expected) },
           );
         }
       }
     });
 
     if (protocol.http !== undefined) {
-      it("fromResponse reads a body as parseError does, with its status and Retry-After", async () => {
+      it("fromResponse reads a body as parseError does, with its status and Retry-After, exactly", async () => {
         for (const { payload } of rows.slice(0, 4)) {
           const text = typeof payload === "string" ? payload : JSON.stringify(payload);
           const res = new Response(text, { status: 503, headers: { "retry-after": "7" } });
           const err = await protocol.fromResponse(res);
           expect(answer(err)).toEqual(answer(parseError(text, { status: 503 })));
-          expect(err.retryAfterMs ?? 7000).toBe(7000);
+          // A hint in the body itself wins over the header; without one, the header's 7 s.
+          expect(err.retryAfterMs).toBe(parseError(text).retryAfterMs ?? 7000);
+        }
+        for (const [body, header, ms] of [
+          ["", "7", 7000],
+          ["{}", "0", 0],
+          ["not json", "120", 120_000],
+        ] as const) {
+          const err = await protocol.fromResponse(
+            new Response(body, { status: 429, headers: { "retry-after": header } }),
+          );
+          expect(err.retryAfterMs).toBe(ms);
         }
       });
 
@@ -258,7 +367,7 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
           expect(answer(declared)).toEqual(answer(big));
           const { response } = cutOffResponse(status);
           expect(await protocol.fromResponse(response)).toMatchObject({
-            code: MALFORMED,
+            code: NETWORK,
             known: false,
             retryable: "yes",
             action: "retry",
@@ -314,6 +423,9 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
     const missing = LAYOUT.flatMap((name) => [`${name}.ts`, `${name}.test.ts`]).filter((file) => !files.has(file));
     expect(missing).toEqual([]);
     expect(files.has("index.ts")).toBe(true);
+    // A test file beside its source tests it: a placeholder that imports nothing of it does not count.
+    const untested = LAYOUT.filter((name) => !importsItsSource(new URL(`${name}.test.ts`, dir), name));
+    expect(untested).toEqual([]);
   });
   const imports = `import { ${[
     "parseError",
@@ -336,4 +448,10 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
       },
     }),
   });
+}
+
+/** True when a test file imports the module it sits beside (`./name.js`), and so can test it. */
+export function importsItsSource(file: URL, name: string): boolean {
+  const text = readFileSync(file, "utf8");
+  return new RegExp(`from\\s+["']\\./${name}\\.js["']`).test(text);
 }

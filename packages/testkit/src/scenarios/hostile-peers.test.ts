@@ -15,7 +15,7 @@ import { createServer as createTcpServer, type Socket } from "node:net";
 import * as atlas from "@wirefault/atlas";
 import { decodeErrorMessage } from "@wirefault/atlas/msgpack";
 import { TOO_LARGE } from "@wirefault/core";
-import { MAX_EMPTY_READS } from "@wirefault/core/internal";
+import { MAX_EMPTY_READS } from "@wirefault/core/protocol";
 import * as teale from "@wirefault/teale-relay";
 import * as telemetry from "@wirefault/telemetry-server";
 import { byteAtATime } from "@wirefault/test-utils";

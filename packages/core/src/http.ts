@@ -1,0 +1,76 @@
+// The HTTP binding: a protocol that answers over HTTP reads a failed
+// response (fromResponse) and what openai-node or the AI SDK threw. A
+// separate binding so that a protocol without HTTP bundles none of it.
+import { readClientError } from "./client.js";
+import type { ParseContext } from "./context.js";
+import type { HttpBinding, Pipeline } from "./definition.js";
+import { MALFORMED, type ProtocolError } from "./error.js";
+import { type NetworkFailure, networkFailure } from "./network.js";
+import { failed, nameless, parse, parseSafely, tooLarge } from "./parse.js";
+import { type ReadOptions, type ResponseBody, readResponse } from "./response.js";
+import { httpStatus } from "./status.js";
+
+/** What each client-library failure without an answer is, in the network table's words. */
+const CLIENT_FAILURES = { connection: "unreachable", timeout: "timeout", abort: "aborted" } as const;
+
+/**
+ * What openai-node or the AI SDK threw, read as the protocol's error: an
+ * answer is parsed with its status and Retry-After; no answer at all is a
+ * network failure, a timeout or the caller's abort. Undefined for anything else.
+ */
+function readThrown(p: Pipeline, input: unknown, context: ParseContext): ProtocolError | undefined {
+  const client = readClientError(input);
+  if (!client) return undefined;
+  if (client.kind !== "http") {
+    // The lost connection's own cause says more (a refused connection, a reset) when it has one.
+    const failure =
+      client.kind === "connection" ? (networkFailure(client.error) ?? "unreachable") : CLIENT_FAILURES[client.kind];
+    return failed(p, failure, String((client.error as Error).message), client.error);
+  }
+  const err = parse(p, client.body, {
+    status: client.status,
+    retryAfterMs: client.retryAfterMs ?? context.retryAfterMs,
+  });
+  // The thrown error stays reachable for logs and stacks, as a native cause would.
+  Object.defineProperty(err, "cause", { value: client.error, writable: true, configurable: true });
+  return err;
+}
+
+const LOST: Readonly<Record<NetworkFailure, string>> = {
+  unreachable: "was cut off",
+  dropped: "was cut off",
+  timeout: "timed out",
+  aborted: "was aborted",
+};
+
+/**
+ * The error of a body a network failure, a timeout or the caller's abort kept
+ * from being read: the answer was lost, so its local code says what happened
+ * whatever the status said, and the status is kept. Undefined when the body
+ * was read, or failed for another reason (the status then decides).
+ */
+export function unreadBody(p: Pipeline, body: ResponseBody): ProtocolError | undefined {
+  const failure = body.cause === undefined ? undefined : networkFailure(body.cause);
+  if (failure === undefined) return undefined;
+  const context = { status: httpStatus(body.status), retryAfterMs: body.retryAfterMs };
+  return failed(p, failure, `HTTP ${body.status} response body ${LOST[failure]}`, body.cause, context);
+}
+
+/** Reads a failed HTTP response under the cap; of the headers, only `Retry-After`. Never rejects. */
+async function fromResponse(p: Pipeline, res: unknown, options?: ReadOptions): Promise<ProtocolError> {
+  const body = await readResponse(res as Response, p.maxBytes, Date.now(), options);
+  const context = { status: httpStatus(body.status), retryAfterMs: body.retryAfterMs };
+  if (body.tooLarge) return tooLarge(p, undefined, context);
+  const lost = unreadBody(p, body);
+  if (lost) return lost;
+  if (body.text === undefined || body.text.trim() === "")
+    return nameless(p, MALFORMED, `HTTP ${body.status} without ${p.aTitle} error body`, context, body.text, body.cause);
+  return parseSafely(p, body.text, context);
+}
+
+/**
+ * A protocol answers over HTTP, its bodies read in `surface`: `fromResponse`
+ * reads them, and `parseError` reads what openai-node and the AI SDK throw.
+ */
+export const overHttp = (surface: string): HttpBinding =>
+  Object.freeze({ surface, readThrown, fromResponse, unreadBody });

@@ -1,0 +1,256 @@
+// The parse pipeline every protocol shares, as top-level steps that
+// defineProtocol composes: decode (the cap, then JSON or the codec) → read
+// (the protocol's readers) → classify (catalog, unlisted rows, status) →
+// build (the protocol's class). Each step takes the protocol's Pipeline first.
+import type { Classification } from "./catalog.js";
+import type { ParseContext } from "./context.js";
+import { blobMessage, isBlob } from "./data.js";
+import { type DecodedInput, decodeInput } from "./decode.js";
+import type { ErrorInit, Pipeline, Reading } from "./definition.js";
+import {
+  type LocalCode,
+  MALFORMED,
+  type ProtocolError,
+  type RecoveryAction,
+  type Retryable,
+  TOO_LARGE,
+} from "./error.js";
+import { jsonSizeOver } from "./json-size.js";
+import { FAILURE_CODES, localRow } from "./local-codes.js";
+import { type NetworkFailure, networkFailure } from "./network.js";
+import type { RetryPolicy } from "./policy.js";
+import { classifyStatus, httpStatus } from "./status.js";
+
+/** How an error is classified: by a catalog row, an unlisted row, or a status. */
+interface Verdict {
+  readonly retryable: Retryable;
+  readonly action: RecoveryAction;
+  readonly policy?: RetryPolicy | undefined;
+}
+
+/**
+ * Step 1, decode: the input under the size cap, as JSON or through the
+ * protocol's codec; a decoded object's JSON is held to the same cap. Never throws.
+ */
+export function decode(p: Pipeline, input: unknown): DecodedInput {
+  try {
+    const decoded = p.codec ? p.codec(input) : decodeInput(input, p.maxBytes);
+    // A decoded object skips the cap on bytes: its JSON is held to the same cap, and nothing of it is kept.
+    if (decoded.kind === "value" && decoded.value === input && typeof input === "object" && input !== null) {
+      const size = jsonSizeOver(input, p.maxBytes);
+      if (size !== undefined) return { kind: "too-large", size };
+    }
+    return decoded;
+  } catch (cause) {
+    return { kind: "not-json", text: "", cause };
+  }
+}
+
+/**
+ * Step 2, read: the protocol's readers, in order, on a decoded value; the
+ * first that knows its shape answers. Undefined when none does.
+ */
+export function readPayload(p: Pipeline, value: unknown, context: ParseContext): Reading | string | undefined {
+  for (const reader of p.readers) {
+    const reading = reader(value, context);
+    if (reading !== undefined) return reading;
+  }
+  return undefined;
+}
+
+/** What a status says when the body could not say it: the catalog row that stands for it, else the status alone. */
+export function byStatus(p: Pipeline, status: number): Verdict {
+  const entry = p.bare.get(status);
+  return entry ? entry : classifyStatus(status);
+}
+
+/**
+ * Step 3, classify: a reading's code through the catalog (aliases and ranges
+ * included). An undocumented code says less than its unlisted row, and less
+ * than the status.
+ */
+export function classify(
+  p: Pipeline,
+  reading: Reading,
+  context: ParseContext,
+): { readonly c: Classification; readonly status: number | undefined; readonly verdict: Verdict } {
+  const c = p.index.classify(reading.code, reading.surface);
+  const status = context.status ?? httpStatus(reading.status) ?? c.status;
+  const row = c.known ? undefined : p.unlisted.get(`${reading.surface}\0${reading.code}`);
+  return { c, status, verdict: row ?? (!c.known && status !== undefined ? classifyStatus(status) : c) };
+}
+
+/** Step 4, build: the protocol's error from a reading and its classification. */
+export function build(p: Pipeline, reading: Reading, value: unknown, context: ParseContext): ProtocolError {
+  const { c, status, verdict } = classify(p, reading, context);
+  const code = reading.code as string | number;
+  // Named fields, never a spread: V8 copies a spread of a fresh object on its slow path (tens of µs).
+  const init: Record<string, unknown> = {
+    protocol: p.protocol,
+    surface: c.surface,
+    // An alias is read as the code it stands for; raw keeps the spelling received.
+    code: c.entry?.code ?? code,
+    codeName: c.codeName,
+    known: c.known,
+    retryable: verdict.retryable,
+    action: verdict.action,
+    policy: c.policy,
+    message: reading.message ?? c.entry?.summary ?? `${p.title} error ${code}`,
+    status,
+    retryAfterMs: reading.retryAfterMs ?? context.retryAfterMs,
+    raw: value,
+  };
+  // The protocol's own fields ride along for its class; they never replace core's.
+  const details = reading.details as Readonly<Record<string, unknown>> | undefined;
+  if (details) for (const key of Object.keys(details)) if (!(key in init)) init[key] = details[key];
+  return p.create(init as ErrorInit);
+}
+
+/** An error wirefault raises itself, classified by its local code's row. */
+export function localError(
+  p: Pipeline,
+  code: LocalCode,
+  message: string,
+  raw?: unknown,
+  cause?: unknown,
+): ProtocolError {
+  const row = localRow(code);
+  return p.create({
+    protocol: p.protocol,
+    code,
+    message,
+    raw,
+    cause,
+    known: false,
+    retryable: row.retryable,
+    action: row.action,
+  });
+}
+
+/**
+ * A network failure, a timeout or the caller's abort, as its local code: no
+ * answer was read, so no status classifies it; a status the transport had is kept.
+ */
+export function failed(
+  p: Pipeline,
+  failure: NetworkFailure,
+  message: string,
+  cause: unknown,
+  context: ParseContext = {},
+): ProtocolError {
+  const row = localRow(FAILURE_CODES[failure]);
+  return p.create({
+    protocol: p.protocol,
+    code: row.code,
+    message,
+    known: false,
+    retryable: row.retryable,
+    action: row.action,
+    status: context.status,
+    retryAfterMs: context.retryAfterMs,
+    cause,
+  });
+}
+
+/**
+ * A payload that names no code: its status decides, through the catalog where
+ * a row stands for it. `ours` is our message; `said`, what a well-formed body said.
+ */
+export function nameless(
+  p: Pipeline,
+  code: LocalCode,
+  ours: string,
+  context: ParseContext,
+  raw: unknown,
+  cause?: unknown,
+  said?: string,
+): ProtocolError {
+  const { status, retryAfterMs } = context;
+  const entry = code === MALFORMED && status !== undefined ? p.bare.get(status) : undefined;
+  if (entry) {
+    const c = p.index.classify(entry.code, entry.surface);
+    return p.create({
+      protocol: p.protocol,
+      surface: c.surface,
+      code: entry.code,
+      codeName: c.codeName,
+      known: true,
+      retryable: c.retryable,
+      action: c.action,
+      policy: c.policy,
+      // A message a reader found in a well-formed body, else the row's: never a broken body's text.
+      message: said ?? entry.summary,
+      status,
+      retryAfterMs,
+      raw,
+      cause,
+    });
+  }
+  const row = status === undefined ? undefined : byStatus(p, status);
+  return p.create({
+    protocol: p.protocol,
+    surface: row && p.http?.surface,
+    code,
+    message: said ?? ours,
+    known: false,
+    retryable: row?.retryable ?? localRow(code).retryable,
+    action: row?.action ?? localRow(code).action,
+    policy: row?.policy,
+    status,
+    retryAfterMs,
+    raw,
+    cause,
+  });
+}
+
+/** Input refused by the size cap, classified by the status when there is one. */
+export const tooLarge = (p: Pipeline, size: number | undefined, context: ParseContext): ProtocolError =>
+  nameless(
+    p,
+    TOO_LARGE,
+    `${size === undefined ? "Input" : `Input of ${size} bytes`} exceeds the ${p.maxBytes}-byte cap`,
+    context,
+    undefined,
+  );
+
+/** True for an Error of any realm (a DOMException included): only a thrown error can be a network failure, never a payload. */
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error || Object.prototype.toString.call(value) === "[object Error]";
+  } catch {
+    return false;
+  }
+}
+
+/** {@link parse}, with anything a reader or a hook throws read as MALFORMED: never throws. */
+export function parseSafely(p: Pipeline, input: unknown, context: ParseContext): ProtocolError {
+  try {
+    return parse(p, input, context);
+  } catch (cause) {
+    return localError(p, MALFORMED, `Could not read ${p.aTitle} error`, input, cause);
+  }
+}
+
+/** The whole pipeline on one input: a thrown error first, then decode → read → classify → build. */
+export function parse(p: Pipeline, input: unknown, context: ParseContext): ProtocolError {
+  const thrown = p.http?.readThrown(p, input, context);
+  if (thrown) return thrown;
+  if (isError(input)) {
+    const failure = networkFailure(input);
+    if (failure !== undefined) return failed(p, failure, String(input.message), input, context);
+  }
+  const decoded = decode(p, input);
+  if (decoded.kind === "too-large") return tooLarge(p, decoded.size, context);
+  if (decoded.kind === "not-json")
+    return nameless(p, MALFORMED, `${p.title} error text is not JSON`, context, input, decoded.cause);
+  if (decoded.kind === "bytes") return nameless(p, MALFORMED, `Bytes are not ${p.aTitle} error`, context, input);
+  if (decoded.kind === "malformed") return nameless(p, MALFORMED, decoded.message, context, decoded.raw, decoded.cause);
+  const value = decoded.value;
+  if (isBlob(value)) return localError(p, MALFORMED, blobMessage("parseErrorAsync"), value);
+  const reading = readPayload(p, value, context);
+  if (reading === undefined) return nameless(p, MALFORMED, `Not ${p.aTitle} error`, context, value);
+  if (typeof reading === "string") return nameless(p, MALFORMED, reading, context, value);
+  if (reading.code === undefined || reading.code === "")
+    return nameless(p, MALFORMED, `${p.title} error names no code`, context, value, undefined, reading.message);
+  return build(p, reading, value, context);
+}

@@ -1,0 +1,142 @@
+// An HTTP response's body, read under the size cap: linear whatever its
+// chunking, yielding to the event loop, stopped by a signal; of the headers,
+// only Retry-After is kept.
+import { parseRetryAfter } from "./backoff.js";
+import { asBytes, utf8Length, utf8Text } from "./decode.js";
+import { field } from "./field.js";
+
+/** The body of an HTTP response, read under a size cap. */
+export interface ResponseBody {
+  readonly status: number;
+  /** The body text, or undefined when it was too large or could not be read. */
+  readonly text: string | undefined;
+  readonly tooLarge: boolean;
+  /** The `Retry-After` header in ms, if present and valid. */
+  readonly retryAfterMs: number | undefined;
+  /** Why the body could not be read (a dropped connection, an abort). */
+  readonly cause: unknown;
+}
+
+interface ResponseLike {
+  readonly status: number;
+  readonly headers?: { get(name: string): string | null };
+  readonly body?: ReadableStream<Uint8Array> | null;
+  text?(): Promise<string>;
+}
+
+/** Options of {@link readResponse} and the packages' `fromResponse`. */
+export interface ReadOptions {
+  /** Stops reading a stalled or endless body: the read settles with the signal's reason as `cause`. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+// Reads of an in-memory stream resolve as microtasks, which run before any
+// timer: a body of endless chunks would hold the event loop. Every this many
+// reads the loop is yielded to.
+const READS_PER_YIELD = 256;
+/** Empty chunks in a row after which a body is given up: an empty chunk carries nothing, and no server sends thousands. */
+export const MAX_EMPTY_READS = 4096;
+
+// A hostile stream's cancel may throw or reject; neither may escape.
+function cancel(reader: ReadableStreamDefaultReader<Uint8Array> | undefined, reason?: unknown): void {
+  try {
+    reader?.cancel(reason).catch(() => {});
+  } catch {
+    // nothing more to stop
+  }
+}
+
+const NO_BYTES = /* @__PURE__ */ new Uint8Array(0);
+
+const yieldToLoop = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
+/**
+ * Reads at most `maxBytes` of a fetch `Response` body and stops there;
+ * headers other than `Retry-After` are never kept. Linear in the body
+ * whatever its chunking, and yields to the event loop as it goes. Never rejects.
+ */
+export async function readResponse(
+  res: ResponseLike,
+  maxBytes: number,
+  now: number = Date.now(),
+  options: ReadOptions = {},
+): Promise<ResponseBody> {
+  const out = {
+    status: 0,
+    text: undefined as string | undefined,
+    tooLarge: false,
+    retryAfterMs: undefined as number | undefined,
+    cause: undefined as unknown,
+  };
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let stop: (() => void) | undefined;
+  let signal: AbortSignal | undefined;
+  try {
+    const given = field(options, "signal");
+    signal = given instanceof AbortSignal ? given : undefined;
+    out.status = res.status;
+    out.retryAfterMs = parseRetryAfter(res.headers?.get("retry-after"), now);
+    signal?.throwIfAborted();
+    reader = res.body?.getReader();
+    if (!reader) out.text = (await res.text?.()) ?? "";
+    else if (Number(res.headers?.get("content-length")) > maxBytes) out.tooLarge = true;
+    else {
+      const stream = reader;
+      // Cancelling settles a pending read as done, so a stalled body ends without a race per read.
+      stop = () => cancel(stream, signal?.reason);
+      signal?.addEventListener("abort", stop, { once: true });
+      // Bytes are copied into one buffer that doubles as it fills, counted
+      // from the chunks and decoded once: linear in the body, at most 2x its
+      // size in memory, whatever the chunking (a chunk list costs ~100 B per chunk).
+      // The first chunk is kept as it is: most error bodies come in one, and
+      // then nothing is copied. A second one copies it into a buffer of its own.
+      let buffer: Uint8Array = NO_BYTES;
+      let size = 0;
+      let empty = 0;
+      for (let reads = 1; ; reads++) {
+        const r = await reader.read();
+        signal?.throwIfAborted();
+        if (r.done) break;
+        const bytes = asBytes(r.value);
+        if (!bytes) throw new TypeError("response body chunk is not bytes");
+        if (size + bytes.byteLength > maxBytes) {
+          out.tooLarge = true;
+          break;
+        }
+        if (bytes.byteLength === 0) {
+          if (++empty >= MAX_EMPTY_READS) throw new Error(`response body sent ${empty} empty chunks in a row`);
+        } else {
+          empty = 0;
+          if (size === 0) buffer = bytes;
+          else {
+            if (size + bytes.byteLength > buffer.byteLength) {
+              const grown = new Uint8Array(
+                Math.min(maxBytes, Math.max(2 * buffer.byteLength, size + bytes.byteLength, 1024)),
+              );
+              grown.set(buffer.subarray(0, size));
+              buffer = grown;
+            }
+            buffer.set(bytes, size);
+          }
+          size += bytes.byteLength;
+        }
+        if (reads % READS_PER_YIELD === 0) await yieldToLoop();
+      }
+      if (!out.tooLarge) out.text = utf8Text(buffer.subarray(0, size));
+    }
+    if (out.tooLarge) cancel(reader);
+    // Only a text() body is measured after the fact; a stream's bytes were counted as they came.
+    else if (!reader && out.text !== undefined && utf8Length(out.text) > maxBytes) {
+      out.tooLarge = true;
+      out.text = undefined;
+    }
+  } catch (cause) {
+    out.cause = cause;
+    out.text = undefined;
+    cancel(reader);
+  } finally {
+    if (stop) signal?.removeEventListener("abort", stop);
+  }
+  return out;
+}

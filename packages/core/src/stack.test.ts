@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { ProtocolError } from "./error.js";
+import { atCaller } from "./stack.js";
+
+describe("atCaller", () => {
+  const make = () =>
+    new ProtocolError({ protocol: "atlas", code: 1, message: "m", retryable: "no", action: "abort", known: false });
+  function parseLike(build: () => ProtocolError = make): ProtocolError {
+    return atCaller(build, parseLike);
+  }
+  function usersCode(): ProtocolError {
+    return parseLike();
+  }
+  const frames = (err: Error) => String(err.stack).split("\n").slice(1);
+
+  it("starts the stack at the caller of the entry, with the usual depth after it", () => {
+    const err = usersCode();
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect(frames(err)[0]).toContain("usersCode");
+    expect(String(err.stack)).not.toMatch(/parseLike|atCaller|make/);
+    expect(frames(err).length).toBeGreaterThan(1);
+    expect(String(err.stack).split("\n")[0]).toBe("ProtocolError: m");
+  });
+
+  it("restores Error.stackTraceLimit, also when the builder throws", () => {
+    const before = Error.stackTraceLimit;
+    usersCode();
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(() =>
+      parseLike(() => {
+        throw new RangeError("boom");
+      }),
+    ).toThrow(RangeError);
+    expect(Error.stackTraceLimit).toBe(before);
+  });
+
+  it("keeps the usual stack when the limit cannot be written or the engine has no captureStackTrace", () => {
+    const limit = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit");
+    Object.defineProperty(Error, "stackTraceLimit", {
+      value: Error.stackTraceLimit,
+      writable: false,
+      configurable: true,
+    });
+    try {
+      const err = usersCode();
+      expect(String(err.stack)).toContain("parseLike");
+    } finally {
+      if (limit) Object.defineProperty(Error, "stackTraceLimit", limit);
+    }
+    const capture = Object.getOwnPropertyDescriptor(Error, "captureStackTrace");
+    Reflect.deleteProperty(Error, "captureStackTrace");
+    try {
+      const err = usersCode();
+      expect(String(err.stack)).toContain("parseLike");
+      expect(Error.stackTraceLimit).toBe(limit?.value);
+    } finally {
+      if (capture) Object.defineProperty(Error, "captureStackTrace", capture);
+    }
+  });
+});

@@ -1,0 +1,46 @@
+// The size budgets `npm run size` enforces (.size-limit.mjs) and the bench
+// measures: core's two here, and every protocol package's from the "wirefault"
+// field of its package.json (its `size` rows), found by tooling/scripts/protocols.mjs.
+// Each budget's entry file is written into .cache/size: nothing lists the packages.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { protocolPackages } from "../scripts/protocols.mjs";
+
+const defaultRoot = new URL("../..", import.meta.url).pathname;
+
+// Core is no protocol package: its budgets are its own.
+const CORE = [
+  { name: "@wirefault/core", path: "tooling/size/core.js", limit: "4.45 kB" },
+  {
+    name: "@wirefault/core with ./protocol (what protocol packages pull in)",
+    path: "tooling/size/core-wire.js",
+    limit: "10 kB",
+  },
+];
+
+/** The source of one budget's entry: the whole public API of each entry point it names. */
+function entrySource(specifiers) {
+  if (specifiers.length === 1) return `export * from ${JSON.stringify(specifiers[0])};\n`;
+  const imports = specifiers.map((spec, i) => `import * as m${i} from ${JSON.stringify(spec)};`);
+  return `${imports.join("\n")}\n\nconsole.log(${specifiers.map((_, i) => `m${i}`).join(", ")});\n`;
+}
+
+/** size-limit's entries: `{ name, path, limit, gzip }`, core's first, then each protocol package's. */
+export function sizeEntries(root = defaultRoot) {
+  const dir = join(root, ".cache", "size");
+  mkdirSync(dir, { recursive: true });
+  const entries = CORE.map((entry) => ({ ...entry, gzip: true }));
+  for (const { name, folder, meta } of protocolPackages(root))
+    for (const budget of meta.size ?? []) {
+      const subpaths = budget.entries ?? ["."];
+      const specifiers = subpaths.map((sub) => (sub === "." ? name : `${name}/${sub.replace(/^\.\//, "")}`));
+      const suffix = subpaths
+        .filter((sub) => sub !== ".")
+        .map((sub) => `-${sub.replace(/^\.\//, "")}`)
+        .join("");
+      const file = join(dir, `${folder}${suffix}.js`);
+      writeFileSync(file, entrySource(specifiers));
+      entries.push({ name: budget.name, path: relative(root, file), limit: budget.limit, gzip: true });
+    }
+  return entries;
+}
