@@ -14,7 +14,7 @@ import * as tryllFrame from "@wirefault/tryll/frame";
 export interface CliProtocol
   extends Pick<
     DefinedProtocol,
-    "name" | "catalog" | "index" | "aliases" | "ranges" | "closes" | "closeCodes" | "http"
+    "name" | "maxBytes" | "catalog" | "index" | "aliases" | "ranges" | "closes" | "closeCodes" | "http"
   > {
   parseError(input: unknown, context?: { status?: number }): ProtocolError;
   fromClose(event: unknown, reason?: unknown): ProtocolError;
