@@ -22,7 +22,9 @@ async function readCapped(stream: Readable, maxBytes: number): Promise<Uint8Arra
 // A terminal gets one line on stderr saying how to end the paste; a pipe gets nothing.
 function readStdin(maxBytes: number): Promise<Uint8Array> {
   if (process.stdin.isTTY)
-    process.stderr.write("wirefault: paste the payload, then press Ctrl-D on a line of its own (Ctrl-Z, Enter on Windows)\n");
+    process.stderr.write(
+      "wirefault: paste the payload, then press Ctrl-D on a line of its own (Ctrl-Z, Enter on Windows)\n",
+    );
   return readCapped(process.stdin, maxBytes);
 }
 

@@ -81,8 +81,11 @@ export function findCode(code: string, only?: string, protocols: Registry = PROT
   return found;
 }
 
-const verdict = (retryable: Classification["retryable"], style: Style, note = ""): Row =>
-  ["retryable", `${retryable}${note}`, `${style.verdict(retryable, retryable)}${note}`];
+const verdict = (retryable: Classification["retryable"], style: Style, note = ""): Row => [
+  "retryable",
+  `${retryable}${note}`,
+  `${style.verdict(retryable, retryable)}${note}`,
+];
 
 const how = (finding: Extract<Finding, { kind: "entry" }>): string =>
   finding.alias

@@ -95,7 +95,7 @@ export function protocolReference(protocol: DefinedProtocol): string {
     templated.length === 0
       ? []
       : [
-          "Messages that name their code (`<…>` is the variable part; `wirefault explain \"<message>\"` finds the row):",
+          'Messages that name their code (`<…>` is the variable part; `wirefault explain "<message>"` finds the row):',
           table(templated, [
             ["Message template", (row) => `\`${row.template}\``],
             ["Code", (row) => code(row.entry.code)],

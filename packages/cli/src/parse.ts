@@ -110,7 +110,8 @@ const CORE_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 // A field's value on one line: text as it is, anything else as JSON.
-const fieldText = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value) ?? String(value));
+const fieldText = (value: unknown): string =>
+  typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
 
 function render(error: ProtocolError, label: string, protocol: CliProtocol | undefined, style: Style): string {
   const name = error.codeName && error.codeName !== String(error.code) ? ` ${error.codeName}` : "";
@@ -144,7 +145,9 @@ function renderBatch(
   style: Style,
 ): string {
   const head = `${label} batch answer, HTTP ${status}: ${accepted} accepted, ${errors.length} failed`;
-  const entries = errors.map((error) => render(error, `seq ${error.seq ?? "-"}:`, protocol, style).replace(/^/gm, "  "));
+  const entries = errors.map((error) =>
+    render(error, `seq ${error.seq ?? "-"}:`, protocol, style).replace(/^/gm, "  "),
+  );
   return [rows(head, [], style), ...entries].join("\n");
 }
 

@@ -38,7 +38,8 @@ export const rows = (head: string, pairs: readonly Row[], style: Style = PLAIN):
 export function columns(cells: readonly (readonly string[])[], style: Style = PLAIN): string {
   const shown = cells.map((row) => row.map(printable));
   const widths: number[] = [];
-  for (const row of shown) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  for (const row of shown)
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, [...cell].length);
   return shown
     .map((row, r) => {
       const line = row
