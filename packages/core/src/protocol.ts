@@ -204,8 +204,8 @@ export interface DefinedProtocol<
   /** The protocol's own close codes. Empty without WebSockets. */
   readonly closeCodes: readonly K[];
   /**
-   * Reads any error of the protocol: text, bytes, a decoded object, or an error
-   * thrown by openai-node or the AI SDK. Never throws.
+   * Reads any error of the protocol, in the forms its package documents; only a
+   * protocol defined with `overHttp` also reads an HTTP client's thrown error. Never throws.
    */
   parseError(input: unknown, context?: ParseContext): Parsed<Err, E["code"]>;
   /** parseError for every form of WebSocket data, a browser's Blob included. Never rejects. */

@@ -26,7 +26,8 @@ export const protocol = /* @__PURE__ */ defineProtocol({
 
 /**
  * Reads a top-level error body (a JSON string, UTF-8 bytes, a decoded value, or an
- * error thrown by openai-node or the AI SDK) into a typed error; a 207 entry on its
+ * HTTP client's error that kept the response's status and body, read by its shape)
+ * into a typed error; a 207 entry on its
  * own (`{ seq, error }`) reads as its domain class. Never throws: a body that names
  * no code is classified by its status (`Device not found` for a bare 404, say), else
  * it is `WIREFAULT_MALFORMED` (or `WIREFAULT_TOO_LARGE`), `known: false`.
