@@ -50,6 +50,15 @@ export type TelemetryServerCode = Entry["code"];
 /** The per-block codes of a 207 answer: the rows with a message template. */
 export type BlockCode = BlockEntry["code"];
 
+const BLOCK_CODES: ReadonlySet<unknown> = new Set(
+  (catalog as readonly TelemetryServerEntry[])
+    .filter((entry) => entry.template !== undefined)
+    .map((entry) => entry.code),
+);
+
+/** True for a per-block code of a 207 answer (a row with a message template). */
+export const isBlockCode = (code: unknown): code is BlockCode => BLOCK_CODES.has(code);
+
 /** The catalog's only surface. */
 export const SURFACE = "http";
 /** The protocol name every error of this package carries. */

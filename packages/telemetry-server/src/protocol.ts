@@ -1,5 +1,5 @@
 import { defineProtocol, overHttp } from "@wirefault/core/protocol";
-import { catalog, MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
+import { catalog, isBlockCode, MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
 import { createError, type TelemetryServerError, type TelemetryServerErrorInit } from "./error.js";
 import { readers } from "./readers.js";
 
@@ -17,9 +17,14 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   create: (init): TelemetryServerError => {
     const error = init as TelemetryServerErrorInit;
     // A per-block message no template knows, from a newer server, gets one more try:
-    // resending a block is always safe, because duplicates are accepted.
+    // resending a block is always safe, because duplicates are accepted. A block's
+    // code comes from its template only: a message that spells a top-level code
+    // ("Not Found") is such an unknown sentence, not that code.
+    const unknownBlock = error.seq !== undefined && !(error.known && isBlockCode(error.code));
     return createError(
-      error.seq !== undefined && !error.known ? { ...error, retryable: "maybe", action: "retry" } : error,
+      unknownBlock
+        ? { ...error, known: false, codeName: undefined, policy: undefined, retryable: "maybe", action: "retry" }
+        : error,
     );
   },
 });
