@@ -3,7 +3,7 @@ import { growth, LINEAR_GROWTH } from "@wirefault/test-utils";
 import { describeExhaustive } from "@wirefault/test-utils/typecheck";
 import { describe, expect, it } from "vitest";
 import { parseBatchResponse, readBatchResponse } from "./batch.js";
-import { catalog } from "./catalog.js";
+import { type BlockCode, catalog } from "./catalog.js";
 import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError, TelemetryServerError } from "./error.js";
 import { fromResponse, parseError } from "./protocol.js";
 
@@ -332,6 +332,20 @@ describe("readBatchResponse", () => {
     // Read alone, the same entry gives the same answer; a body without seq is still the top-level code.
     expect(parseError({ seq: "1", error: "Not Found" }).known).toBe(false);
     expect(parseError({ error: "Device not found" }, { status: 404 }).known).toBe(true);
+  });
+
+  it("types a known entry's code as a BlockCode, which indexes a Record without a cast", () => {
+    // Keyed by the block codes only: a top-level code is no key, and a missing block code fails to compile.
+    const next: Record<BlockCode, string> = {
+      DEVICE_NOT_FOUND: "register, then resend",
+      INVALID_SIGNATURE: "check the key",
+      INVALID_PAYLOAD: "fix the block",
+    };
+    const [err] = parseBatchResponse(207, PAGE_207).errors;
+    if (!err?.known) throw new Error("the page's 207 entry is documented");
+    // Compiles only because a known entry's code is a block code, not any telemetry code.
+    const code: BlockCode = err.code;
+    expect(next[code]).toBe("check the key");
   });
 
   it("types unknown-device blocks for re-registration", async () => {
