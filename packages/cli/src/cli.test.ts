@@ -200,10 +200,10 @@ describe("the wirefault binary at a terminal (issue 24)", { timeout: 120_000 }, 
   it("shows examples in --help, and each one that needs no input runs", () => {
     const help = wirefault(["--help"]).stdout;
     const examples = help.slice(help.indexOf("\nexamples:\n")).split("\n");
-    // Each example is a command, then its note after two or more spaces.
+    // Each example is a command line, its note (if any) indented below it.
     const commands = examples
       .filter((line) => line.startsWith("  wirefault "))
-      .map((line) => line.trim().split(/ {2,}/)[0] as string)
+      .map((line) => line.trim())
       .filter((command) => !/ -f\b/.test(command));
     expect(commands.length).toBeGreaterThanOrEqual(5);
     for (const command of commands) {
@@ -214,6 +214,9 @@ describe("the wirefault binary at a terminal (issue 24)", { timeout: 120_000 }, 
       expect(result.stdout).not.toBe("");
     }
     expect(help).toContain("wirefault parse -f -");
+    // It reads on an 80-column terminal; only the JSON example may not wrap.
+    for (const line of help.split("\n").filter((line) => !line.includes("{")))
+      expect([...line].length, line).toBeLessThanOrEqual(80);
   });
 
   it("lines up list in columns: every cell starts under its header, and no tabs", () => {

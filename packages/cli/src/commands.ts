@@ -17,34 +17,36 @@ export const VERSION: string = version;
 export const HELP = `wirefault: what an error off the wire means, and what to do about it
 
 usage:
-  wirefault explain <code>                 search every protocol for a code, constant name or alias
-  wirefault explain <protocol> <code>      one protocol's reading: catalog entry, alias, WebSocket
-                                           close code, a code inside a documented range, or one of
-                                           wirefault's own WIREFAULT_* codes
-  wirefault parse [options] [payload]      classify a captured payload given as an argument,
-                                           with -f <file>, or on stdin: JSON, text, MessagePack,
-                                           or a Tryll frame as bytes, hex or base64. Every
-                                           protocol that reads it gives its reading.
-      -p, --protocol <p>                   read it as this protocol only
-      -s, --status <n>                     the HTTP status it came with; classifies a body
-                                           that names no code, and reads a telemetry 207 batch
-      -f, --file <path>                    read the payload from a file ("-" for stdin)
-      --json                               one JSON object per reading, one per line
-  wirefault list [protocol] [--json]       every documented code, in columns under a header row
-  wirefault --version                      the version
-  wirefault help                           this text
+  wirefault explain [protocol] <code>
+      every reading of a code, constant name or alias: a catalog entry, an
+      alias, a WebSocket close code, a code inside a documented range, one of
+      wirefault's own WIREFAULT_* codes, or the code a message's text names
+  wirefault parse [options] [payload]
+      classify a captured payload given as an argument, with -f <file>, or on
+      stdin: JSON, text, MessagePack, or a Tryll frame as bytes, hex or base64.
+      Every protocol that reads it gives its reading.
+    -p, --protocol <p>   read it as this protocol only
+    -s, --status <n>     the HTTP status it came with; classifies a body that
+                         names no code, and reads a telemetry 207 batch
+    -f, --file <path>    read the payload from a file ("-" for stdin)
+    --json               one JSON object per reading, one per line
+  wirefault list [protocol] [--json]
+      every documented code, in columns under a header row
+  wirefault --version    the version
+  wirefault help         this text
 
-  --color, --no-color                      colour on or off; by default on when stdout is a
-                                           terminal and NO_COLOR is unset
+  --color, --no-color    colour on or off; by default on when stdout is a
+                         terminal and NO_COLOR is unset
 
 examples:
-  wirefault explain 4001                   Atlas ERR_RATE_LIMITED, Tryll InferenceFailed,
-                                           CKG Relay's close code BAD_AGENT_TOKEN
+  wirefault explain 4001
+      Atlas ERR_RATE_LIMITED, Tryll InferenceFailed, CKG Relay's close code
   wirefault explain ckg-relay AGENT_TIMEOUT
   wirefault explain "Device not found: c5785ea2c66a"
-                                           the text of a telemetry 207 entry finds its code
+      the text of a telemetry 207 entry finds its code
   wirefault parse '{"type":"error","error":"Agent is offline","code":"AGENT_OFFLINE"}'
-  wirefault parse -f -                     paste a payload, then Ctrl-D on a line of its own
+  wirefault parse -f -
+      paste a payload on the terminal, then Ctrl-D on a line of its own
   wirefault parse --status 502 -f error-page.html
   xxd -p frame.bin | wirefault parse --protocol tryll --json
   wirefault list atlas
