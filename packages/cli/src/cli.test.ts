@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { encodeErrorFrame } from "@wirefault/tryll/frame";
 import { describe, expect, it } from "vitest";
 
 // End to end: the built binary, as `npx wirefault` runs it. Each case of issue 19 is here.
@@ -300,6 +301,17 @@ describe("the wirefault binary at a terminal (issue 24)", { timeout: 120_000 }, 
     const tryll = wirefault(["parse", "-p", "tryll"], "[".repeat(3 * 1024 * 1024));
     expectBadInput(tryll);
     expect(tryll.stderr).toContain("more than tryll's cap of 1048576 bytes");
+    // Under that limit but over the cap, only hex or base64 is read (it spells fewer bytes): 2 MiB of
+    // "[" is refused before JSON.parse meets its nesting, while a 1.2 MB hex frame of 600 KB is read.
+    const nested = wirefault(["parse"], "[".repeat(5 * 1024 * 1024));
+    expectBadInput(nested);
+    expect(nested.stderr).toMatch(/^wirefault: the payload is 5242880 bytes, more than .* and not hex or base64\n$/);
+    const frame = encodeErrorFrame({ requestId: 1n, code: 4001, message: "m".repeat(600_000), agentId: 2n });
+    const hex = Buffer.from(frame).toString("hex");
+    expect(hex.length).toBeGreaterThan(1024 * 1024);
+    const read = wirefault(["parse", "-p", "tryll", "--json"], hex);
+    expect(read.status, read.stderr).toBe(0);
+    expect(JSON.parse(read.stdout)).toMatchObject({ protocol: "tryll", code: 4001, requestId: "1", agentId: "2" });
   });
 });
 

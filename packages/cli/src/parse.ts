@@ -16,9 +16,14 @@ import { quote, type Row, rows } from "./text.js";
  * refused before it is decoded.
  */
 export const inputLimit = (protocols: Iterable<Pick<CliProtocol, "maxBytes">>): number => {
+  const cap = largestCap(protocols);
+  return 2 * cap + Math.ceil(cap / 30) + 2;
+};
+
+const largestCap = (protocols: Iterable<Pick<CliProtocol, "maxBytes">>): number => {
   let cap = 0;
   for (const protocol of protocols) cap = Math.max(cap, protocol.maxBytes);
-  return 2 * cap + Math.ceil(cap / 30) + 2;
+  return cap;
 };
 
 /** The most `parse` reads over wirefault's five protocols: {@link inputLimit} of their caps. */
@@ -194,11 +199,20 @@ function readOptions(
   return { protocol, status: code, json: args.flags.has("--json") };
 }
 
-/** Why a payload over the limit is refused, in one line. */
-export function tooLarge(limit: number, candidates: readonly Pick<CliProtocol, "name" | "maxBytes">[]): string {
+/**
+ * Why a payload is refused unread, in one line: over `limit` bytes, the cap as
+ * hex, or (with its `size`) over the cap itself, in a form that is not hex or base64.
+ */
+export function tooLarge(
+  limit: number,
+  candidates: readonly Pick<CliProtocol, "name" | "maxBytes">[],
+  size?: number,
+): string {
   const widest = candidates.reduce((a, b) => (b.maxBytes > a.maxBytes ? b : a));
   const cap = candidates.length === 1 ? `${widest.name}'s cap` : `the largest cap (${widest.name}'s)`;
-  return `the payload is over ${limit} bytes, more than ${cap} of ${widest.maxBytes} bytes even as hex`;
+  return size === undefined
+    ? `the payload is over ${limit} bytes, more than ${cap} of ${widest.maxBytes} bytes even as hex`
+    : `the payload is ${size} bytes, more than ${cap} of ${widest.maxBytes} bytes, and not hex or base64`;
 }
 
 /** The most `parse` reads for these arguments: {@link inputLimit} of the protocols it may read the payload as. */
@@ -234,8 +248,12 @@ export function parse(
   const candidates = options.protocol ? [options.protocol] : [...protocols.values()];
   const limit = inputLimit(candidates);
   if (bytes.byteLength > limit) return usage(tooLarge(limit, candidates));
-  const payload = detectPayload(bytes);
+  const cap = largestCap(candidates);
+  const payload = detectPayload(bytes, cap);
   if (payload.kind === "empty") return usage("no payload: give it as an argument, with -f <file>, or on stdin");
+  // Only hex and base64 may be longer than the bytes they spell: anything else over the cap is refused unread.
+  if (bytes.byteLength > cap && payload.kind !== "hex" && payload.kind !== "base64")
+    return usage(tooLarge(cap, candidates, bytes.byteLength));
 
   const context: Context = options.status === undefined ? {} : { status: options.status };
   const forms = formsOf(payload);
