@@ -4,6 +4,7 @@
 // non-TTY stdout) prints plain lines, for CI and the demo's own test.
 import { startPeers } from "@wirefault/testkit";
 import { PROTOCOLS } from "./scenarios.mjs";
+import { summaryTable } from "./summary.mjs";
 
 const headless = process.argv.includes("--headless") || !process.stdout.isTTY;
 const color = (code) => (text) => (headless ? text : `\u001b[${code}m${text}\u001b[0m`);
@@ -13,27 +14,6 @@ const dim = color(2);
 const bold = color(1);
 
 const seconds = (ms) => (ms ? `${(ms / 1000).toFixed(ms % 1000 ? 1 : 0)} s` : "-");
-
-function table(rows) {
-  const head = ["protocol", "scenario", "code", "action taken", "attempts", "waited", "outcome"];
-  const body = rows.map((r) => [
-    r.protocol,
-    r.scenario,
-    r.code,
-    r.action,
-    String(r.attempts),
-    seconds(r.waitedMs),
-    `${r.ok ? "ok" : "UNEXPECTED"}: ${r.outcome}`,
-  ]);
-  const widths = head.map((h, i) => Math.min(i === 6 ? 80 : 48, Math.max(h.length, ...body.map((b) => b[i].length))));
-  const line = (cells) =>
-    cells.map((c, i) => (c.length > widths[i] ? `${c.slice(0, widths[i] - 1)}…` : c.padEnd(widths[i]))).join("  ");
-  return [
-    bold(line(head)),
-    dim(widths.map((w) => "-".repeat(w)).join("  ")),
-    ...body.map((b, i) => (rows[i].ok ? line(b) : red(line(b)))),
-  ].join("\n");
-}
 
 export async function demo(out = (line) => console.log(line)) {
   const peers = await startPeers({ tealeRelay: { discoverIntervalMs: 200 }, tryll: { split: { maxChunk: 7 } } });
@@ -75,7 +55,9 @@ export async function demo(out = (line) => console.log(line)) {
     await peers.close();
   }
   const failed = rows.filter((r) => !r.ok);
-  out(`\n${table(rows)}\n`);
+  out(`\n${summaryTable(rows, { style: { bold, dim, red } }).join("\n")}\n`);
+  // What a failed scenario ended with, in full: the table only marks it.
+  for (const r of failed) out(red(`${r.protocol}, ${r.scenario}: ${r.outcome}`));
   out(
     failed.length
       ? red(`${failed.length} of ${rows.length} scenarios did not end as designed`)

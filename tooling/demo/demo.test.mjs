@@ -20,12 +20,22 @@ describe("npm run demo", () => {
     for (const protocol of ["teale-relay", "telemetry-server", "ckg-relay", "atlas", "tryll"]) {
       expect(run.stdout).toContain(`\n${protocol}\n`);
     }
-    for (const heading of ["protocol", "scenario", "code", "action taken", "attempts", "outcome"]) {
-      expect(run.stdout).toContain(heading);
-    }
+    expect(run.stdout).toMatch(/\n {2}scenario +code +action +tries +waited\n/);
     expect(run.stdout).toMatch(/all \d+ scenarios ended as designed/);
-    expect(run.stdout).not.toContain("UNEXPECTED");
+    expect(run.stdout).not.toContain("✗");
     expect(run.stdout).not.toContain("\u001b[");
+  });
+
+  it("ends with a summary that fits an 80-column terminal, every scenario in it", () => {
+    const run = demoRun();
+    expect(run.status).toBe(0);
+    const summary = run.stdout.slice(run.stdout.lastIndexOf("\n\n  scenario ")).trim().split("\n");
+    for (const line of summary) expect([...line].length, line).toBeLessThanOrEqual(80);
+    // One block per protocol, and each scenario's code on a line of it.
+    for (const protocol of ["teale-relay", "telemetry-server", "ckg-relay", "atlas", "tryll"])
+      expect(summary).toContain(protocol);
+    for (const code of ["rate_limited", "DEVICE_NOT_FOUND", "UND_ERR_SOCKET", "PAYLOAD_TOO_LARGE", "4001", "5004"])
+      expect(summary.some((line) => line.includes(code))).toBe(true);
   });
 
   it("says what happened in words a newcomer follows", () => {

@@ -23,6 +23,13 @@ export function withTable(readme, table) {
   return `${readme.slice(0, start + START.length)}\n${note}\n\n${table}\n\n${readme.slice(end)}`;
 }
 
+/** The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as dashes. */
+export const anchor = (title) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, "")
+    .replaceAll(" ", "-");
+
 /** Every protocol package's definition (its main entry's `protocol`), found by discovery. */
 export async function loadCatalogs(dir = root) {
   return (await loadProtocolPackages(dir)).map(({ folder, module }) => ({ folder, protocol: module.protocol }));
@@ -36,7 +43,20 @@ export async function generated(dir = root) {
     "# Error reference",
     "",
     "Every code of every protocol wirefault covers, with what to do about it. Generated from the catalogs",
-    "by `tooling/scripts/docs.mjs`; `npm test` fails when this file is stale.",
+    'by `tooling/scripts/docs.mjs`; `npm test` fails when this file is stale. A code\'s "What to do" is its',
+    "protocol's own advice, where the page gives more than the action; a message's words find their row in",
+    "the protocol's message templates.",
+    "",
+    "## Contents",
+    "",
+    ...[
+      "What each action means",
+      "wirefault's own codes",
+      "WebSocket close codes",
+      ...catalogs.map(({ protocol }) => protocol.name),
+    ].map((title) => `- [${title}](#${anchor(title)})`),
+    "",
+    "## What each action means",
     "",
     "| action | meaning |",
     "|---|---|",

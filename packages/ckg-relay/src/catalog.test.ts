@@ -75,6 +75,29 @@ describe("catalog", () => {
     expect([offline, alias, typo]).toEqual(["AGENT_OFFLINE", "AGENT_NOT_ALLOWED", "AGENT_OFLINE"]);
   });
 
+  it("types a known code as assignable to CkgRelayCode, which indexes a Record without a cast", () => {
+    // Keyed by the plain union: a missing code would fail to compile.
+    const owner: Record<CkgRelayCode, string> = {
+      AGENT_OFFLINE: "agent team",
+      NOT_ALLOWED: "relay admin",
+      AGENT_NOT_FOUND: "agent team",
+      AGENT_TIMEOUT: "infrastructure team",
+      AGENT_ERROR: "agent team",
+      PAYLOAD_TOO_LARGE: "app team",
+      RATE_LIMITED: "app team",
+      INVALID_MESSAGE: "app team",
+      RELAY_INTERNAL_ERROR: "relay support",
+    };
+    const err = parseError({ type: "error", code: "AGENT_TIMEOUT", error: "Agent took too long" });
+    if (!err.known) throw new Error("AGENT_TIMEOUT is documented");
+    const code: CkgRelayCode = err.code;
+    expect(owner[code]).toBe("infrastructure team");
+    const unknown = parseError({ type: "error", code: "AGENT_ON_FIRE", error: "?" });
+    // @ts-expect-error before `known` is checked, the code is whatever the wire sent
+    const unchecked: CkgRelayCode = unknown.code;
+    expect(unchecked).toBe("AGENT_ON_FIRE");
+  });
+
   it("reads AGENT_NOT_ALLOWED as NOT_ALLOWED, keeping the spelling received in raw", () => {
     expect(codeAliases).toEqual({ AGENT_NOT_ALLOWED: "NOT_ALLOWED" });
     const err = parseError({ type: "error", code: "AGENT_NOT_ALLOWED", message: "nope" });

@@ -22,8 +22,8 @@ export const protocol = /* @__PURE__ */ defineProtocol({
 
 /**
  * Reads a CKG Relay error message, from the WebSocket (`{"type":"error",...}`,
- * with its text in `message` or `error`) or an HTTP body, or an error thrown by
- * openai-node or the AI SDK. Never throws: input that is not such an error
+ * with its text in `message` or `error`) or an HTTP body, or an HTTP client's
+ * error that kept the response's status and body, read by its shape. Never throws: input that is not such an error
  * gives `code: MALFORMED` (or `TOO_LARGE`), `known: false`, the raw input kept.
  */
 export const parseError = protocol.parseError;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { encodeErrorFrame } from "@wirefault/tryll/frame";
 import { describe, expect, it } from "vitest";
 
 // End to end: the built binary, as `npx wirefault` runs it. Each case of issue 19 is here.
@@ -123,7 +124,15 @@ describe("the wirefault binary", { timeout: 120_000 }, () => {
     expect(v.status).toBe(0);
     expect(v.stdout).toBe(`${version}\n`);
     const listed = wirefault(["list", "tryll"]);
-    expect(listed.stdout.split("\n")[0]).toBe("protocol\tsurface\tcode\tname\tstatus\tretryable\taction");
+    expect(listed.stdout.split("\n")[0]?.split(/ {2,}/)).toEqual([
+      "protocol",
+      "surface",
+      "code",
+      "name",
+      "status",
+      "retryable",
+      "action",
+    ]);
     expect(listed.stdout).toContain("AgentBusy");
     const json = JSON.parse(wirefault(["list", "--json"]).stdout) as unknown[];
     expect(json.length).toBe(wirefault(["list"]).stdout.trim().split("\n").length - 1);
@@ -133,6 +142,176 @@ describe("the wirefault binary", { timeout: 120_000 }, () => {
     const help = wirefault(["--help"]);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/exit codes:\n\s+0 .+\n\s+1 .+\n\s+2 .+/);
+  });
+});
+
+// Under `script` (util-linux), the binary's stdin, stdout and stderr are a terminal;
+// what it prints comes back as one stream, with the terminal's \r\n line ends.
+const atTerminal = (args: string[], input: string, env: Record<string, string> = {}) => {
+  const shell = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+  const command = [process.execPath, bin, ...args].map(shell).join(" ");
+  const result = spawnSync("script", ["-qec", command, "/dev/null"], {
+    input,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "", ...env },
+  });
+  return { status: result.status, output: result.stdout.replaceAll("\r\n", "\n"), error: result.error };
+};
+const ESC = "\u001b[";
+const ckgFrame = '{"type":"error","event_id":"evt-7","error":"Agent took too long","code":"AGENT_TIMEOUT"}';
+
+describe("the wirefault binary at a terminal (issue 24)", { timeout: 120_000 }, () => {
+  it("reads a payload pasted on a terminal until EOF, after a prompt on stderr", () => {
+    // Two lines, as a paste of pretty-printed JSON arrives; script sends EOF when its input ends.
+    const pasted = '{"type":"error","event_id":"evt-7",\n"error":"Agent is offline","code":"AGENT_OFFLINE"}\n';
+    for (const args of [["parse", "-f", "-"], ["parse"]]) {
+      const result = atTerminal(args, pasted, { NO_COLOR: "1" });
+      expect(result.error).toBeUndefined();
+      expect(result.status, result.output).toBe(0);
+      expect(result.output).toMatch(/^wirefault: paste the payload, then press Ctrl-D/m);
+      expect(result.output).toContain("ckg-relay AGENT_OFFLINE");
+      expect(result.output).toMatch(/eventId:\s+evt-7/);
+    }
+    // A pipe gets no prompt: stderr stays empty.
+    const piped = wirefault(["parse", "-f", "-"], pasted);
+    expect(piped.status).toBe(0);
+    expect(piped.stderr).toBe("");
+  });
+
+  it("colours on a terminal, and not with NO_COLOR, --no-color or a pipe; --color forces it", () => {
+    const coloured = atTerminal(["explain", "ckg-relay", "AGENT_OFFLINE"], "");
+    expect(coloured.status).toBe(0);
+    expect(coloured.output).toContain(`${ESC}1mckg-relay AGENT_OFFLINE${ESC}22m`);
+    expect(coloured.output).toContain(`${ESC}32myes${ESC}39m`);
+    for (const [args, env] of [
+      [["explain", "ckg-relay", "AGENT_OFFLINE"], { NO_COLOR: "1" }],
+      [["explain", "ckg-relay", "AGENT_OFFLINE", "--no-color"], {}],
+      [["--no-color", "list", "ckg-relay"], {}],
+      [["--color", "--no-color", "list", "ckg-relay"], {}],
+    ] as const) {
+      const plain = atTerminal([...args], "", env);
+      expect(plain.status).toBe(0);
+      expect(plain.output).toContain("ckg-relay");
+      expect(plain.output).not.toContain(ESC);
+    }
+    expect(wirefault(["explain", "ckg-relay", "AGENT_OFFLINE"]).stdout).not.toContain(ESC);
+    expect(wirefault(["list", "ckg-relay", "--color"]).stdout).toContain(`${ESC}1mprotocol`);
+  });
+
+  it("shows examples in --help, and each one that needs no input runs", () => {
+    const help = wirefault(["--help"]).stdout;
+    const examples = help.slice(help.indexOf("\nexamples:\n")).split("\n");
+    // Each example is a command line, its note (if any) indented below it.
+    const commands = examples
+      .filter((line) => line.startsWith("  wirefault "))
+      .map((line) => line.trim())
+      .filter((command) => !/ -f\b/.test(command));
+    expect(commands.length).toBeGreaterThanOrEqual(5);
+    for (const command of commands) {
+      const result = spawnSync("sh", ["-c", command.replace(/^wirefault /, `"$0" "$1" `), process.execPath, bin], {
+        encoding: "utf8",
+      });
+      expect(result.status, `${command}\n${result.stderr}`).toBe(0);
+      expect(result.stdout).not.toBe("");
+    }
+    expect(help).toContain("wirefault parse -f -");
+    // It reads on an 80-column terminal; only the JSON example may not wrap.
+    for (const line of help.split("\n").filter((line) => !line.includes("{")))
+      expect([...line].length, line).toBeLessThanOrEqual(80);
+  });
+
+  it("lines up list in columns: every cell starts under its header, and no tabs", () => {
+    const lines = wirefault(["list"]).stdout.trimEnd().split("\n");
+    const header = lines[0] as string;
+    const starts = [...header.matchAll(/\S+/g)].map((match) => match.index);
+    expect(starts.length).toBe(7);
+    for (const line of lines) {
+      expect(line).not.toContain("\t");
+      for (const start of starts.slice(1)) {
+        expect(line[start - 1], line).toBe(" ");
+        expect(line[start], line).not.toBe(" ");
+      }
+    }
+  });
+
+  it("parse shows the summary and every field the protocol exposes", () => {
+    const ckg = wirefault(["parse", ckgFrame]).stdout;
+    expect(ckg).toMatch(/summary:\s+The agent did not answer within the relay's timeout\./);
+    expect(ckg).toMatch(/eventId:\s+evt-7/);
+    const zone = wirefault([
+      "parse",
+      '{"type":"zone.error","request_id":"req_01JX","code":"payment_invalid","message":"payment authorization does not match requirement"}',
+    ]).stdout;
+    expect(zone).toMatch(/atlas payment_invalid\n[\s\S]*summary:\s+\S[\s\S]*requestId:\s+req_01JX/);
+    const wire = wirefault([
+      "parse",
+      "-p",
+      "atlas",
+      '{"code":4001,"message":"rate limit exceeded","ref_msg_id":"msg_01JX"}',
+    ]);
+    expect(wire.stdout).toMatch(/refMsgId:\s+msg_01JX/);
+    // A Tryll ErrorResponse frame, hex: request 5, code 3004 AgentBusy, agent 7.
+    const frame =
+      "54000000100000000000000008000c0007000800080000000000000a100000000c0020000c000400080014000c000000bc0b0000180000000500000000000000070000000000000000000000040000006275737900000000";
+    const tryll = wirefault(["parse", frame]).stdout;
+    expect(tryll).toContain("tryll 3004 AgentBusy");
+    expect(tryll).toMatch(/requestId:\s+5\n/);
+    expect(tryll).toMatch(/agentId:\s+7\n/);
+    expect(tryll).toMatch(/layer:\s+agent\n/);
+    // Every field of toJSON() is in the human output too.
+    const json = JSON.parse(wirefault(["parse", "--json", frame]).stdout) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(json))
+      if (!["name", "protocol", "known", "codeName", "code"].includes(key))
+        expect(tryll, key).toMatch(new RegExp(`\\b${String(value)}\\b`));
+  });
+
+  it("prints the catalog's own advice for a code, never the generic text of its action", () => {
+    const replaced = wirefault(["explain", "SESSION_REPLACED"]).stdout;
+    expect(replaced).toMatch(/action:\s+abort: do not reconnect from this client/);
+    expect(replaced).not.toContain("a protocol violation or version mismatch");
+    expect(wirefault(["parse", ckgFrame]).stdout).toMatch(
+      /action:\s+retry: retry once after 2-5 s; if it times out again, escalate/,
+    );
+    // A code without advice of its own keeps its action's meaning.
+    expect(wirefault(["explain", "atlas", "ERR_INTERNAL"]).stdout).toMatch(/action:\s+retry: a transient failure/);
+  });
+
+  it("finds the code of a telemetry 207 entry by its message text", () => {
+    const found = wirefault(["explain", "Device not found: c5785ea2c66a"]);
+    expect(found.status).toBe(0);
+    expect(found.stdout).toMatch(
+      /^telemetry-server DEVICE_NOT_FOUND \(the message matches "Device not found: <device_id_hex>"\)/,
+    );
+    expect(found.stdout).toMatch(/status:\s+207/);
+    expect(found.stdout).not.toMatch(/status:\s+404/);
+    expect(wirefault(["explain", "Invalid signature for device c5785e…a2c66a"]).stdout).toContain("INVALID_SIGNATURE");
+    // The 404's own body is still its own code.
+    expect(wirefault(["explain", "Device not found"]).stdout).toMatch(/status:\s+404/);
+  });
+
+  it("refuses input over the protocols' cap before reading or parsing the rest of it", () => {
+    // An endless pipe: reading it to the end would never finish.
+    const endless = spawnSync("sh", ["-c", 'yes "[" | "$0" "$1" parse', process.execPath, bin], { encoding: "utf8" });
+    expectBadInput(endless);
+    expect(endless.stderr).toMatch(/^wirefault: the payload is over \d+ bytes, more than the largest cap \(atlas's\)/);
+    const file = join(mkdtempSync(join(tmpdir(), "wirefault-")), "brackets.txt");
+    writeFileSync(file, "[".repeat(15 * 1024 * 1024));
+    expectBadInput(wirefault(["parse", "-f", file]));
+    // One protocol's cap is its own: 3 MiB is over Tryll's 1 MiB even as hex.
+    const tryll = wirefault(["parse", "-p", "tryll"], "[".repeat(3 * 1024 * 1024));
+    expectBadInput(tryll);
+    expect(tryll.stderr).toContain("more than tryll's cap of 1048576 bytes");
+    // Under that limit but over the cap, only hex or base64 is read (it spells fewer bytes): 2 MiB of
+    // "[" is refused before JSON.parse meets its nesting, while a 1.2 MB hex frame of 600 KB is read.
+    const nested = wirefault(["parse"], "[".repeat(5 * 1024 * 1024));
+    expectBadInput(nested);
+    expect(nested.stderr).toMatch(/^wirefault: the payload is 5242880 bytes, more than .* and not hex or base64\n$/);
+    const frame = encodeErrorFrame({ requestId: 1n, code: 4001, message: "m".repeat(600_000), agentId: 2n });
+    const hex = Buffer.from(frame).toString("hex");
+    expect(hex.length).toBeGreaterThan(1024 * 1024);
+    const read = wirefault(["parse", "-p", "tryll", "--json"], hex);
+    expect(read.status, read.stderr).toBe(0);
+    expect(JSON.parse(read.stdout)).toMatchObject({ protocol: "tryll", code: 4001, requestId: "1", agentId: "2" });
   });
 });
 

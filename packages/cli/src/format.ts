@@ -1,5 +1,5 @@
-import type { CatalogEntry, RetryPolicy } from "@wirefault/core";
-import { type DefinedProtocol, RECOVERY_ACTIONS } from "@wirefault/core/protocol";
+import type { CatalogEntry, RecoveryAction, RetryPolicy } from "@wirefault/core";
+import { type CloseCodeEntry, type DefinedProtocol, RECOVERY_ACTIONS } from "@wirefault/core/protocol";
 
 const seconds = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
@@ -19,6 +19,28 @@ export function describePolicy(policy: RetryPolicy | undefined): string {
 /** What each recovery action asks of the caller, in one phrase: core's meanings. */
 export const ACTIONS = RECOVERY_ACTIONS;
 
+/** A row that says what to do: a catalog entry, a close code, a range or an unlisted code. */
+export interface ActionRow {
+  readonly action?: RecoveryAction | undefined;
+  readonly advice?: string | undefined;
+}
+
+/** What to do about a row: its own advice where the catalog has one, else its action's meaning. */
+export function adviceOf(row: ActionRow): string {
+  return row.advice ?? ACTIONS[row.action ?? "abort"];
+}
+
+/** A row's action and what to do, in one line: `retry: retry once after 2-5 s; …`. */
+export const actionLine = (row: ActionRow): string => {
+  const advice = adviceOf(row);
+  return `${row.action ?? "abort"}: ${advice.charAt(0).toLowerCase()}${advice.slice(1)}`;
+};
+
+/** A row's message template (`Device not found: <device_id_hex>`), where its protocol documents one. */
+export function templateOf(row: object): string | undefined {
+  return "template" in row && typeof row.template === "string" ? row.template : undefined;
+}
+
 const cell = (value: unknown): string =>
   value === undefined || value === null ? "" : String(value).replaceAll("|", "\\|");
 
@@ -27,6 +49,7 @@ export function catalogTable(catalog: readonly (CatalogEntry & { readonly layer?
   const showName = catalog.some((entry) => entry.name !== entry.code);
   const showSurface = new Set(catalog.map((entry) => entry.surface)).size > 1;
   const showLayer = catalog.some((entry) => entry.layer !== undefined);
+  const showAdvice = catalog.some((entry) => entry.advice !== undefined);
   type Entry = (typeof catalog)[number];
   const columns: [string, (entry: Entry) => unknown][] = [
     ["Code", (e) => (typeof e.code === "string" ? `\`${e.code}\`` : e.code)],
@@ -38,6 +61,7 @@ export function catalogTable(catalog: readonly (CatalogEntry & { readonly layer?
     ["Action", (e) => `\`${e.action}\``],
     ["Retry policy", (e) => describePolicy(e.policy)],
     ["Summary", (e) => e.summary],
+    ...(showAdvice ? [["What to do", (e: Entry) => e.advice ?? ""] as [string, (entry: Entry) => unknown]] : []),
   ];
   return [
     `| ${columns.map(([title]) => title).join(" | ")} |`,
@@ -62,7 +86,23 @@ const code = (value: string | number): string => (typeof value === "string" ? `\
  * docs/errors.md show, and what `wirefault explain` searches.
  */
 export function protocolReference(protocol: DefinedProtocol): string {
-  const parts = [catalogTable(protocol.catalog)];
+  const templated = protocol.catalog.flatMap((entry) => {
+    const template = templateOf(entry);
+    return template === undefined ? [] : [{ template, entry }];
+  });
+  // First, so that searching the page for a message's words finds the row it names.
+  const parts =
+    templated.length === 0
+      ? []
+      : [
+          'Messages that name their code (`<…>` is the variable part; `wirefault explain "<message>"` finds the row):',
+          table(templated, [
+            ["Message template", (row) => `\`${row.template}\``],
+            ["Code", (row) => code(row.entry.code)],
+            ["Status", (row) => row.entry.status],
+          ]),
+        ];
+  parts.push(catalogTable(protocol.catalog));
   const aliases = Object.entries(protocol.aliases ?? {});
   if (aliases.length > 0)
     parts.push(
@@ -104,6 +144,9 @@ export function protocolReference(protocol: DefinedProtocol): string {
         ["Retryable", (row) => row.retryable],
         ["Action", (row) => `\`${row.action}\``],
         ["Summary", (row) => row.summary],
+        ...((protocol.closeCodes ?? []).some((row) => row.advice !== undefined)
+          ? [["What to do", (row: CloseCodeEntry) => row.advice ?? ""] as const]
+          : []),
       ]),
     );
   return parts.join("\n\n");

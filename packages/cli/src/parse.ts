@@ -1,14 +1,33 @@
 import type { ProtocolError } from "@wirefault/core";
 import { utf8Length } from "@wirefault/core/protocol";
 import type { BatchResult as Batch } from "@wirefault/telemetry-server";
-import { ACTIONS } from "./format.js";
+import { actionLine } from "./format.js";
 import { decodeText, detectPayload, type Payload } from "./payload.js";
 import { type CliProtocol, localCodes, PROTOCOLS, type Registry } from "./protocols.js";
 import { type Args, ok, type Result, readArgs, usage } from "./result.js";
-import { quote, rows } from "./text.js";
+import { PLAIN, type Style } from "./style.js";
+import { quote, type Row, rows } from "./text.js";
 
-/** The most `parse` reads from stdin or a file: far above every protocol's own cap, which each parser applies itself. */
-export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+/**
+ * The most `parse` takes from stdin, a file or an argument, given the protocols
+ * it may read the payload as: the largest of their caps, spelled as `xxd -p`
+ * hex (two digits a byte, a line break every 30 bytes), the widest form a
+ * payload is given in. Anything longer is over every cap in every form, and is
+ * refused before it is decoded.
+ */
+export const inputLimit = (protocols: Iterable<Pick<CliProtocol, "maxBytes">>): number => {
+  const cap = largestCap(protocols);
+  return 2 * cap + Math.ceil(cap / 30) + 2;
+};
+
+const largestCap = (protocols: Iterable<Pick<CliProtocol, "maxBytes">>): number => {
+  let cap = 0;
+  for (const protocol of protocols) cap = Math.max(cap, protocol.maxBytes);
+  return cap;
+};
+
+/** The most `parse` reads over wirefault's five protocols: {@link inputLimit} of their caps. */
+export const MAX_INPUT_BYTES: number = inputLimit(PROTOCOLS.values());
 
 /** The options `parse` takes. */
 export const PARSE_ARGS = Object.freeze({
@@ -77,7 +96,29 @@ function readingsOf(input: unknown, candidates: readonly CliProtocol[], context:
   return batches.length > 0 || known.length > 0 ? [...batches, ...known] : named;
 }
 
-function render(error: ProtocolError, label: string): string {
+// What every error has, printed in its own rows or in the head; any other field of
+// toJSON() is the protocol's own (eventId, refMsgId, requestId, agentId, layer, seq, …).
+const CORE_FIELDS: ReadonlySet<string> = new Set([
+  "name",
+  "message",
+  "protocol",
+  "surface",
+  "code",
+  "codeName",
+  "status",
+  "retryable",
+  "action",
+  "known",
+  "retryAfterMs",
+  // wirefault's own note on why the body did not parse, not a field of the protocol.
+  "cause",
+]);
+
+// A field's value on one line: text as it is, anything else as JSON.
+const fieldText = (value: unknown): string =>
+  typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+
+function render(error: ProtocolError, label: string, protocol: CliProtocol | undefined, style: Style): string {
   const name = error.codeName && error.codeName !== String(error.code) ? ` ${error.codeName}` : "";
   // A local code's message is wirefault's own words about the body, not the server's: left out,
   // so that protocols agreeing on a status print as one reading.
@@ -85,22 +126,34 @@ function render(error: ProtocolError, label: string): string {
   const head = local
     ? `${label}: no code, classified by the status alone`
     : `${label} ${String(error.code)}${name}${error.known ? "" : " (not in the catalog)"}`;
-  return rows(head, [
+  const entry = error.known ? protocol?.index.get(error.code) : undefined;
+  const own = Object.entries(error.toJSON()).filter(([key, value]) => !CORE_FIELDS.has(key) && value !== undefined);
+  const pairs: Row[] = [
     ...(local ? [] : [["message", error.message] as const]),
+    ...(entry ? [["summary", entry.summary] as const] : []),
+    // Left out with a local code, like the message: each protocol names its own HTTP surface.
+    ...(local ? [] : [["surface", error.surface ?? "-"] as const]),
     ["status", error.status ?? "-"],
-    ["retryable", error.retryable],
-    ["action", `${error.action}: ${ACTIONS[error.action]}`],
+    ["retryable", error.retryable, style.verdict(error.retryable, error.retryable)],
+    // The row's advice where the error's action is the row's own; a status may have overridden it.
+    ["action", actionLine(entry?.action === error.action ? entry : error)],
     ...(error.retryAfterMs === undefined ? [] : [["retry after", `${error.retryAfterMs} ms`] as const]),
-  ]);
+    ...own.map(([key, value]) => [key, fieldText(value)] as const),
+  ];
+  return rows(head, pairs, style);
 }
 
-function renderBatch({ status, accepted, errors }: Batch, label: string): string {
+function renderBatch(
+  { status, accepted, errors }: Batch,
+  label: string,
+  protocol: CliProtocol | undefined,
+  style: Style,
+): string {
   const head = `${label} batch answer, HTTP ${status}: ${accepted} accepted, ${errors.length} failed`;
-  const entries = errors.map((error) => {
-    const block = render(error, `seq ${error.seq ?? "-"}:`).replace(/^/gm, "  ");
-    return error.deviceId === undefined ? block : `${block}\n    ${"device:".padEnd(14)}${error.deviceId}`;
-  });
-  return [rows(head, []), ...entries].join("\n");
+  const entries = errors.map((error) =>
+    render(error, `seq ${error.seq ?? "-"}:`, protocol, style).replace(/^/gm, "  "),
+  );
+  return [rows(head, [], style), ...entries].join("\n");
 }
 
 const toJson = (reading: Reading): string =>
@@ -116,17 +169,19 @@ const toJson = (reading: Reading): string =>
   );
 
 // Readings that say the same thing are printed once, under every protocol that gives them.
-function renderAll(readings: readonly Reading[]): string[] {
+function renderAll(readings: readonly Reading[], registry: Registry, style: Style): string[] {
+  const show = (reading: Reading, label: string, s: Style) => {
+    const protocol = registry.get(reading.protocol);
+    return reading.batch ? renderBatch(reading.batch, label, protocol, s) : render(reading.error, label, protocol, s);
+  };
   const groups = new Map<string, { reading: Reading; protocols: string[] }>();
   for (const reading of readings) {
-    const key = reading.batch ? renderBatch(reading.batch, "") : render(reading.error, "");
+    const key = show(reading, "", PLAIN);
     const group = groups.get(key);
     if (group) group.protocols.push(reading.protocol);
     else groups.set(key, { reading, protocols: [reading.protocol] });
   }
-  return [...groups.values()].map(({ reading, protocols }) =>
-    reading.batch ? renderBatch(reading.batch, protocols.join(", ")) : render(reading.error, protocols.join(", ")),
-  );
+  return [...groups.values()].map(({ reading, protocols }) => show(reading, protocols.join(", "), style));
 }
 
 function readOptions(
@@ -145,12 +200,41 @@ function readOptions(
 }
 
 /**
+ * Why a payload is refused unread, in one line: over `limit` bytes, the cap as
+ * hex, or (with its `size`) over the cap itself, in a form that is not hex or base64.
+ */
+export function tooLarge(
+  limit: number,
+  candidates: readonly Pick<CliProtocol, "name" | "maxBytes">[],
+  size?: number,
+): string {
+  const widest = candidates.reduce((a, b) => (b.maxBytes > a.maxBytes ? b : a));
+  const cap = candidates.length === 1 ? `${widest.name}'s cap` : `the largest cap (${widest.name}'s)`;
+  return size === undefined
+    ? `the payload is over ${limit} bytes, more than ${cap} of ${widest.maxBytes} bytes even as hex`
+    : `the payload is ${size} bytes, more than ${cap} of ${widest.maxBytes} bytes, and not hex or base64`;
+}
+
+/** The most `parse` reads for these arguments: {@link inputLimit} of the protocols it may read the payload as. */
+export function parseLimit(args: readonly string[], protocols: Registry = PROTOCOLS): number {
+  const parsed = readArgs(args, PARSE_ARGS);
+  const only = typeof parsed === "string" ? undefined : parsed.values.get("--protocol");
+  const protocol = only === undefined ? undefined : protocols.get(only);
+  return inputLimit(protocol ? [protocol] : protocols.values());
+}
+
+/**
  * `wirefault parse`: what a captured payload is. `args` are the command's own
  * arguments; a payload argument among them wins, else `input` is read (the
  * bytes of stdin, or of the `-f` file). Each protocol that reads the payload
  * gives its reading; with `--status`, a body that names no code is read by its status.
  */
-export function parse(args: readonly string[], input: Uint8Array, protocols: Registry = PROTOCOLS): Result {
+export function parse(
+  args: readonly string[],
+  input: Uint8Array,
+  protocols: Registry = PROTOCOLS,
+  style: Style = PLAIN,
+): Result {
   const parsed = readArgs(args, PARSE_ARGS);
   if (typeof parsed === "string") return usage(parsed);
   const options = readOptions(parsed, protocols);
@@ -161,12 +245,17 @@ export function parse(args: readonly string[], input: Uint8Array, protocols: Reg
     return usage("give the payload once: as an argument, with -f, or on stdin");
   const [argument] = parsed.positionals;
   const bytes = argument === undefined || argument === "-" ? input : new TextEncoder().encode(argument);
-  if (bytes.byteLength > MAX_INPUT_BYTES) return usage(`the payload is over ${MAX_INPUT_BYTES} bytes`);
-  const payload = detectPayload(bytes);
+  const candidates = options.protocol ? [options.protocol] : [...protocols.values()];
+  const limit = inputLimit(candidates);
+  if (bytes.byteLength > limit) return usage(tooLarge(limit, candidates));
+  const cap = largestCap(candidates);
+  const payload = detectPayload(bytes, cap);
   if (payload.kind === "empty") return usage("no payload: give it as an argument, with -f <file>, or on stdin");
+  // Only hex and base64 may be longer than the bytes they spell: anything else over the cap is refused unread.
+  if (bytes.byteLength > cap && payload.kind !== "hex" && payload.kind !== "base64")
+    return usage(tooLarge(cap, candidates, bytes.byteLength));
 
   const context: Context = options.status === undefined ? {} : { status: options.status };
-  const candidates = options.protocol ? [options.protocol] : [...protocols.values()];
   const forms = formsOf(payload);
   let readings: Reading[] = [];
   for (const form of forms) {
@@ -201,7 +290,7 @@ export function parse(args: readonly string[], input: Uint8Array, protocols: Reg
     return usage(`${only} (${what})${hint}`);
   }
   if (options.json) return ok(readings.map((reading) => `${toJson(reading)}\n`).join(""));
-  const blocks = renderAll(readings);
+  const blocks = renderAll(readings, protocols, style);
   const intro = byStatus
     ? `The body names no code; by its HTTP status ${options.status}:\n\n`
     : readings.length > 1

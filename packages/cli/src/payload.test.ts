@@ -78,4 +78,9 @@ describe("detectPayload", () => {
       { numRuns: 2000 },
     );
   });
+  it("parses JSON only up to maxJsonBytes; longer, the same text stays text", () => {
+    const body = new TextEncoder().encode('{"code":4001}');
+    expect(detectPayload(body, body.byteLength)).toEqual({ kind: "json", value: { code: 4001 } });
+    expect(detectPayload(body, body.byteLength - 1)).toEqual({ kind: "text", text: '{"code":4001}' });
+  });
 });

@@ -78,9 +78,11 @@ const WORD = /^(?:[a-z]+|[A-Z]+)$/;
  * Tells JSON from hex, base64, raw binary (MessagePack, a Tryll frame) and
  * plain text (an HTML error page, a proxy's message). Hex and base64 are
  * only what is well-formed as such and not a plain word; the caller still
- * decides whether the decoded bytes mean anything. Never throws.
+ * decides whether the decoded bytes mean anything. JSON is parsed only up to
+ * `maxJsonBytes` (a parse of hostile nesting costs far more than a read); a
+ * longer payload stays text. Never throws.
  */
-export function detectPayload(input: Uint8Array): Payload {
+export function detectPayload(input: Uint8Array, maxJsonBytes = Number.POSITIVE_INFINITY): Payload {
   let text: string;
   try {
     text = decoder.decode(input).trim();
@@ -89,7 +91,7 @@ export function detectPayload(input: Uint8Array): Payload {
   }
   if (text === "") return { kind: "empty" };
   if (CONTROL.test(text)) return { kind: "binary", bytes: input };
-  if (/^[[{"]/.test(text)) {
+  if (/^[[{"]/.test(text) && input.byteLength <= maxJsonBytes) {
     try {
       return { kind: "json", value: JSON.parse(text) };
     } catch {

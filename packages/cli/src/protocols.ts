@@ -13,7 +13,7 @@ import type { BatchResult } from "@wirefault/telemetry-server";
 export interface CliProtocol
   extends Pick<
     DefinedProtocol,
-    "name" | "catalog" | "index" | "aliases" | "ranges" | "closes" | "closeCodes" | "http"
+    "name" | "maxBytes" | "catalog" | "index" | "aliases" | "ranges" | "closes" | "closeCodes" | "http"
   > {
   parseError(input: unknown, context?: { status?: number }): ProtocolError;
   fromClose(event: unknown, reason?: unknown): ProtocolError;

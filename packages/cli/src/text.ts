@@ -1,3 +1,5 @@
+import { PLAIN, type Style } from "./style.js";
+
 // Controls, DEL, C1, line and paragraph separators and bidi overrides: any of
 // them in a wire message or an argument could forge lines or reorder text on
 // the terminal, and break the promise of one line on stderr.
@@ -16,6 +18,35 @@ export function quote(value: string): string {
   return printable(JSON.stringify(short));
 }
 
-/** A heading and `key: value` rows, aligned, each printable on one line. */
-export const rows = (head: string, pairs: readonly (readonly [string, unknown])[]): string =>
-  [printable(head), ...pairs.map(([key, value]) => `  ${`${key}:`.padEnd(14)}${printable(String(value))}`)].join("\n");
+/** One `key: value` row; a styled value is already printable. */
+export type Row = readonly [key: string, value: unknown] | readonly [key: string, value: string, styled: string];
+
+const KEY_WIDTH = 14;
+
+/** A heading and `key: value` rows, aligned, each printable on one line; markup only around escaped text. */
+export const rows = (head: string, pairs: readonly Row[], style: Style = PLAIN): string =>
+  [
+    style.head(printable(head)),
+    ...pairs.map((pair) => {
+      const [key, value] = pair;
+      const shown = pair.length === 3 ? pair[2] : printable(String(value));
+      return `  ${style.key(`${key}:`.padEnd(KEY_WIDTH))}${shown}`;
+    }),
+  ].join("\n");
+
+/** Rows of cells lined up in columns two spaces apart, the first row styled as the header; no trailing spaces. */
+export function columns(cells: readonly (readonly string[])[], style: Style = PLAIN): string {
+  const shown = cells.map((row) => row.map(printable));
+  const widths: number[] = [];
+  for (const row of shown)
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, [...cell].length);
+  return shown
+    .map((row, r) => {
+      const line = row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - [...cell].length)))
+        .join("  ")
+        .trimEnd();
+      return r === 0 ? style.head(line) : line;
+    })
+    .join("\n");
+}

@@ -15,6 +15,8 @@ export interface CatalogEntry<S extends string = string, C extends string | numb
   readonly policy?: RetryPolicy;
   /** A body that names no code, with this row's status, reads as this code (a bare 503 is `AGENT_OFFLINE`). */
   readonly bareStatus?: boolean;
+  /** What the protocol's page advises doing about this code, escalation included, where it says more than `action`. */
+  readonly advice?: string;
 }
 
 /** A documented numeric range whose unknown codes share a category. */

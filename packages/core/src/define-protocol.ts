@@ -43,8 +43,9 @@ export interface DefinedProtocol<
   /** The protocol's own close codes. Empty without WebSockets. */
   readonly closeCodes: readonly K[];
   /**
-   * Reads any error of the protocol: text, bytes, a decoded object, an error
-   * thrown by openai-node or the AI SDK, or a network failure. Never throws.
+   * Reads any error of the protocol, in the forms its package documents, and a
+   * network failure; only a protocol defined with `overHttp` also reads an HTTP
+   * client's thrown error. Never throws.
    */
   parseError(input: unknown, context?: ParseContext): Parsed<Err, E["code"]>;
   /** parseError for every form of WebSocket data, a browser's Blob included. Never rejects. */

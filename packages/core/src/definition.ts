@@ -19,6 +19,8 @@ export interface CloseCodeEntry {
   readonly action: RecoveryAction;
   /** One line in our own words. */
   readonly summary: string;
+  /** What to do about this close, where it says more than `action`. */
+  readonly advice?: string;
 }
 
 /**

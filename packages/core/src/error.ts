@@ -167,7 +167,8 @@ declare const documented: unique symbol;
  * discriminant of {@link Parsed}, so the compiler narrows `err.code`, not
  * `err`, in a `switch`: `default: { const _: never = err.code }` compiles
  * exactly when every code has its case. It is assignable to the plain code
- * union; index a `Record` keyed by codes with `record[err.code as XCode]`.
+ * union: index a `Record` keyed by codes through a typed constant,
+ * `const code: CkgRelayCode = err.code; record[code]`, with no cast.
  */
 export type KnownCode<C extends string | number> = C & { readonly [documented]?: never };
 

@@ -11,7 +11,7 @@ export const catalog = defineCatalog([
   { surface: "relay", code: "invalid_json", retryable: "no", action: "fix-request", summary: "The relay could not parse the message as JSON." },
   { surface: "relay", code: "invalid_message", retryable: "no", action: "fix-request", summary: "The message was empty or had no recognised message type key." },
   { surface: "relay", code: "invalid_register", retryable: "no", action: "fix-request", summary: "The register message lacks nodeID, publicKey, capabilities or signature." },
-  { surface: "relay", code: "rate_limited", retryable: "yes", action: "throttle", summary: "Too many discover requests; wait retryAfterSeconds (10 s by default).", policy: { baseMs: 10_000, minDelayMs: 10_000 } },
+  { surface: "relay", code: "rate_limited", retryable: "yes", action: "throttle", summary: "Too many discover requests; wait retryAfterSeconds (10 s by default).", policy: { baseMs: 10_000, minDelayMs: 10_000 }, advice: "Wait retryAfterSeconds (10 s when absent) before the next discover." },
   { surface: "relay", code: "unsupported_message", retryable: "no", action: "fix-request", summary: "The relay does not know this message type." },
   { surface: "api", code: "model_not_loaded", status: 503, retryable: "maybe", action: "reset", bareStatus: true, summary: "The requested model is not loaded; load it, then retry." },
   { surface: "api", code: "invalid_request", status: 400, retryable: "no", action: "fix-request", bareStatus: true, summary: "The request body is malformed or misses required fields." },
@@ -85,7 +85,7 @@ export const REPLACED_BY_NEWER_SESSION = "Replaced by newer session";
 // biome-ignore format: one line per close
 /** The relay's own WebSocket closes: a standard code that the relay's reason gives another meaning. */
 export const closeCodes = Object.freeze([
-  { code: 1012, reason: REPLACED_BY_NEWER_SESSION, name: "SESSION_REPLACED", retryable: "no", action: "abort", summary: "A newer socket registered the same node and took its session; reconnecting would take it back." },
+  { code: 1012, reason: REPLACED_BY_NEWER_SESSION, name: "SESSION_REPLACED", retryable: "no", action: "abort", summary: "A newer socket registered the same node and took its session; reconnecting would take it back.", advice: "Do not reconnect from this client: another connection registered as the same node now holds the session, and reconnecting would take it back in turn." },
 ] as const satisfies readonly CloseCodeEntry[]);
 
 /** The relay's own close events, by name: `TealeRelayCloseEvent.SESSION_REPLACED` is `{ code: 1012, reason }`. */

@@ -3,7 +3,7 @@ import { growth, LINEAR_GROWTH } from "@wirefault/test-utils";
 import { describeExhaustive } from "@wirefault/test-utils/typecheck";
 import { describe, expect, it } from "vitest";
 import { parseBatchResponse, readBatchResponse } from "./batch.js";
-import { catalog } from "./catalog.js";
+import { type BlockCode, catalog } from "./catalog.js";
 import { DeviceNotFoundError, InvalidPayloadError, InvalidSignatureError, TelemetryServerError } from "./error.js";
 import { fromResponse, parseError } from "./protocol.js";
 
@@ -317,6 +317,37 @@ describe("readBatchResponse", () => {
     expect(result.errors).toEqual([]);
   });
 
+  it("reads an entry that spells a top-level code as unknown: a block's code comes from its template", () => {
+    const result = parseBatchResponse(
+      207,
+      '{"accepted":0,"errors":[{"seq":"1","error":"Not Found"},{"seq":"2","error":"validation_error"}]}',
+    );
+    for (const err of result.errors) {
+      expect(err.known).toBe(false);
+      expect(err.codeName).toBeUndefined();
+      expect(err.policy).toBeUndefined();
+      expect(err).toMatchObject({ status: 207, retryable: "maybe", action: "retry" });
+    }
+    expect(result.errors.map((err) => err.code)).toEqual(["Not Found", "validation_error"]);
+    // Read alone, the same entry gives the same answer; a body without seq is still the top-level code.
+    expect(parseError({ seq: "1", error: "Not Found" }).known).toBe(false);
+    expect(parseError({ error: "Device not found" }, { status: 404 }).known).toBe(true);
+  });
+
+  it("types a known entry's code as a BlockCode, which indexes a Record without a cast", () => {
+    // Keyed by the block codes only: a top-level code is no key, and a missing block code fails to compile.
+    const next: Record<BlockCode, string> = {
+      DEVICE_NOT_FOUND: "register, then resend",
+      INVALID_SIGNATURE: "check the key",
+      INVALID_PAYLOAD: "fix the block",
+    };
+    const [err] = parseBatchResponse(207, PAGE_207).errors;
+    if (!err?.known) throw new Error("the page's 207 entry is documented");
+    // Compiles only because a known entry's code is a block code, not any telemetry code.
+    const code: BlockCode = err.code;
+    expect(next[code]).toBe("check the key");
+  });
+
   it("types unknown-device blocks for re-registration", async () => {
     const result = await readBatchResponse(
       json(`{"accepted":1,"errors":[{"seq":"2","error":"Device not found: ab12"}]}`, 207),
@@ -326,9 +357,10 @@ describe("readBatchResponse", () => {
 });
 
 // The README's pattern over a batch, compiled by tsc: a switch with every
-// documented code compiles, and the same switch with one case removed does not.
+// block code (the rows with a message template) compiles, and the same switch
+// with one case removed does not; a top-level code is no case of it.
 const imports = 'import { parseBatchResponse, readBatchResponse } from "./index.js";';
-const codes = catalog.map((entry) => entry.code);
+const codes = catalog.filter((entry) => "template" in entry).map((entry) => entry.code);
 describeExhaustive(new URL(".", import.meta.url), {
   parseBatchResponse: {
     imports,

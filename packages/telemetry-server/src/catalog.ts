@@ -24,10 +24,10 @@ export interface TelemetryServerEntry extends CatalogEntry {
 /** Every documented error of the telemetry server: top-level bodies, per-block 207 entries and framework shapes. */
 export const catalog = defineCatalog([
   { surface: "http", code: "validation_error", status: 400, retryable: "no", action: "fix-request", bareStatus: true, summary: "The request body failed schema validation; details lists the Zod issues." },
-  { surface: "http", code: "device_already_exists", status: 409, retryable: "no", action: "fix-request", bareStatus: true, summary: "The pubkey is already registered; at registration this means success, carry on." },
+  { surface: "http", code: "device_already_exists", status: 409, retryable: "no", action: "fix-request", bareStatus: true, summary: "The pubkey is already registered; at registration this means success, carry on.", advice: "At registration, treat it as success, as the reference firmware does." },
   { surface: "http", code: "Device not found", name: "device_not_found", status: 404, retryable: "no", action: "reset", bareStatus: true, summary: "GET /v1/devices/:id named an unregistered device; register it first." },
   { surface: "http", code: "internal_error", status: 500, retryable: "yes", action: "retry", bareStatus: true, summary: "Unexpected server error; resending the batch is safe, but attempts are capped.", policy: { maxAttempts: 3 } },
-  { surface: "http", code: "DEVICE_NOT_FOUND", status: 207, retryable: "no", action: "reset", template: "Device not found: <device_id_hex>", slot: "deviceId", errorClass: "DeviceNotFoundError", summary: "Block from a device this endpoint does not know; register, then resend it." },
+  { surface: "http", code: "DEVICE_NOT_FOUND", status: 207, retryable: "no", action: "reset", template: "Device not found: <device_id_hex>", slot: "deviceId", errorClass: "DeviceNotFoundError", summary: "Block from a device this endpoint does not know; register, then resend it.", advice: "Register the device (POST /v1/devices), then resend the block." },
   { surface: "http", code: "INVALID_SIGNATURE", status: 207, retryable: "no", action: "fix-request", template: "Invalid signature for device <device_id_hex>", slot: "deviceId", errorClass: "InvalidSignatureError", summary: "Ed25519 check of the block's raw bytes failed: wrong key or corrupted raw." },
   { surface: "http", code: "INVALID_PAYLOAD", status: 207, retryable: "no", action: "fix-request", template: "Invalid payload: <detail>", slot: "detail", errorClass: "InvalidPayloadError", summary: "The block's payload could not be read; resending it unchanged cannot help." },
   { surface: "http", code: "FST_ERR_VALIDATION", status: 400, retryable: "no", action: "fix-request", summary: "The framework's schema check refused the request, e.g. more than 100 blocks." },
@@ -52,6 +52,15 @@ export const TelemetryServerErrorCode = /* @__PURE__ */ codeMap(catalog);
 export type TelemetryServerCode = Entry["code"];
 /** The per-block codes of a 207 answer: the rows with a message template. */
 export type BlockCode = BlockEntry["code"];
+
+const BLOCK_CODES: ReadonlySet<unknown> = new Set(
+  (catalog as readonly TelemetryServerEntry[])
+    .filter((entry) => entry.template !== undefined)
+    .map((entry) => entry.code),
+);
+
+/** True for a per-block code of a 207 answer (a row with a message template). */
+export const isBlockCode = (code: unknown): code is BlockCode => BLOCK_CODES.has(code);
 
 /** The catalog's only surface. */
 export const SURFACE = "http";

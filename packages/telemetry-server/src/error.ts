@@ -154,8 +154,11 @@ export function createError(init: TelemetryServerErrorInit): TelemetryServerErro
   return name ? new CLASSES[name](init) : new TelemetryServerError(init);
 }
 
-/** A per-block error of a 207 answer: always has its `seq`; narrowing on `known` makes `code` a catalog literal. */
-export type BlockError = Parsed<TelemetryServerError, TelemetryServerCode> & { readonly seq: string };
+/**
+ * A per-block error of a 207 answer: always has its `seq`; narrowing on `known`
+ * makes `code` one of the block codes, so a `switch` over them is exhaustive.
+ */
+export type BlockError = Parsed<TelemetryServerError, BlockCode> & { readonly seq: string };
 
 /**
  * What this package's parsers return: narrowing on `known` makes `code` the

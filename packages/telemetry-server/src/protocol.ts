@@ -1,5 +1,5 @@
 import { defineProtocol, overHttp } from "@wirefault/core/protocol";
-import { catalog, MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
+import { catalog, isBlockCode, MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
 import { createError, type TelemetryServerError, type TelemetryServerErrorInit } from "./error.js";
 import { readers } from "./readers.js";
 
@@ -15,14 +15,21 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   http: overHttp(SURFACE),
   readers,
   // A per-block message no template knows, from a newer server, gets one more try:
-  // resending a block is always safe, because duplicates are accepted.
+  // resending a block is always safe, because duplicates are accepted. A block's
+  // code comes from its template only: a message that spells a top-level code
+  // ("Not Found") is such an unknown sentence, not that code.
   create: (init: TelemetryServerErrorInit): TelemetryServerError =>
-    createError(init.seq !== undefined && !init.known ? { ...init, retryable: "maybe", action: "retry" } : init),
+    createError(
+      init.seq !== undefined && !(init.known && isBlockCode(init.code))
+        ? { ...init, known: false, codeName: undefined, policy: undefined, retryable: "maybe", action: "retry" }
+        : init,
+    ),
 });
 
 /**
  * Reads a top-level error body (a JSON string, UTF-8 bytes, a decoded value, or an
- * error thrown by openai-node or the AI SDK) into a typed error; a 207 entry on its
+ * HTTP client's error that kept the response's status and body, read by its shape)
+ * into a typed error; a 207 entry on its
  * own (`{ seq, error }`) reads as its domain class. Never throws: a body that names
  * no code is classified by its status (`Device not found` for a bare 404, say), else
  * it is `WIREFAULT_MALFORMED` (or `WIREFAULT_TOO_LARGE`), `known: false`.
