@@ -30,7 +30,11 @@ beforeAll(async () => {
       });
       res.end(
         JSON.stringify({
-          error: { message: `Invalid header: Authorization: ${req.headers.authorization}`, type: "auth", code: "invalid_api_key" },
+          error: {
+            message: `Invalid header: Authorization: ${req.headers.authorization}`,
+            type: "auth",
+            code: "invalid_api_key",
+          },
         }),
       );
     });
@@ -50,18 +54,24 @@ const openaiError = () =>
 const aiSdkError = () =>
   thrown(() =>
     generateText({
-      model: createOpenAICompatible({ name: "x", baseURL: `${url}/v1`, apiKey: KEY, queryParams: { api_key: QUERY_KEY } })(
-        "m",
-      ),
+      model: createOpenAICompatible({
+        name: "x",
+        baseURL: `${url}/v1`,
+        apiKey: KEY,
+        queryParams: { api_key: QUERY_KEY },
+      })("m"),
       prompt: PROMPT,
       maxRetries: 0,
     }),
   );
 
 function printed(value: unknown): string {
-  return [String(value), (value as Error).stack, inspect(value, { depth: 10, showHidden: true }), JSON.stringify(value)].join(
-    "\n",
-  );
+  return [
+    String(value),
+    (value as Error).stack,
+    inspect(value, { depth: 10, showHidden: true }),
+    JSON.stringify(value),
+  ].join("\n");
 }
 
 describe("safeCause on a client library's error", () => {
@@ -129,7 +139,8 @@ describe("safeCause on anything else", () => {
     expect(copy).toBeInstanceOf(RangeError);
     expect(copy.cause).toBeInstanceOf(AggregateError);
     const text = printed(copy);
-    for (const secret of ["abc123def", "dXNlcjpwYXNz", "hunter2!", "zzz-symbol-secret"]) expect(text).not.toContain(secret);
+    for (const secret of ["abc123def", "dXNlcjpwYXNz", "hunter2!", "zzz-symbol-secret"])
+      expect(text).not.toContain(secret);
     expect(text).toContain("token=[redacted]");
   });
 

@@ -4,8 +4,9 @@
 // RetryError) is copied field by field from an allowlist; it would otherwise
 // print the request body, every response header and the URL with its query.
 // Any other error keeps its prototype, with every own field masked.
-import { isSecretKey } from "./secret-keys.js";
+
 import { maskValue } from "./mask.js";
+import { isSecretKey } from "./secret-keys.js";
 import { DISPLAY_CAP, displayText, escapeTerminal } from "./terminal-text.js";
 
 /** Response headers a copy keeps: what tells when to retry and which request it was. */
@@ -92,8 +93,7 @@ function header(headers: unknown, name: string): string | undefined {
   }
 }
 
-const text = (value: unknown): string | undefined =>
-  typeof value === "string" ? displayText(value) : undefined;
+const text = (value: unknown): string | undefined => (typeof value === "string" ? displayText(value) : undefined);
 
 // A copy's stack: its own first line, then the original's frames, masked and escaped.
 function copyStack(name: string, message: string, original: unknown): string {
@@ -105,7 +105,8 @@ function copyStack(name: string, message: string, original: unknown): string {
 }
 
 function set(target: object, key: string, value: unknown, enumerable = true): void {
-  if (value !== undefined) Object.defineProperty(target, key, { value, enumerable, writable: true, configurable: true });
+  if (value !== undefined)
+    Object.defineProperty(target, key, { value, enumerable, writable: true, configurable: true });
 }
 
 function clientCopy(error: Error, depth: number): ClientErrorCopy {

@@ -2,8 +2,9 @@
 // and by form (self-identifying tokens, secret-forms.ts). Every pass collects
 // the spans of secrets in the original text; they are merged and replaced in
 // one pass, so masking is linear in the text and every other character is kept.
-import { isSecretKey } from "./secret-keys.js";
+
 import { SECRET_FORMS } from "./secret-forms.js";
+import { isSecretKey } from "./secret-keys.js";
 
 /** What a secret is replaced by. */
 export const MASK = "[redacted]";
@@ -48,14 +49,21 @@ function keyedSpans(text: string, spans: Span[]): void {
     const key = m[1] as string;
     const sep = (m[3] as string).length === 1 ? (m[3] as string) : (m[3] as string).toUpperCase() === "%3D" ? "=" : ":";
     const before = text.charCodeAt(m.index - 1);
-    const inQuery = before === 0x3f || before === 0x26 || /%(?:3F|26)$/i.test(text.slice(Math.max(0, m.index - 3), m.index));
-    if (!isSecretKey(withWordBefore(text, m.index, key), inQuery)) continue;
+    const inQuery =
+      before === 0x3f || before === 0x26 || /%(?:3F|26)$/i.test(text.slice(Math.max(0, m.index - 3), m.index));
+    if (!isSecretKey(withWordBefore(text, m.index, key), inQuery) && !afterEscape(text, m.index, key, inQuery))
+      continue;
     const start = KEY_SEP.lastIndex;
     const kind = (m[2] as string).length > 0 ? "json" : sep === "=" && inQuery ? "query" : sep;
     const end = valueSpan(text, start, kind, key, spans);
     // The value is consumed: a key inside it is not read again.
     if (end > KEY_SEP.lastIndex) KEY_SEP.lastIndex = end;
   }
+}
+
+/** True when the key follows a backslash escape written as two characters (`\\ntoken=`) and names a secret without its letter. */
+function afterEscape(text: string, at: number, key: string, inQuery: boolean): boolean {
+  return text.charCodeAt(at - 1) === 0x5c && /^[nrtbfu]./.test(key) && isSecretKey(key.slice(1), inQuery);
 }
 
 /** `key` with the word before it when it is a lone `key` (`api key: …`, `secret key=…`). */
@@ -156,7 +164,9 @@ function lineEnd(text: string, from: number): number {
 
 /** Past the auth scheme of an `Authorization` value (RFC 7235 `auth-scheme 1*SP`), when it has one. */
 function schemeEnd(text: string, start: number, end: number): number {
-  const m = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]{0,31}(?:[ \t]+|%20|\+)(?=\S)/.exec(text.slice(start, Math.min(end, start + 48)));
+  const m = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]{0,31}(?:[ \t]+|%20|\+)(?=\S)/.exec(
+    text.slice(start, Math.min(end, start + 48)),
+  );
   return m ? start + m[0].length : start;
 }
 
@@ -175,9 +185,14 @@ function cookieSpans(text: string, start: number, end: number, spans: Span[]): v
     if (m.index < at) continue;
     const valueStart = pair.lastIndex;
     let valueEnd = valueStart;
-    while (valueEnd < end && text[valueEnd] !== ";" && !(text[valueEnd] === "," && /^,\s*[^=;,\s]{1,256}=/.test(text.slice(valueEnd, valueEnd + 260))))
+    while (
+      valueEnd < end &&
+      text[valueEnd] !== ";" &&
+      !(text[valueEnd] === "," && /^,\s*[^=;,\s]{1,256}=/.test(text.slice(valueEnd, valueEnd + 260)))
+    )
       valueEnd++;
-    if (!COOKIE_ATTRIBUTES.has((m[1] as string).toLowerCase()) && valueEnd > valueStart) spans.push([valueStart, valueEnd]);
+    if (!COOKIE_ATTRIBUTES.has((m[1] as string).toLowerCase()) && valueEnd > valueStart)
+      spans.push([valueStart, valueEnd]);
     masked = true;
     at = valueEnd;
     pair.lastIndex = valueEnd;
@@ -243,7 +258,7 @@ export function maskValue(value: unknown, depth = 0): unknown {
       if (n++ >= MAX_ENTRIES) break;
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
       if (!descriptor?.enumerable || !("value" in descriptor)) continue;
-      const name = typeof key === "symbol" ? key.description ?? "" : key;
+      const name = typeof key === "symbol" ? (key.description ?? "") : key;
       setOwn(out, name, isSecretKey(key) ? MASK : maskValue(descriptor.value, depth + 1));
     }
     return out;

@@ -118,8 +118,16 @@ function formCases(): SecretCase[] {
   add("Hugging Face", `hf_${body(34)}`);
   add("JWT", `eyJ${body(20)}.eyJ${body(40)}.${body(43)}`);
   add("JWT glued to text", `eyJ${body(20)}.eyJ${body(30)}.${body(43)}`, (s) => `id_hint:${s}`);
-  add("PEM private key", `\n${body(64, B64)}\n${body(64, B64)}\n`, (s) => `-----BEGIN PRIVATE KEY-----${s}-----END PRIVATE KEY-----`);
-  add("PEM RSA key, JSON-escaped", `\\n${body(64, B64)}\\n${body(30, B64)}==\\n`, (s) => `"-----BEGIN RSA PRIVATE KEY-----${s}-----END RSA PRIVATE KEY-----"`);
+  add(
+    "PEM private key",
+    `\n${body(64, B64)}\n${body(64, B64)}\n`,
+    (s) => `-----BEGIN PRIVATE KEY-----${s}-----END PRIVATE KEY-----`,
+  );
+  add(
+    "PEM RSA key, JSON-escaped",
+    `\\n${body(64, B64)}\\n${body(30, B64)}==\\n`,
+    (s) => `"-----BEGIN RSA PRIVATE KEY-----${s}-----END RSA PRIVATE KEY-----"`,
+  );
   add("PEM OpenSSH key, cut off", `\n${body(70, B64)}`, (s) => `-----BEGIN OPENSSH PRIVATE KEY-----${s}`);
   add("URL userinfo", `p${body(10)}9`, (s) => `postgres://admin:${s}@db.internal:5432/app`);
   add("URL userinfo with #&;", `p#${body(6)}&;${body(4)}`, (s) => `redis://u:${s}@cache:6379`);

@@ -80,6 +80,11 @@ export const SECRET_FORMS: readonly SecretForm[] = /* @__PURE__ */ Object.freeze
     pattern: `${START}sk-(?<secret>(?:proj|svcacct|admin)-[A-Za-z0-9_-]{16,512}|[A-Za-z0-9_-]{20,512})`,
   },
   {
+    name: "Stripe key (sk_live_, rk_test_, pk_live_…)",
+    spec: "Stripe docs, API keys: sk_, rk_ or pk_, then live_ or test_, then the key",
+    pattern: `${START}(?:sk|rk|pk)_(?:live|test)_(?<secret>[A-Za-z0-9]{10,255})`,
+  },
+  {
     name: "Prefixed key (sk-, rla_, pk_live_, rk-, whsec_, hf_)",
     spec: "Stripe docs (sk_, pk_, rk_, whsec_), Hugging Face (hf_), relay keys (rla_): a run of 6+ letters and digits with a digit",
     pattern: `${START}(?:sk|rla|pk|rk|whsec|hf)[-_](?<secret>(?=(?:[A-Za-z0-9]{1,24}[-_])?[A-Za-z]{0,24}\\d)(?:[A-Za-z0-9]{1,24}[-_])?[A-Za-z0-9]{6,512})`,
@@ -92,8 +97,7 @@ export const SECRET_FORMS: readonly SecretForm[] = /* @__PURE__ */ Object.freeze
   {
     name: "PEM private key",
     spec: "RFC 7468: -----BEGIN label-----, base64 lines, -----END label-----; the body of any private-key label",
-    pattern:
-      "-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?<secret>[^-]{1,65536})",
+    pattern: "-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?<secret>[^-]{1,65536})",
   },
   {
     name: "URL userinfo",

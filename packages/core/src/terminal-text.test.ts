@@ -4,7 +4,19 @@ import { cutForDisplay, DISPLAY_CAP, displayText, escapeTerminal } from "./termi
 
 // Every character a terminal acts on, one of each kind.
 const UNSAFE = ["\x00", "\x07", "\x1b", "\r", "\n", "\x7f", "\x80", "\x90", "\x9b", "\x9c", "\x9d", "\x9e", "\x9f"];
-const INVISIBLE = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u2028", "\u2029"];
+const INVISIBLE = [
+  "\u202a",
+  "\u202b",
+  "\u202c",
+  "\u202d",
+  "\u202e",
+  "\u2066",
+  "\u2067",
+  "\u2068",
+  "\u2069",
+  "\u2028",
+  "\u2029",
+];
 // biome-ignore lint/suspicious/noControlCharactersInRegex: what must not remain.
 const RAW = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
