@@ -272,6 +272,9 @@ export function maskJson(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return maskText(value);
   if (typeof value !== "object" || value === null || depth > 64) return value;
   if (Array.isArray(value)) return value.map((item) => maskJson(item, depth + 1));
+  // Only plain data is walked: anything else (a bigint box, a class instance) is not a payload.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value))
     setOwn(out, key, isSecretKey(key) ? MASK : maskJson((value as Record<string, unknown>)[key], depth + 1));

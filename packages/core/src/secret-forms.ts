@@ -107,8 +107,8 @@ export const SECRET_FORMS: readonly SecretForm[] = /* @__PURE__ */ Object.freeze
   },
   {
     name: "Bearer credential",
-    spec: "RFC 6750 section 2.1: Bearer then a token68 (here of 8+ characters with a digit: `Bearer token missing` is prose), wherever it appears",
-    pattern: `(?:[Bb]earer|BEARER)${SP}(?<secret>(?=[A-Za-z0-9\\-._~+/=]{8})(?=[A-Za-z0-9\\-._~+/=]{0,64}[0-9])${TOKEN68})`,
+    spec: "RFC 6750 section 2.1: Bearer then a token68 holding a digit or an inner punctuation mark (`Bearer token missing` is prose), wherever it appears",
+    pattern: `(?:[Bb]earer|BEARER)${SP}(?<secret>(?=[A-Za-z]{0,64}(?:[0-9]|[-._~+/][A-Za-z0-9]))${TOKEN68})`,
   },
   {
     name: "Basic or Token credential",
