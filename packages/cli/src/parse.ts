@@ -5,7 +5,7 @@ import { ACTIONS } from "./format.js";
 import { decodeText, detectPayload, type Payload } from "./payload.js";
 import { type CliProtocol, localCodes, PROTOCOLS, type Registry } from "./protocols.js";
 import { type Args, ok, type Result, readArgs, usage } from "./result.js";
-import { quote, rows } from "./text.js";
+import { printable, quote, rows } from "./text.js";
 
 /** The most `parse` reads from stdin or a file: far above every protocol's own cap, which each parser applies itself. */
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
@@ -98,13 +98,17 @@ function renderBatch({ status, accepted, errors }: Batch, label: string): string
   const head = `${label} batch answer, HTTP ${status}: ${accepted} accepted, ${errors.length} failed`;
   const entries = errors.map((error) => {
     const block = render(error, `seq ${error.seq ?? "-"}:`).replace(/^/gm, "  ");
-    return error.deviceId === undefined ? block : `${block}\n    ${"device:".padEnd(14)}${error.deviceId}`;
+    // A device id is kept as received: escaped here, where it prints.
+    return error.deviceId === undefined
+      ? block
+      : `${block}\n    ${"device:".padEnd(14)}${printable(String(error.deviceId))}`;
   });
   return [rows(head, []), ...entries].join("\n");
 }
 
+// JSON leaves C1 and bidi characters raw: printable writes them as \uXXXX, which is still valid JSON.
 const toJson = (reading: Reading): string =>
-  JSON.stringify(
+  printableJson(
     reading.batch
       ? {
           protocol: reading.protocol,
@@ -114,6 +118,8 @@ const toJson = (reading: Reading): string =>
         }
       : reading.error.toJSON(),
   );
+
+const printableJson = (value: unknown): string => printable(JSON.stringify(value));
 
 // Readings that say the same thing are printed once, under every protocol that gives them.
 function renderAll(readings: readonly Reading[]): string[] {

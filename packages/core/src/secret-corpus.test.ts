@@ -46,7 +46,8 @@ const corpus = defineProtocol({
       const code = field(error, "code");
       if (typeof code !== "string") return undefined;
       const details: Record<string, unknown> = {};
-      for (const key of ["peerNodeId", "details", "meta"]) if (field(error, key) !== undefined) details[key] = field(error, key);
+      for (const key of ["peerNodeId", "details", "meta"])
+        if (field(error, key) !== undefined) details[key] = field(error, key);
       return { surface: "api", code, message: field(error, "message") as string | undefined, details };
     },
   ],
@@ -87,7 +88,11 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const openaiError = (index: number) =>
   thrown(() =>
-    new OpenAI({ baseURL: `${url}/t${index}/v1`, apiKey: "sk-corpus-not-a-key-0001", maxRetries: 0 }).chat.completions.create({
+    new OpenAI({
+      baseURL: `${url}/t${index}/v1`,
+      apiKey: "sk-corpus-not-a-key-0001",
+      maxRetries: 0,
+    }).chat.completions.create({
       model: "m",
       messages: [{ role: "user", content: "prompt" }],
     }),
@@ -118,7 +123,9 @@ async function fetchFailure(text: string): Promise<unknown> {
 const PLACES: Record<string, (text: string, index: number) => Promise<ProtocolError>> = {
   "wire message": async (text) => corpus.parseError({ error: { code: "bad_request", message: text } }),
   "HTTP body": async (text) =>
-    corpus.fromResponse(new Response(JSON.stringify({ error: { code: "bad_request", message: text } }), { status: 400 })),
+    corpus.fromResponse(
+      new Response(JSON.stringify({ error: { code: "bad_request", message: text } }), { status: 400 }),
+    ),
   "HTTP body, not JSON": async (text) => corpus.fromResponse(new Response(text, { status: 401 })),
   "nested field": async (text) =>
     corpus.parseError({ error: { code: "bad_request", message: "m", peerNodeId: text, meta: { a: { b: [text] } } } }),

@@ -25,7 +25,7 @@ const START = String.raw`(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2})|(?<=\\[a-z]))
 // RFC 7235 token68: the characters of a bearer or basic credential.
 const TOKEN68 = String.raw`[A-Za-z0-9\-._~+/]{1,4096}=*`;
 // Whitespace between an auth scheme and its credential, plain or URL-encoded.
-const SP = String.raw`(?:[ \t]{1,8}|%20|\+)`;
+const SP = String.raw`(?:\s{1,8}|%20|\+)`;
 
 /** The table of forms, tried on every text. */
 export const SECRET_FORMS: readonly SecretForm[] = /* @__PURE__ */ Object.freeze([
@@ -87,7 +87,7 @@ export const SECRET_FORMS: readonly SecretForm[] = /* @__PURE__ */ Object.freeze
   {
     name: "Prefixed key (sk-, rla_, pk_live_, rk-, whsec_, hf_)",
     spec: "Stripe docs (sk_, pk_, rk_, whsec_), Hugging Face (hf_), relay keys (rla_): a run of 6+ letters and digits with a digit",
-    pattern: `${START}(?:sk|rla|pk|rk|whsec|hf)[-_](?<secret>(?=(?:[A-Za-z0-9]{1,24}[-_])?[A-Za-z]{0,24}\\d)(?:[A-Za-z0-9]{1,24}[-_])?[A-Za-z0-9]{6,512})`,
+    pattern: `${START}(?:[Ss][Kk]|[Rr][Ll][Aa]|[Pp][Kk]|[Rr][Kk]|whsec|hf)[-_](?<secret>(?=(?:[A-Za-z0-9]{1,24}[-_])?[A-Za-z]{0,24}\\d)(?:[A-Za-z0-9]{1,24}[-_])?[A-Za-z0-9]{6,512})`,
   },
   {
     name: "JSON Web Token",
