@@ -84,6 +84,20 @@ export function keyWords(key: string): string[] {
 export function isSecretKey(key: string | symbol, inQuery = false): boolean {
   const name = typeof key === "symbol" ? (key.description ?? "") : key;
   if (name === "" || name.length > 4 * MAX_KEY_LENGTH) return false;
+  // A text repeats its keys: each is split once (a megabyte of `token=x&` holds 100,000).
+  const cacheKey = inQuery ? `?${name}` : name;
+  const known = verdicts.get(cacheKey);
+  if (known !== undefined) return known;
+  const verdict = decide(name, inQuery);
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(cacheKey, verdict);
+  return verdict;
+}
+
+const verdicts = /* @__PURE__ */ new Map<string, boolean>();
+const MAX_VERDICTS = 1024;
+
+function decide(name: string, inQuery: boolean): boolean {
   const words = keyWords(name);
   const joined = words.join("");
   if (inQuery && (QUERY_ONLY.has(joined) || QUERY_ONLY.has(words[words.length - 1] ?? ""))) return true;
