@@ -11,7 +11,10 @@ export const MASK = "[redacted]";
 
 type Span = [start: number, end: number];
 
-const FORMS = /* @__PURE__ */ SECRET_FORMS.map((form) => ({ pattern: new RegExp(form.pattern, "gd"), hints: form.hints }));
+const FORMS = /* @__PURE__ */ SECRET_FORMS.map((form) => ({
+  pattern: new RegExp(form.pattern, "gd"),
+  hints: form.hints,
+}));
 
 // A key then a separator: `key=`, `key: `, `"key":`, `\"key\":`, `key%3D`.
 // A key starts where a word does, or right after a percent- or backslash-escape
