@@ -119,3 +119,11 @@ describe("masking is lossless and linear", () => {
     }
   });
 });
+
+describe("where a bare value ends", () => {
+  it("outside a query, at whitespace or before another name=: a password keeps its & # ;", () => {
+    expect(maskText("token=abc&user=bob")).toBe("token=[redacted]&user=bob");
+    expect(maskText("password=p#ss&w;rd next")).toBe("password=[redacted] next");
+    expect(maskText("/v1?token=abc&x=1#frag")).toBe("/v1?token=[redacted]&x=1#frag");
+  });
+});

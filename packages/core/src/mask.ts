@@ -147,10 +147,11 @@ function plainOrLineEnd(text: string, from: number, sep: string): number {
 const JSON_STOP = /[\s,}\]"\\]/g;
 
 // A query parameter's value ends at the next parameter or the fragment; a bare
-// `key=value` elsewhere at whitespace (a password may hold `&`, `#` or `;`).
+// `key=value` elsewhere at whitespace or before another `name=` (a password may hold `&`, `#` or `;`).
 // Either ends at a quote or a backslash (an escape).
 const QUERY_STOP = /[\s&#"'\\]/g;
-const EQ_STOP = /[\s"'\\]/g;
+// Outside a query, `&` ends the value only before another `name=`: `password=p&ss` is one value.
+const EQ_STOP = /[\s"'\\]|&(?=[A-Za-z_][A-Za-z0-9_.-]{0,63}=)/g;
 
 function plainEnd(text: string, from: number, stop: RegExp): number {
   stop.lastIndex = from;
