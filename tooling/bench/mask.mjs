@@ -75,8 +75,16 @@ export function measureDense({ runs }) {
   let smallMs = Number.POSITIVE_INFINITY;
   let largeMs = Number.POSITIVE_INFINITY;
   for (let i = 0; i < Math.max(runs, 1); i++) {
-    smallMs = Math.min(smallMs, cpuMs(() => { for (let j = 0; j < 16; j++) redactSecrets(small); }) / 16);
-    largeMs = Math.min(largeMs, cpuMs(() => redactSecrets(text)));
+    smallMs = Math.min(
+      smallMs,
+      cpuMs(() => {
+        for (let j = 0; j < 16; j++) redactSecrets(small);
+      }) / 16,
+    );
+    largeMs = Math.min(
+      largeMs,
+      cpuMs(() => redactSecrets(text)),
+    );
   }
   return {
     bytes: text.length,

@@ -34,6 +34,7 @@ function held(make: () => unknown, n = 4): number {
 }
 
 // A printable message of control bytes: every character escaped to four.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: what must not remain.
 const RAW = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 
 describe("control bytes cost what plain text does", () => {
@@ -50,7 +51,14 @@ describe("control bytes cost what plain text does", () => {
       () => decodeErrorMessage(hostile),
       { rounds: 3 },
     );
-    report("text-atlas-control-bytes", { scenario: "Atlas 4 MiB of 0x01 vs letters", ratio: Number(ratio.toFixed(2)) });
+    report("text-atlas-control-bytes", {
+      scenario: "Atlas 4 MiB of 0x01 vs letters",
+      faults: 1,
+      sent: 1,
+      lost: 0,
+      duplicated: 0,
+      ratio: Number(ratio.toFixed(2)),
+    });
     expect(ratio).toBeLessThan(TEXT_RATIO);
   });
 
@@ -66,7 +74,14 @@ describe("control bytes cost what plain text does", () => {
       () => tryllFrame(hostile),
       { rounds: 3 },
     );
-    report("text-tryll-escape", { scenario: "Tryll 1 MiB frame of ESC vs letters", ratio: Number(ratio.toFixed(2)) });
+    report("text-tryll-escape", {
+      scenario: "Tryll 1 MiB frame of ESC vs letters",
+      faults: 1,
+      sent: 1,
+      lost: 0,
+      duplicated: 0,
+      ratio: Number(ratio.toFixed(2)),
+    });
     expect(ratio).toBeLessThan(TEXT_RATIO);
   });
 });
@@ -92,6 +107,10 @@ describe("an error keeps a bounded copy of what it read", () => {
       const ratio = hostile / base;
       report(`copies-${name}`, {
         scenario: `1 MiB of ${name}`,
+        faults: 1,
+        sent: 1,
+        lost: 0,
+        duplicated: 0,
         heldMiB: Number((hostile / MiB).toFixed(2)),
         ordinaryMiB: Number((base / MiB).toFixed(2)),
         ratio: Number(ratio.toFixed(2)),
