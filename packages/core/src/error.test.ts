@@ -361,3 +361,12 @@ describe("printing an error shows no secret and forges no line", () => {
     expect(() => new ProtocolError({ ...init, cause: hostile })).not.toThrow();
   });
 });
+
+describe("an error in a field prints as a masked copy", () => {
+  it("onRetryError's secret shows in neither inspect nor toJSON", () => {
+    const err = new ProtocolError(init);
+    Object.assign(err, { onRetryError: Object.assign(new Error("hook failed"), { token: "hook-secret-1234" }) });
+    expect(inspect(err, { depth: 5 })).not.toContain("hook-secret-1234");
+    expect(JSON.stringify(err)).not.toContain("hook-secret-1234");
+  });
+});
