@@ -158,3 +158,13 @@ describe("safeCause on anything else", () => {
     expect(isClientError(new Error("x"))).toBe(false);
   });
 });
+
+describe("an error held in another error's field", () => {
+  it("is copied like a cause", () => {
+    const inner = Object.assign(new Error("inner"), { password: "field-secret-99" });
+    const outer = Object.assign(new Error("outer"), { original: inner });
+    const copy = safeCause(outer) as Error & { original: Error };
+    expect(copy.original).not.toBe(inner);
+    expect(inspect(copy, { depth: 5 })).not.toContain("field-secret-99");
+  });
+});

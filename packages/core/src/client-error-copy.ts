@@ -5,7 +5,7 @@
 // print the request body, every response header and the URL with its query.
 // Any other error keeps its prototype, with every own field masked.
 
-import { maskValue } from "./mask.js";
+import { MASK, maskValue } from "./mask.js";
 import { isSecretKey } from "./secret-keys.js";
 import { DISPLAY_CAP, displayText, escapeTerminal } from "./terminal-text.js";
 
@@ -164,7 +164,10 @@ function sameShapeCopy(error: Error, depth: number): Error {
     if (BUILT.has(key)) continue;
     const descriptor = Object.getOwnPropertyDescriptor(error, key);
     if (!descriptor || !("value" in descriptor)) continue;
-    set(copy, key, isSecretKey(key) ? "[redacted]" : printable(maskValue(descriptor.value)), descriptor.enumerable);
+    const value = descriptor.value;
+    // A field holding another error (`original`, `response`…) is copied like a cause, never kept live.
+    const safe = value instanceof Error ? safeCause(value, depth + 1) : printable(maskValue(value));
+    set(copy, key, isSecretKey(key) ? MASK : safe, descriptor.enumerable);
   }
   const errors = read(error, "errors");
   if (Array.isArray(errors)) set(copy, "errors", copyErrors(errors, depth), own(error, "errors"));
