@@ -7,12 +7,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { thrown } from "@wirefault/test-utils";
+import { cannedServer, thrown } from "@wirefault/test-utils";
 import { generateText } from "ai";
 import OpenAI from "openai";
 import { err as pinoErr, errWithCause as pinoErrWithCause } from "pino-std-serializers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineCatalog } from "./catalog.js";
+import { isRetryable } from "./classify.js";
 import { echoWire } from "./echo.js";
 import { MALFORMED, ProtocolError } from "./error.js";
 import { field } from "./field.js";
@@ -195,5 +196,41 @@ describe("a client library's error, printed", () => {
     expect(shown).not.toContain("sk-corpus-not-a-key-0001");
     expect(shown).not.toContain("prompt");
     expect(err.cause).not.toBe(error);
+  });
+});
+
+describe("an HTTP error keeps its classification with the masked cause", () => {
+  it("code, status, retryAfterMs and isRetryable, for openai-node and the AI SDK", async () => {
+    const limited = await cannedServer(() => ({
+      status: 429,
+      body: JSON.stringify({ error: { code: "bad_request", message: "slow down", type: "rate_limit" } }),
+      headers: { "retry-after": "7" },
+    }));
+    try {
+      const fromOpenai = corpus.parseError(
+        await thrown(() =>
+          new OpenAI({ baseURL: `${limited.url}/v1`, apiKey: "k", maxRetries: 0 }).chat.completions.create({
+            model: "m",
+            messages: [{ role: "user", content: "x" }],
+          }),
+        ),
+      );
+      const fromAiSdk = corpus.parseError(
+        await thrown(() =>
+          generateText({
+            model: createOpenAICompatible({ name: "c", baseURL: `${limited.url}/v1`, apiKey: "k" })("m"),
+            prompt: "x",
+            maxRetries: 0,
+          }),
+        ),
+      );
+      for (const err of [fromOpenai, fromAiSdk]) {
+        expect([err.code, err.status, err.retryAfterMs]).toEqual(["bad_request", 429, 7000]);
+        expect(isRetryable(err)).toBe(false);
+        expect((err.cause as { status?: number }).status).toBe(429);
+      }
+    } finally {
+      await limited.close();
+    }
   });
 });
