@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { isProtocolError, isRetryable, MALFORMED, ProtocolError, retry, TOO_LARGE } from "@wirefault/core";
 import { recordingClock, seededRandom } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
@@ -21,6 +22,18 @@ describe("AtlasError", () => {
     expect(err.raw).toBe(raw);
     expect(Object.keys(err)).not.toContain("raw");
     expect(JSON.stringify(err)).not.toContain("do not log");
+  });
+
+  it("keeps ids as received with secrets masked, and escapes them where they print (core's rule for details)", () => {
+    const err = parseError({ code: 4001, message: "x", ref_msg_id: "m\nBearer abcdef123" });
+    expect(err.refMsgId).toBe("m\nBearer [redacted]");
+    expect(err.toJSON().refMsgId).toBe("m\\nBearer [redacted]");
+    const zone = parseError({ type: "zone.error", request_id: "r\u001b[2J", code: "full" });
+    expect(zone.requestId).toBe("r\u001b[2J");
+    expect(zone.toJSON().requestId).toBe("r\\x1b[2J");
+    // inspect quotes the escaped text, doubling its backslash.
+    expect(inspect(zone)).toContain("r\\\\x1b[2J");
+    expect(inspect(zone)).not.toContain("\u001b");
   });
 
   it("can be built directly, always for the atlas protocol", () => {

@@ -377,3 +377,33 @@ describe("run and main", () => {
     expect(unreadable).toEqual({ code: 2, stdout: "", stderr: "wirefault: cannot read stdin (EAGAIN)\n" });
   });
 });
+
+describe("no raw control, bidi or line-separator character in any output for a hostile payload", () => {
+  // Every character a terminal acts on, in a message, a code, ids and a device id.
+  const EVIL = "a\u001b]0;pwned\u0007\u009b2J\u009d8;;x\u0090q\u009c\u0085\u202e\u2066\u2028\u2029\r\nb";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: what must not come out.
+  const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  const payloads: readonly [string, string[]][] = [
+    [JSON.stringify({ error: { code: EVIL, message: EVIL } }), []],
+    [JSON.stringify({ error: { code: "peer_not_found", message: EVIL, peerNodeId: EVIL } }), ["-p", "teale-relay"]],
+    [JSON.stringify({ type: "zone.error", request_id: EVIL, code: "full", message: EVIL }), ["-p", "atlas"]],
+    [
+      // A device id is one token: no whitespace, every other character a terminal acts on.
+      JSON.stringify({
+        accepted: 0,
+        errors: [{ seq: "1", error: "Invalid signature for device d\u001b]0;x\u0007\u009b\u009d\u202e\u2066z" }],
+      }),
+      ["-p", "telemetry-server", "--status", "207"],
+    ],
+    [EVIL, ["--status", "500"]],
+  ];
+  it.each(payloads.flatMap(([body, args]) => [[body, args] as const, [body, [...args, "--json"]] as const]))(
+    "%s %j",
+    (body, args) => {
+      const result = parse(args, text(body));
+      expect(result.stdout + result.stderr).not.toMatch(RAW);
+      // Lines are the output's own: one per row, never one the payload started.
+      expect(result.stdout + result.stderr).not.toContain("\nb");
+    },
+  );
+});

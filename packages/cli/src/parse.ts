@@ -6,7 +6,7 @@ import { decodeText, detectPayload, type Payload } from "./payload.js";
 import { type CliProtocol, localCodes, PROTOCOLS, type Registry } from "./protocols.js";
 import { type Args, ok, type Result, readArgs, usage } from "./result.js";
 import { PLAIN, type Style } from "./style.js";
-import { quote, type Row, rows } from "./text.js";
+import { printable, quote, type Row, rows } from "./text.js";
 
 /**
  * The most `parse` takes from stdin, a file or an argument, given the protocols
@@ -156,8 +156,9 @@ function renderBatch(
   return [rows(head, [], style), ...entries].join("\n");
 }
 
+// JSON leaves C1 and bidi characters raw: printable writes them as \uXXXX, which is still valid JSON.
 const toJson = (reading: Reading): string =>
-  JSON.stringify(
+  printableJson(
     reading.batch
       ? {
           protocol: reading.protocol,
@@ -167,6 +168,8 @@ const toJson = (reading: Reading): string =>
         }
       : reading.error.toJSON(),
   );
+
+const printableJson = (value: unknown): string => printable(JSON.stringify(value));
 
 // Readings that say the same thing are printed once, under every protocol that gives them.
 function renderAll(readings: readonly Reading[], registry: Registry, style: Style): string[] {

@@ -1,5 +1,7 @@
+import { printable, safeCause } from "./client-error-copy.js";
+import { maskJson, maskValue } from "./mask.js";
 import type { RetryPolicy } from "./policy.js";
-import { cleanText, redactSecrets } from "./redact.js";
+import { displayText, escapeTerminal } from "./terminal-text.js";
 
 /** The name of a wire protocol: one of wirefault's five, or one built with `defineProtocol`. */
 // Open: a protocol is whatever `defineProtocol` was given; the five are listed for completion.
@@ -114,7 +116,8 @@ export class ProtocolError<C extends string | number = string | number> extends 
   constructor(init: ProtocolErrorInit<C> | Omit<ProtocolErrorInit<C>, "protocol">, protocol?: Protocol);
   constructor(init: WireFacts<C>, protocol: Protocol, verdict: Verdict);
   constructor(init: WireFacts<C> & { protocol?: Protocol }, protocol?: Protocol, verdict: Verdict = NO_VERDICT) {
-    super(cleanText(init.message), init.cause === undefined ? undefined : { cause: maskCause(init.cause, 0) });
+    // The message is display text, masked, cut and escaped once, here; a cause is a masked copy, never the live object.
+    super(displayText(init.message), init.cause === undefined ? undefined : { cause: safeCause(init.cause) });
     // Named stores from a fixed list, never a spread of init, so that nothing
     // unlisted (a classification's entry, a secret) becomes a public field.
     // Named, not a keyed loop: V8 makes keyed stores megamorphic.
@@ -124,7 +127,7 @@ export class ProtocolError<C extends string | number = string | number> extends 
     self.surface = init.surface ?? verdict.surface;
     // An unknown code is kept as received, so it may echo what the request sent;
     // a known one is a catalog literal.
-    self.code = typeof init.code === "string" && !known ? cleanText(init.code) : init.code;
+    self.code = typeof init.code === "string" && !known ? displayText(init.code) : init.code;
     self.codeName = init.codeName ?? verdict.codeName;
     self.status = init.status ?? verdict.status;
     self.retryable = init.retryable ?? verdict.retryable;
@@ -135,18 +138,31 @@ export class ProtocolError<C extends string | number = string | number> extends 
     this.#policy = init.policy ?? verdict.policy;
     // A subclass's own fields (ids, details), listed on the class: only these,
     // only when set, so toJSON() shows what the error really carries. Ids may
-    // echo what the request sent: masked like the message.
+    // echo what the request sent: secrets masked (by key and by form), the rest
+    // kept as received; they are escaped where they print (inspect, toJSON).
     const details = (new.target as { details?: readonly string[] }).details;
     if (details)
       for (const key of details) {
         const value = (init as Record<string, unknown>)[key];
-        if (value !== undefined) self[key] = typeof value === "string" ? cleanText(value) : value;
+        if (value !== undefined) self[key] = maskJson(value);
       }
   }
 
-  /** A plain object of the public fields; never the raw payload, headers or secrets. */
+  /** A plain object of the public fields, every string masked and escaped; never the raw payload, headers or secrets. */
   toJSON(): Record<string, unknown> {
     return plain(this, 0) as Record<string, unknown>;
+  }
+
+  /**
+   * What `util.inspect` and `console.log` show: the error with every field
+   * kept as received (ids) escaped for the terminal, and its masked cause.
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    return inspect(printView(this), options);
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -217,10 +233,11 @@ function plain(error: unknown, depth: number): unknown {
     if (isProtocolError(error) || error instanceof Error) {
       // Own enumerable fields: the catalog fields, retry()'s annotations and
       // whatever a subclass adds (ids); raw and policy are non-enumerable.
-      const out: Record<string, unknown> = { name: error.name, message: redactSecrets(error.message) };
-      if (isProtocolError(error))
-        for (const [key, value] of Object.entries(error))
-          out[key] = typeof value === "bigint" ? `${value}` : typeof value === "string" ? redactSecrets(value) : value;
+      const out: Record<string, unknown> = { name: displayText(error.name), message: displayText(error.message) };
+      // Own enumerable fields: a ProtocolError's, or a masked copy's (status, code, requestId).
+      for (const [key, value] of Object.entries(error)) if (key !== "cause") out[key] = printableField(value);
+      const errors = (error as { errors?: unknown }).errors;
+      if (Array.isArray(errors)) out.errors = errors.map((item) => plain(item, depth + 1));
       out.cause = plain(error.cause, depth + 1);
       return out;
     }
@@ -230,57 +247,36 @@ function plain(error: unknown, depth: number): unknown {
   return undefined;
 }
 
+/** A field as it may print: bigints as text, strings masked, cut and escaped, structures masked and escaped. */
+function printableField(value: unknown): unknown {
+  if (typeof value === "bigint") return `${value}`;
+  if (typeof value === "string") return displayText(value);
+  // An error in a field (retry()'s onRetryError: what a hook threw) prints as a masked copy, never live.
+  if (value instanceof Error) return safeCause(value);
+  return printable(maskValue(value));
+}
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * The error as `util.inspect` shows it: an object whose prototype is the
+ * error (so its class name and `instanceof` hold), shadowing every own field
+ * with its printable form, and the stack escaped line by line.
+ */
+function printView(error: ProtocolError): object {
+  const view = Object.create(error) as Record<PropertyKey, unknown>;
+  const define = (key: PropertyKey, value: unknown, enumerable: boolean) =>
+    Object.defineProperty(view, key, { value, enumerable, writable: true, configurable: true });
+  // Shadowed, so inspecting the view does not come back here.
+  define(INSPECT, undefined, false);
+  for (const [key, value] of Object.entries(error)) define(key, printableField(value), true);
+  define("stack", escapeTerminal(String(error.stack ?? ""), { multiline: true }), false);
+  define("message", error.message, false);
+  if (error.cause !== undefined) define("cause", error.cause, false);
+  return view;
+}
+
 /** A finite, non-negative delay in ms, or undefined. */
 export function sanitizeDelay(value: unknown): number | undefined {
   return typeof value === "number" && value >= 0 && value <= Number.MAX_SAFE_INTEGER ? value : undefined;
-}
-
-/**
- * The cause as it may be printed: an error whose message, stack or string
- * fields (or whose own cause) show a secret or control characters is replaced
- * by a copy with the same prototype and fields, masked; one that shows
- * nothing is kept as it is. A cause that cannot be read is dropped.
- */
-function maskCause(cause: unknown, depth: number): unknown {
-  if (typeof cause === "string") return cleanText(cause);
-  if (typeof cause !== "object" || cause === null || isProtocolError(cause)) return cause;
-  if (depth >= MAX_CAUSE_DEPTH) return undefined;
-  try {
-    const source = cause as Record<string, unknown>;
-    const keys = new Set(["name", "message", "stack", "cause"]);
-    for (const key of Object.getOwnPropertyNames(cause)) keys.add(key);
-    const values = new Map<string, [unknown, unknown]>();
-    let changed = false;
-    for (const key of keys) {
-      const value = source[key];
-      // A stack's line breaks are its own; only its secrets are masked.
-      const masked =
-        key === "cause"
-          ? maskCause(value, depth + 1)
-          : typeof value !== "string"
-            ? value
-            : key === "stack"
-              ? redactSecrets(value)
-              : cleanText(value);
-      if (masked !== value) changed = true;
-      values.set(key, [value, masked]);
-    }
-    if (!changed) return cause;
-    const copy = Object.create(Object.getPrototypeOf(cause)) as object;
-    for (const [key, [value, masked]] of values) {
-      const own = Object.getOwnPropertyDescriptor(cause, key);
-      // Inherited text (a DOMException's name and message, read by getters that
-      // refuse the copy) becomes the copy's own.
-      if (own || masked !== value || typeof value === "string")
-        Object.defineProperty(copy, key, {
-          value: masked,
-          enumerable: own?.enumerable ?? false,
-          writable: true,
-          configurable: true,
-        });
-    }
-    return copy;
-  } catch {
-    return undefined;
-  }
 }

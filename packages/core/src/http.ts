@@ -2,6 +2,7 @@
 // response (fromResponse) and what openai-node or the AI SDK threw. A
 // separate binding so that a protocol without HTTP bundles none of it.
 import { readClientError } from "./client.js";
+import { safeCause } from "./client-error-copy.js";
 import type { ParseContext } from "./context.js";
 import type { HttpBinding, Pipeline } from "./definition.js";
 import { MALFORMED, type ProtocolError } from "./error.js";
@@ -31,8 +32,9 @@ function readThrown(p: Pipeline, input: unknown, context: ParseContext): Protoco
     status: client.status,
     retryAfterMs: client.retryAfterMs ?? context.retryAfterMs,
   });
-  // The thrown error stays reachable for logs and stacks, as a native cause would.
-  Object.defineProperty(err, "cause", { value: client.error, writable: true, configurable: true });
+  // The thrown error is kept as a masked copy (status, code, request id, cause chain), never live:
+  // the client's own object prints its request body, headers and URL.
+  Object.defineProperty(err, "cause", { value: safeCause(client.error), writable: true, configurable: true });
   return err;
 }
 

@@ -18,6 +18,7 @@ export {
   type RetryPolicy,
 } from "./catalog.js";
 export { isRetryable } from "./classify.js";
+export { ClientErrorCopy, KEPT_HEADERS } from "./client-error-copy.js";
 export {
   ABORTED,
   isProtocolError,
@@ -37,6 +38,7 @@ export {
   type Verdict,
   type WireFacts,
 } from "./error.js";
+export { MASK, maskValue } from "./mask.js";
 export { escapeControls, redactSecrets } from "./redact.js";
 export {
   type Clock,
@@ -48,3 +50,6 @@ export {
   retry,
   retryBudget,
 } from "./retry.js";
+export { SECRET_FORMS, type SecretForm } from "./secret-forms.js";
+export { isSecretKey, SECRET_KEYS } from "./secret-keys.js";
+export { DISPLAY_CAP } from "./terminal-text.js";

@@ -87,7 +87,9 @@ describe("one network table", () => {
           code: { unreachable: 1, dropped: 2, timeout: 3 }[NETWORK_CODES[code]!],
           known: true,
         });
-        expect(parsed.cause).toBe(error);
+        // A cause is kept as a masked copy, never the live object (issue 26).
+        expect(parsed.cause).not.toBe(error);
+        expect(parsed.cause).toMatchObject({ name: error.name, message: error.message });
       }
     },
   );

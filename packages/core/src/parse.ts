@@ -16,6 +16,7 @@ import {
   TOO_LARGE,
 } from "./error.js";
 import { jsonSizeOver } from "./json-size.js";
+import { keptRaw } from "./kept-raw.js";
 import { FAILURE_CODES, localRow } from "./local-codes.js";
 import { type NetworkFailure, networkFailure } from "./network.js";
 import type { RetryPolicy } from "./policy.js";
@@ -80,8 +81,8 @@ export function classify(
   return { c, status, verdict: row ?? (!c.known && status !== undefined ? classifyStatus(status) : c) };
 }
 
-/** Step 4, build: the protocol's error from a reading and its classification. */
-export function build(p: Pipeline, reading: Reading, value: unknown, context: ParseContext): ProtocolError {
+/** Step 4, build: the protocol's error from a reading and its classification; `raw` is what it keeps of the payload. */
+export function build(p: Pipeline, reading: Reading, raw: unknown, context: ParseContext): ProtocolError {
   const { c, status, verdict } = classify(p, reading, context);
   const code = reading.code as string | number;
   // Named fields, never a spread: V8 copies a spread of a fresh object on its slow path (tens of µs).
@@ -98,7 +99,7 @@ export function build(p: Pipeline, reading: Reading, value: unknown, context: Pa
     message: reading.message ?? c.entry?.summary ?? `${p.title} error ${code}`,
     status,
     retryAfterMs: reading.retryAfterMs ?? context.retryAfterMs,
-    raw: value,
+    raw,
   };
   // The protocol's own fields ride along for its class; they never replace core's.
   const details = reading.details as Readonly<Record<string, unknown>> | undefined;
@@ -247,10 +248,12 @@ export function parse(p: Pipeline, input: unknown, context: ParseContext): Proto
   if (decoded.kind === "malformed") return nameless(p, MALFORMED, decoded.message, context, decoded.raw, decoded.cause);
   const value = decoded.value;
   if (isBlob(value)) return localError(p, MALFORMED, blobMessage("parseErrorAsync"), value);
+  // The readers read the decoded value; the error keeps a bounded copy of it.
+  const raw = keptRaw(input, value);
   const reading = readPayload(p, value, context);
-  if (reading === undefined) return nameless(p, MALFORMED, `Not ${p.aTitle} error`, context, value);
-  if (typeof reading === "string") return nameless(p, MALFORMED, reading, context, value);
+  if (reading === undefined) return nameless(p, MALFORMED, `Not ${p.aTitle} error`, context, raw);
+  if (typeof reading === "string") return nameless(p, MALFORMED, reading, context, raw);
   if (reading.code === undefined || reading.code === "")
-    return nameless(p, MALFORMED, `${p.title} error names no code`, context, value, undefined, reading.message);
-  return build(p, reading, value, context);
+    return nameless(p, MALFORMED, `${p.title} error names no code`, context, raw, undefined, reading.message);
+  return build(p, reading, raw, context);
 }

@@ -28,6 +28,7 @@ export type {
 export { echoWire } from "./echo.js";
 export { check, field, NULLABLE_TEXT, NUMBER, pick, type Schema, TEXT } from "./field.js";
 export { overHttp } from "./http.js";
+export { MAX_RAW_VALUES } from "./kept-raw.js";
 export { LOCAL_CODES, type LocalCodeRow } from "./local-codes.js";
 export { NETWORK_CODES, type NetworkFailure, networkFailure } from "./network.js";
 export { MAX_EMPTY_READS, type ReadOptions, type ResponseBody, readResponse } from "./response.js";

@@ -39,7 +39,9 @@ describe("PtnError", () => {
     const cause = new Error("timeout after 30 s");
     const error = new PtnError("joinRequestTimeout", { message: "Inviter n7 did not answer", cause });
     expect(error).toMatchObject({ message: "Inviter n7 did not answer", retryable: "maybe", action: "retry" });
-    expect(error.cause).toBe(cause);
+    // A cause is kept as a masked copy, never the live object (issue 26).
+    expect(error.cause).not.toBe(cause);
+    expect(error.cause).toMatchObject({ name: (cause as Error).name, message: (cause as Error).message });
     expect(error.policy).toEqual({ baseMs: 30_000 });
     expect("daysRemaining" in error).toBe(false);
   });

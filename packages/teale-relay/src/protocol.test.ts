@@ -312,7 +312,9 @@ describe("fromResponse", () => {
     });
     const error = await fromResponse(new Response(stream, { status: 503 }));
     expect(error).toMatchObject({ code: "model_not_loaded", status: 503 });
-    expect(error.cause).toBe(failure);
+    // A cause is kept as a masked copy, never the live object (issue 26).
+    expect(error.cause).not.toBe(failure);
+    expect(error.cause).toMatchObject({ name: (failure as Error).name, message: (failure as Error).message });
   });
 });
 
@@ -378,7 +380,9 @@ describe.each([
     const thrownError = await call("401");
     const err = parseError(thrownError);
     expect(err).toMatchObject({ code: "unauthorized", known: true, status: 401, message: "Invalid API key" });
-    expect(err.cause).toBe(thrownError);
+    // A cause is kept as a masked copy, never the live object (issue 26).
+    expect(err.cause).not.toBe(thrownError);
+    expect(err.cause).toMatchObject({ name: (thrownError as Error).name, message: (thrownError as Error).message });
   });
 
   it("the broken-JSON 401 is read by its status, never as MALFORMED, and echoes no key", async () => {

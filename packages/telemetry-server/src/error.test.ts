@@ -36,7 +36,9 @@ describe("domain errors", () => {
     const cause = new Error("verify failed");
     const error = new InvalidSignatureError("ab12", { seq: 7, cause });
     expect(error).toMatchObject({ deviceId: "ab12", seq: "7", retryable: "no", action: "fix-request" });
-    expect(error.cause).toBe(cause);
+    // A cause is kept as a masked copy, never the live object (issue 26).
+    expect(error.cause).not.toBe(cause);
+    expect(error.cause).toMatchObject({ name: (cause as Error).name, message: (cause as Error).message });
     expect(error.toWire()).toEqual({ seq: "7", error: "Invalid signature for device ab12" });
     expect(new DeviceNotFoundError("ab").toWire()).toEqual({ error: "Device not found: ab" });
     expect(new InvalidPayloadError("x")).toMatchObject({ detail: "x", action: "fix-request" });

@@ -117,6 +117,8 @@ describe("fromResponse", () => {
     const err = await fromResponse(new Response(stream, { status: 500 }));
     // Not a network failure core retries whatever the status: the 500 decides, and it is the page's bare 500.
     expect(err).toMatchObject({ code: "internal_error", known: true, status: 500, retryable: "yes" });
-    expect(err.cause).toBe(failure);
+    // A cause is kept as a masked copy, never the live object (issue 26).
+    expect(err.cause).not.toBe(failure);
+    expect(err.cause).toMatchObject({ name: (failure as Error).name, message: (failure as Error).message });
   });
 });

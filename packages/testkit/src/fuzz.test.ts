@@ -1,20 +1,17 @@
 // Fuzzing beyond the packages' unit properties (issue 9, part 3): one
 // fast-check run per parser, FUZZ_RUNS cases each (100,000 by default).
 // Every case checks that the parser does not throw, returns the package's
-// error class (or its documented non-error answer), leaves every global
-// prototype untouched, and parses within LIMIT_MS (250 ms, 10x the slowest
-// input's usual time).
+// error class (or its documented non-error answer) and leaves every global
+// prototype untouched.
 //
-// Timing: each parse is timed alone with performance.now(); input generation
-// and the checks are not. A parse over LIMIT_MS is run once more on the same
-// input, and fails only if the retry is slow too: a GC pause or a JIT
-// tier-up can stop any call for tens of ms, a slow input is slow twice.
-// How many cases needed that retry is printed with the figures.
+// Timing: the slowest parse is printed as a figure, never asserted: a
+// wall-clock bound fails on a loaded machine. What a hostile input may cost is
+// a CPU-time ratio against an ordinary input of the same size, checked on the
+// named nasty inputs in fuzz-regressions.test.ts.
 //
 // fromResponse and readBatchResponse build a Response and read its body
 // through a stream, two orders of magnitude slower than a parse of a value,
-// so they run FUZZ_RUNS / RESPONSE_RATIO cases (10,000 by default), within
-// STREAM_LIMIT_MS each.
+// so they run FUZZ_RUNS / RESPONSE_RATIO cases (10,000 by default).
 //
 // Replay a failure with FUZZ_SEED=<seed> (fast-check prints it); every
 // failure found becomes a case in fuzz-regressions.test.ts.
@@ -57,9 +54,7 @@ import {
   fuzzAsync,
   fuzzPrepared,
   fuzzRuns,
-  LIMIT_MS,
   report,
-  STREAM_LIMIT_MS,
 } from "./fuzz/harness.js";
 import { nastyText } from "./fuzz/nasty.js";
 import {
@@ -88,15 +83,14 @@ const timeout = (runs: number) => Math.max(120_000, runs * 3);
 
 type Context = { status?: number; retryAfterMs?: number };
 
-function expectWithinLimits(stats: FuzzStats, runs: number, limitMs = LIMIT_MS): void {
+function expectAllRun(stats: FuzzStats, runs: number): void {
   report(stats);
   expect(stats.cases).toBeGreaterThanOrEqual(runs);
-  expect(stats.maxMs).toBeLessThan(limitMs);
 }
 
-/** One fuzz run as a test: no throw, no pollution, every parse within the time bound. */
+/** One fuzz run as a test: no throw, no pollution, every result checked. */
 function fuzzIt<I, R>(title: string, target: FuzzTarget<I, R>): void {
-  it(title, () => expectWithinLimits(fuzz(target), target.runs), timeout(target.runs));
+  it(title, () => expectAllRun(fuzz(target), target.runs), timeout(target.runs));
 }
 
 // A few big bodies among the responses: at the cap, over it, full of would-be secrets.
@@ -151,7 +145,7 @@ describe("fuzz: teale-relay", () => {
         parse: tealeFromResponse,
         check: (err) => checkError(err, TealeRelayError, "teale-relay"),
       });
-      expectWithinLimits(stats, RESPONSE_RUNS, STREAM_LIMIT_MS);
+      expectAllRun(stats, RESPONSE_RUNS);
     },
     timeout(RESPONSE_RUNS * 10),
   );
@@ -204,7 +198,7 @@ describe("fuzz: telemetry-server", () => {
         parse: ([status, body, opts]) => parseBatchResponse(status, body, opts as { sent?: number }),
         check: (result, [status]) => checkBatch(result, status),
       });
-      expectWithinLimits(stats, RUNS);
+      expectAllRun(stats, RUNS);
     },
     timeout(RUNS),
   );
@@ -220,7 +214,7 @@ describe("fuzz: telemetry-server", () => {
         parse: telemetryFromResponse,
         check: (err) => checkError(err, TelemetryServerError, "telemetry-server"),
       });
-      expectWithinLimits(stats, RESPONSE_RUNS, STREAM_LIMIT_MS);
+      expectAllRun(stats, RESPONSE_RUNS);
     },
     timeout(RESPONSE_RUNS * 10),
   );
@@ -241,7 +235,7 @@ describe("fuzz: telemetry-server", () => {
         parse: async ([res, sent, status]) => ({ result: await readBatchResponse(res, { sent }), status }),
         check: ({ result, status }) => checkBatch(result, status),
       });
-      expectWithinLimits(stats, RESPONSE_RUNS, STREAM_LIMIT_MS);
+      expectAllRun(stats, RESPONSE_RUNS);
     },
     timeout(RESPONSE_RUNS * 10),
   );
@@ -285,7 +279,7 @@ describe("fuzz: ckg-relay", () => {
         parse: ckgFromResponse,
         check: (err) => checkError(err, CkgRelayError, "ckg-relay"),
       });
-      expectWithinLimits(stats, RESPONSE_RUNS, STREAM_LIMIT_MS);
+      expectAllRun(stats, RESPONSE_RUNS);
     },
     timeout(RESPONSE_RUNS * 10),
   );
@@ -329,7 +323,7 @@ describe("fuzz: atlas", () => {
         parse: ([input, context]) => decodeErrorMessage(input as Uint8Array, context as Context),
         check: (err) => checkError(err, AtlasError, "atlas"),
       });
-      expectWithinLimits(stats, RUNS);
+      expectAllRun(stats, RUNS);
     },
     timeout(RUNS),
   );
@@ -375,7 +369,7 @@ describe("fuzz: tryll", () => {
           if (err !== undefined) checkError(err, TryllError, "tryll");
         },
       });
-      expectWithinLimits(stats, RUNS);
+      expectAllRun(stats, RUNS);
     },
     timeout(RUNS),
   );
@@ -426,7 +420,7 @@ describe("fuzz: tryll", () => {
             if (err !== undefined) checkError(err, TryllError, "tryll");
         },
       });
-      expectWithinLimits(stats, RUNS);
+      expectAllRun(stats, RUNS);
     },
     timeout(RUNS),
   );

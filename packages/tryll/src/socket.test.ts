@@ -37,7 +37,9 @@ describe("fromSocketError", () => {
       known: true,
       message: `connect ${code} 127.0.0.1:9000`,
     });
-    expect(err.cause).toBe(cause);
+    // A cause is kept as a masked copy, never the live object (issue 26).
+    expect(err.cause).not.toBe(cause);
+    expect(err.cause).toMatchObject({ name: (cause as Error).name, message: (cause as Error).message });
     expect(err.raw).toBe(cause);
     expect(isRetryable(err)).toBe(true);
   });

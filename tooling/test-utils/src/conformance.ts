@@ -5,7 +5,15 @@
 // data written from the protocol pages, never read from the code it checks.
 
 import { readdirSync, readFileSync } from "node:fs";
-import { type CatalogEntry, isProtocolError, MALFORMED, NETWORK, type ProtocolError, TOO_LARGE } from "@wirefault/core";
+import {
+  type CatalogEntry,
+  escapeControls,
+  isProtocolError,
+  MALFORMED,
+  NETWORK,
+  type ProtocolError,
+  TOO_LARGE,
+} from "@wirefault/core";
 import type { DefinedProtocol } from "@wirefault/core/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -82,8 +90,13 @@ export const STATUS_EXPECTED: Readonly<Record<number, Expected>> = Object.freeze
 const CORE_FIELDS = new Set(["code", "message", "status", "protocol", "surface", "known", "retryable", "action"]);
 
 /** Fields as toJSON() shows them: a bigint as its digits. */
+// A field kept as received prints escaped: toJSON() shows its strings through escapeControls.
 const asJson = (fields: Readonly<Record<string, unknown>>): Record<string, unknown> =>
-  JSON.parse(JSON.stringify(fields, (_key, value) => (typeof value === "bigint" ? `${value}` : value)));
+  JSON.parse(
+    JSON.stringify(fields, (_key, value) =>
+      typeof value === "bigint" ? `${value}` : typeof value === "string" ? escapeControls(value) : value,
+    ),
+  );
 
 /** The fields every answer is compared on. */
 const answer = (err: ProtocolError) => ({
@@ -189,7 +202,7 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
 
     if (options.details !== undefined) {
       const cases = options.details;
-      it("its class's own fields are read masked, shown in toJSON(), and absent when the wire had none", () => {
+      it("its class's own fields are read masked, kept as received, escaped in toJSON(), and absent when the wire had none", () => {
         const plain = parseError(rows[0]?.payload);
         // The class's name is its prototype's, so it survives minification and is no field of its own.
         expect(plain.name).not.toBe("Error");

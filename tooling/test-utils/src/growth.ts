@@ -32,6 +32,54 @@ export function growth(make: (scale: number) => () => unknown, { factor = 16, ro
  */
 export const LINEAR_GROWTH = 6;
 
+/**
+ * What a hostile input costs against an ordinary input of the same size, as a
+ * ratio of CPU times (each the fastest of `rounds` alternating samples): about
+ * 1 when the hostile input costs what the ordinary one does. No wall-clock
+ * bound: load inflates both sides alike, and neither reaches the ratio.
+ */
+export function costRatio(ordinary: () => unknown, hostile: () => unknown, { rounds = 5 } = {}): number {
+  ordinary();
+  hostile();
+  let base = Number.POSITIVE_INFINITY;
+  let cost = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round++) {
+    base = Math.min(base, timed(ordinary));
+    cost = Math.min(cost, timed(hostile));
+  }
+  return cost / base;
+}
+
+/**
+ * The CPU time of an async run: for readers of a streamed body. Load can
+ * inflate it (the loop may run other work between reads), so only ratios of
+ * it are compared, never a figure.
+ */
+export async function cpuTimeAsync(run: () => Promise<unknown>): Promise<number> {
+  const started = process.cpuUsage();
+  await run();
+  const { user, system } = process.cpuUsage(started);
+  return (user + system) / 1000;
+}
+
+/** {@link costRatio} for async work: the fastest of `rounds` alternating runs of each. */
+export async function costRatioAsync(
+  ordinary: () => Promise<unknown>,
+  hostile: () => Promise<unknown>,
+  { rounds = 5 } = {},
+): Promise<number> {
+  await ordinary();
+  await hostile();
+  let base = Number.POSITIVE_INFINITY;
+  let cost = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round++) {
+    base = Math.min(base, await cpuTimeAsync(ordinary));
+    cost = Math.min(cost, await cpuTimeAsync(hostile));
+  }
+  // A run too short for the clock's resolution counts as one tick.
+  return Math.max(cost, 0.001) / Math.max(base, 0.001);
+}
+
 /** How much CPU time one sample spends on its thunk, repeated: enough to swamp the clock's resolution. */
 const SAMPLE_MS = 5;
 

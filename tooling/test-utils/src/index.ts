@@ -6,7 +6,7 @@ export {
   seededRandom,
 } from "./clock.js";
 export { dataForms } from "./forms.js";
-export { growth, LINEAR_GROWTH } from "./growth.js";
+export { costRatio, costRatioAsync, cpuTimeAsync, growth, LINEAR_GROWTH } from "./growth.js";
 export { cyclicCause, revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
 export { byteAtATime, cutOffResponse } from "./response.js";
 export { type CannedAnswer, type CannedServer, cannedServer } from "./server.js";

@@ -1,22 +1,43 @@
-// The fuzz runner: one fast-check run per parser, timing every parse, checking
-// every result and watching the global prototypes for pollution after each case.
+// The fuzz runner: one fast-check run per parser, checking every result and
+// watching the global prototypes for pollution after each case. Time is
+// reported, never asserted here: a hostile input's budget is a CPU-time ratio
+// against an ordinary input of the same size (costAgainstOrdinary), checked by
+// fuzz-regressions.test.ts on the named nasty inputs.
 import { isProtocolError, type ProtocolError } from "@wirefault/core";
+import { costRatio, costRatioAsync } from "@wirefault/test-utils";
 import fc from "fast-check";
 import { POLLUTION_KEY, resolveTuple } from "./arbitraries.js";
 
 /**
- * No single parse may take longer than this. The slowest inputs (a mebibyte of
- * hostile text) parse in 10–25 ms on a 2-core machine: 10x headroom, so a busy
- * machine does not fail it, while anything super-linear still does.
+ * The budget of a hostile input: its parse may cost at most this many times
+ * the CPU time of an ordinary input of the same size (`ordinaryLike`). A
+ * ratio, never a wall-clock bound: load inflates both sides alike. Linear
+ * parsers stay within a few times an ordinary input whatever the shape
+ * (JSON.parse of a megabyte of `[` is the worst, at 20-40x a megabyte of
+ * message text); a quadratic one on a megabyte reads in the thousands.
  */
-export const LIMIT_MS = 250;
+export const HOSTILE_RATIO = 100;
 
 /**
- * The same rule for readers of a streamed body (`fromResponse`): a mebibyte
- * read through a ReadableStream takes 50–100 ms before any parsing, so 10x
- * that.
+ * An ordinary error of `size` characters: a JSON envelope with one long
+ * message, the cheapest shape of its size for every parser. What a hostile
+ * input of the same size is measured against.
  */
-export const STREAM_LIMIT_MS = 1_000;
+export function ordinaryText(size: number): string {
+  const head = '{"error":{"code":"rate_limited","message":"';
+  const tail = '"}}';
+  if (size <= head.length + tail.length) return "a".repeat(Math.max(0, size));
+  return `${head}${"m".repeat(size - head.length - tail.length)}${tail}`;
+}
+
+const utf8Encoder = new TextEncoder();
+
+/** An ordinary input of the same kind and size as `input`: text for text, UTF-8 bytes for bytes. */
+export function ordinaryLike(input: unknown): unknown {
+  if (typeof input === "string") return ordinaryText(input.length);
+  if (input instanceof Uint8Array) return utf8Encoder.encode(ordinaryText(input.byteLength));
+  return ordinaryText(64);
+}
 
 /** Cases per parser: `FUZZ_RUNS`, 100,000 by default. */
 export function fuzzRuns(env: string | undefined = process.env.FUZZ_RUNS): number {
@@ -152,12 +173,8 @@ export interface FuzzStats {
   readonly name: string;
   /** Cases run (fast-check runs, plus shrinking steps if one failed). */
   readonly cases: number;
-  /** The slowest parse, in ms, after the one retry a slow case gets. */
+  /** The slowest parse, in ms: a figure for the report, never asserted (GC pauses and load reach it). */
   readonly maxMs: number;
-  /** Cases whose first parse went over LIMIT_MS and whose retry did not: GC pauses or JIT tier-ups. */
-  readonly retried: number;
-  /** The slowest first attempt, in ms, spikes included. */
-  readonly maxFirstMs: number;
   /** Results that were a catalogued (`known`) error, or `true` from a predicate: how often the fuzzer got past the shape checks. */
   readonly known: number;
   /** Wall time of the whole run, in ms, generation and checks included. */
@@ -206,34 +223,13 @@ const threw = (name: string, cause: unknown): Error => {
 class Meter {
   cases = 0;
   maxMs = 0;
-  maxFirstMs = 0;
-  retried = 0;
   known = 0;
   readonly started = performance.now();
 
-  constructor(
-    readonly name: string,
-    readonly limitMs: number = LIMIT_MS,
-  ) {}
+  constructor(readonly name: string) {}
 
-  /** Records a first attempt; true when it was over the limit and must be retried. */
-  first(ms: number): boolean {
+  record(ms: number): void {
     this.cases++;
-    this.maxFirstMs = Math.max(this.maxFirstMs, ms);
-    return ms >= this.limitMs;
-  }
-
-  /** Records the retry of a slow case; throws when the retry is over the limit too. */
-  again(firstMs: number, ms: number): void {
-    if (ms >= this.limitMs)
-      throw new Error(
-        `${this.name}: parse took ${firstMs.toFixed(1)} ms, then ${ms.toFixed(1)} ms on retry (limit ${this.limitMs} ms)`,
-      );
-    this.retried++;
-    this.accept(ms);
-  }
-
-  accept(ms: number): void {
     this.maxMs = Math.max(this.maxMs, ms);
   }
 
@@ -247,8 +243,6 @@ class Meter {
       name: this.name,
       cases: this.cases,
       maxMs: this.maxMs,
-      retried: this.retried,
-      maxFirstMs: this.maxFirstMs,
       known: this.known,
       wallMs: performance.now() - this.started,
     };
@@ -288,12 +282,8 @@ export function fuzzPrepared<I, P, R>(target: PreparedFuzzTarget<I, P, R>): Fuzz
     return { result, ms: performance.now() - t0 };
   };
   const property = fc.property(target.arbitrary, (input) => {
-    let { result, ms } = timed(input);
-    if (meter.first(ms)) {
-      const firstMs = ms;
-      ({ result, ms } = timed(input));
-      meter.again(firstMs, ms);
-    } else meter.accept(ms);
+    const { result, ms } = timed(input);
+    meter.record(ms);
     target.check(result, input);
     meter.classify(result);
     assertNoPollution();
@@ -308,7 +298,7 @@ export function fuzzPrepared<I, P, R>(target: PreparedFuzzTarget<I, P, R>): Fuzz
 
 /** Runs an async parser `target.runs` times. */
 export async function fuzzAsync<I, P, R>(target: AsyncFuzzTarget<I, P, R>): Promise<FuzzStats> {
-  const meter = new Meter(target.name, STREAM_LIMIT_MS);
+  const meter = new Meter(target.name);
   const timed = async (input: I): Promise<{ result: R; ms: number }> => {
     const prepared = target.prepare(input);
     const t0 = performance.now();
@@ -321,12 +311,8 @@ export async function fuzzAsync<I, P, R>(target: AsyncFuzzTarget<I, P, R>): Prom
     return { result, ms: performance.now() - t0 };
   };
   const property = fc.asyncProperty(target.arbitrary, async (input) => {
-    let { result, ms } = await timed(input);
-    if (meter.first(ms)) {
-      const firstMs = ms;
-      ({ result, ms } = await timed(input));
-      meter.again(firstMs, ms);
-    } else meter.accept(ms);
+    const { result, ms } = await timed(input);
+    meter.record(ms);
     target.check(result, input);
     meter.classify(result);
     assertNoPollution();
@@ -340,37 +326,42 @@ export async function fuzzAsync<I, P, R>(target: AsyncFuzzTarget<I, P, R>): Prom
 }
 
 /**
- * Times one call with the suite's retry rule: a call over LIMIT_MS runs once
- * more (on a fresh input from `make`) and the retry's time is kept.
+ * What `parse(input)` costs against `parse(ordinaryLike(input))`, as a ratio
+ * of CPU times; with the result of one parse of `input`, for its checks.
  */
-export function timeParse<R>(make: () => () => R): { result: R; ms: number } {
-  const once = () => {
-    const call = make();
-    const t0 = performance.now();
-    const result = call();
-    return { result, ms: performance.now() - t0 };
-  };
-  const first = once();
-  return first.ms < LIMIT_MS ? first : once();
+export function costAgainstOrdinary<R>(
+  parse: (input: unknown) => R,
+  input: unknown,
+  ordinary: unknown = ordinaryLike(input),
+): { result: R; ratio: number } {
+  const result = parse(input);
+  const ratio = costRatio(
+    () => parse(ordinary),
+    () => parse(input),
+    { rounds: 3 },
+  );
+  return { result, ratio };
 }
 
-/** `timeParse` for an async parser, which reads a stream: its limit is STREAM_LIMIT_MS. */
-export async function timeParseAsync<R>(make: () => () => Promise<R>): Promise<{ result: R; ms: number }> {
-  const once = async () => {
-    const call = make();
-    const t0 = performance.now();
-    const result = await call();
-    return { result, ms: performance.now() - t0 };
-  };
-  const first = await once();
-  return first.ms < STREAM_LIMIT_MS ? first : once();
+/** `costAgainstOrdinary` for a reader of a streamed body: each run reads a fresh Response. */
+export async function costAgainstOrdinaryAsync<R>(
+  read: (input: unknown) => Promise<R>,
+  input: unknown,
+  ordinary: unknown = ordinaryLike(input),
+): Promise<{ result: R; ratio: number }> {
+  const result = await read(input);
+  const ratio = await costRatioAsync(
+    () => read(ordinary),
+    () => read(input),
+    { rounds: 3 },
+  );
+  return { result, ratio };
 }
 
 /** The one-line figure the README table takes. */
 export function report(stats: FuzzStats): string {
   const line =
-    `[fuzz] ${stats.name}: ${stats.cases} cases, max parse ${stats.maxMs.toFixed(2)} ms` +
-    ` (first attempts ${stats.maxFirstMs.toFixed(2)} ms, ${stats.retried} retried over ${LIMIT_MS} ms),` +
+    `[fuzz] ${stats.name}: ${stats.cases} cases, slowest parse ${stats.maxMs.toFixed(2)} ms (a figure, not a bound),` +
     ` ${stats.known} hits (known codes or true), ${(stats.wallMs / 1000).toFixed(1)} s`;
   console.log(line);
   return line;

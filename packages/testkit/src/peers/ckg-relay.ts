@@ -69,7 +69,8 @@ function errorMessage(code: CkgRelayCode, message?: string, eventId?: string, re
     known: entry !== undefined,
     eventId,
   });
-  const wire = error.toWire();
+  // The peer sends its message as given: an error's own message is display text, cut to core's DISPLAY_CAP.
+  const wire = message === undefined ? error.toWire() : { ...error.toWire(), message };
   return retryAfterSeconds === undefined ? wire : { ...wire, retry_after: retryAfterSeconds };
 }
 

@@ -1,0 +1,38 @@
+// What an error keeps of what it read: a bounded copy, never a multiple of the input.
+
+/** The most values a decoded payload kept as `raw` may hold; an error payload holds a few dozen. */
+export const MAX_RAW_VALUES = 4096;
+
+/**
+ * What an error keeps as `raw`: the decoded payload when it holds at most
+ * MAX_RAW_VALUES values, else the input as it was given (its text or bytes,
+ * which the caller holds anyway): a decoded copy of a megabyte of `[{},…]`
+ * costs 20 times the input. A value given already decoded is kept as it is.
+ */
+export function keptRaw(input: unknown, value: unknown): unknown {
+  return value === input || !moreValuesThan(value, MAX_RAW_VALUES) ? value : input;
+}
+
+/** True when `value` holds more than `max` values (objects, arrays and scalars); stops as soon as it does. */
+function moreValuesThan(value: unknown, max: number): boolean {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (++count > max) return true;
+    if (typeof item !== "object" || item === null) continue;
+    try {
+      if (Array.isArray(item)) {
+        if (count + item.length > max) return true;
+        for (const child of item) stack.push(child);
+      } else {
+        const keys = Object.keys(item);
+        if (count + keys.length > max) return true;
+        for (const key of keys) stack.push((item as Record<string, unknown>)[key]);
+      }
+    } catch {
+      // Unreadable: counts as one value.
+    }
+  }
+  return false;
+}
