@@ -159,8 +159,48 @@ describe("parseRetryAfter", () => {
     }
   });
   it("ignores what it cannot read", () => {
-    for (const bad of [null, undefined, "", "-5", "soon", "1e3", "12 soon", "x".repeat(1000), "9".repeat(400)]) {
+    for (const bad of [null, undefined, "", "-5", "soon", "1e3", "12 soon", "x".repeat(1000)]) {
       expect(parseRetryAfter(bad, now)).toBeUndefined();
     }
+  });
+
+  // Issue 27: 9007199254741 s (or 15 digits) was dropped, so a larger value meant a shorter wait.
+  it("clamps a delay too large for a number instead of dropping it", () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    expect(parseRetryAfter("9007199254740", now)).toBe(9_007_199_254_740_000);
+    for (const huge of ["9007199254741", "999999999999999", "9".repeat(16), "9".repeat(400), "1".repeat(1 << 20)])
+      expect(parseRetryAfter(huge, now), `${huge.length} digits`).toBe(max);
+    // Larger never means shorter.
+    const sizes = ["60", "9007199254740", "9007199254741", "9".repeat(20)].map((v) => parseRetryAfter(v, now) ?? -1);
+    expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
+  });
+
+  // Issue 27: "Zzz 0001" read as a date in year 1, so 0 ms.
+  it("reads garbage as no hint, never as 0 ms", () => {
+    for (const garbage of [
+      "Zzz 0001",
+      "Abc 2026",
+      "Xyz, 01 Jan 2026 00:00:00 GMT",
+      "Sun 0001",
+      "Mon GMT",
+      "Sun, x GMT",
+    ])
+      expect(parseRetryAfter(garbage, now), garbage).toBeUndefined();
+    // A real date in the past is still 0: the server says "now".
+    expect(parseRetryAfter("Thu, 01 Jan 1970 00:00:00 GMT", now)).toBe(0);
+  });
+
+  it("costs about the same per character on a megabyte of digits as on a short value (ratio, not a time)", () => {
+    const perChar = (text: string, runs: number) => {
+      const start = performance.now();
+      for (let i = 0; i < runs; i++) parseRetryAfter(text, now);
+      return (performance.now() - start) / runs / text.length;
+    };
+    const small = "1".repeat(1024);
+    const big = "1".repeat(1 << 20);
+    perChar(big, 2);
+    perChar(small, 200);
+    // A linear scan: the megabyte costs at most a small multiple per character of a kilobyte.
+    expect(perChar(big, 5) / perChar(small, 2000)).toBeLessThan(10);
   });
 });

@@ -44,23 +44,34 @@ export function backoffDelay(
   return Math.min(cap, Math.max(num(policy.minDelayMs, 0), delay || 0));
 }
 
+// The longest HTTP-date form (RFC 850 with a full weekday) is 38 characters; a longer text is not one.
+const MAX_DATE_LENGTH = 40;
+// A weekday, a month and a time: what every HTTP-date form has and garbage ("Zzz 0001") lacks.
+const HTTP_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6},? [^]*\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b[^]* \d{2}:\d{2}:\d{2} (GMT|\d{4})$/;
+
 /**
  * Parses a `Retry-After` header into ms from `now`: delay-seconds (digits
  * only) or an HTTP-date (RFC 9110: IMF-fixdate, RFC 850 or asctime), always
- * read as GMT whatever the process's time zone. Decimal seconds, signs, ISO
- * 8601 dates and dates in another zone give undefined, so the caller's own
- * backoff applies; so do absent or unparseable values. Dates in the past give
- * 0. The date itself is read by `Date.parse`, which is lenient: it ignores the
- * weekday, rolls 31 Feb over to 3 Mar and reads a two-digit year as 1950-2049.
+ * read as GMT whatever the process's time zone. A delay too large for a
+ * number (any count of digits) is clamped to 2^53−1 ms, never dropped, so
+ * `retry()`'s own clamp (`maxRetryAfterMs`) applies to it. Decimal seconds,
+ * signs, ISO 8601 dates, dates in another zone and garbage give undefined
+ * (no hint, so the caller's own backoff applies), never 0. Dates in the past
+ * give 0. The date itself is read by `Date.parse`, which is lenient: it
+ * ignores the weekday, rolls 31 Feb over to 3 Mar and reads a two-digit year
+ * as 1950-2049.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (typeof value !== "string") return undefined;
   const text = value.trim();
-  // Digits only; a bound keeps a megabyte of them from becoming Infinity.
-  if (/^\d{1,15}$/.test(text)) return Number(text) * 1000;
-  // Every HTTP-date starts with a weekday and ends in GMT, or, in asctime, in
-  // the year: a GMT that Date.parse would otherwise read as local time.
-  const form = /^[A-Z][a-z]{2}.* (GMT|\d{4})$/.exec(text);
+  // Digits only, linear in their count; past 15 digits the number is clamped anyway.
+  if (/^\d+$/.test(text))
+    return text.length > 15 ? Number.MAX_SAFE_INTEGER : Math.min(Number(text) * 1000, Number.MAX_SAFE_INTEGER);
+  if (text.length > MAX_DATE_LENGTH) return undefined;
+  // Every HTTP-date ends in GMT, or, in asctime, in the year: a GMT that
+  // Date.parse would otherwise read as local time.
+  const form = HTTP_DATE.exec(text);
   const at = form ? Date.parse(form[1] === "GMT" ? text : `${text} GMT`) : Number.NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -19,6 +19,7 @@ export {
 } from "./catalog.js";
 export { isRetryable } from "./classify.js";
 export { ClientErrorCopy, KEPT_HEADERS } from "./client-error-copy.js";
+export type { Clock, TimedClock } from "./clock.js";
 export {
   ABORTED,
   isProtocolError,
@@ -40,16 +41,20 @@ export {
 } from "./error.js";
 export { MASK, maskValue } from "./mask.js";
 export { escapeControls, redactSecrets } from "./redact.js";
+export { GIVE_UP_REASONS, type GiveUpEvent, type GiveUpReason } from "./give-up.js";
+export { type RateLimiter, type RateLimiterOptions, rateLimiter } from "./rate-limiter.js";
 export {
-  type Clock,
-  policyFor,
-  type RetryBudget,
-  type RetryBudgetOptions,
-  type RetryEvent,
-  type RetryOptions,
-  retry,
-  retryBudget,
-} from "./retry.js";
+  RECOVERY_ACTIONS,
+  RECOVERY_PLAN,
+  type RecoverableAction,
+  type RecoverContext,
+  type RecoverHandler,
+  type RecoverHandlers,
+  type RecoveryStep,
+  type Unhandled,
+} from "./recover.js";
+export { policyFor, type RetryEvent, type RetryOptions, retry } from "./retry.js";
+export { type RetryBudget, type RetryBudgetOptions, retryBudget } from "./retry-budget.js";
 export { SECRET_FORMS, type SecretForm } from "./secret-forms.js";
 export { isSecretKey, SECRET_KEYS } from "./secret-keys.js";
 export { DISPLAY_CAP } from "./terminal-text.js";

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RetryPolicy } from "./catalog.js";
 import { ProtocolError, type Retryable } from "./error.js";
-import { retry, retryBudget } from "./retry.js";
+import { retry } from "./retry.js";
+import { retryBudget } from "./retry-budget.js";
 
 const failure = (retryable: Retryable = "yes", extra: { policy?: RetryPolicy; retryAfterMs?: number } = {}) =>
   new ProtocolError({
@@ -364,15 +365,17 @@ describe("retry budget: a storm of 1,000 callers against an always-failing opera
   });
 
   it("refunds tokens on success up to capacity", () => {
-    const budget = retryBudget({ capacity: 2, successRefund: 0.5 });
-    expect(budget.tryAcquire()).toBe(true);
-    expect(budget.tryAcquire()).toBe(true);
-    expect(budget.tryAcquire()).toBe(false);
+    const budget = retryBudget({ capacity: 2, retryCost: 5, successRefund: 0.5 });
     budget.succeeded();
-    budget.succeeded();
-    expect(budget.tokens).toBe(1);
-    for (let i = 0; i < 10; i++) budget.succeeded();
     expect(budget.tokens).toBe(2);
+    const cheap = retryBudget({ capacity: 2, successRefund: 0.05 });
+    expect(cheap.tryAcquire()).toBe(true);
+    expect(cheap.tryAcquire()).toBe(true);
+    expect(cheap.tryAcquire()).toBe(false);
+    for (let i = 0; i < 20; i++) cheap.succeeded();
+    expect(cheap.tokens).toBeCloseTo(1);
+    for (let i = 0; i < 100; i++) cheap.succeeded();
+    expect(cheap.tokens).toBe(2);
   });
 });
 
@@ -399,12 +402,12 @@ describe("retry: the first attempt", () => {
   });
 
   it("refunds the budget on a first-attempt success, and only on success", async () => {
-    const budget = retryBudget({ capacity: 2, successRefund: 0.5 });
+    const budget = retryBudget({ capacity: 2, successRefund: 0.1 });
     budget.tryAcquire();
     await retry(async () => "ok", { budget });
-    expect(budget.tokens).toBe(1.5);
+    expect(budget.tokens).toBe(1.1);
     await expect(retry(failsTimes(1, () => new Error("plain")).fn, { budget })).rejects.toThrow("plain");
-    expect(budget.tokens).toBe(1.5);
+    expect(budget.tokens).toBe(1.1);
   });
 
   it("passes a signal to fn and annotates a first-attempt failure it gives up on", async () => {
