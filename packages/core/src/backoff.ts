@@ -48,7 +48,7 @@ export function backoffDelay(
 const MAX_DATE_LENGTH = 40;
 // A weekday, a month and a time: what every HTTP-date form has and garbage ("Zzz 0001") lacks.
 const HTTP_DATE =
-  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6},? [^]*\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b[^]* \d{2}:\d{2}:\d{2} (GMT|\d{4})$/;
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6},? .*\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b.* \d{2}:\d{2}:\d{2} (GMT|\d{4})$/;
 
 /**
  * Parses a `Retry-After` header into ms from `now`: delay-seconds (digits
