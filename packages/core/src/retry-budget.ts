@@ -40,7 +40,8 @@ export function retryBudget(options: RetryBudgetOptions = {}): RetryBudget {
   // Below 1, a retry would cost less than a token of capacity, and capacity/retryCost retries would follow.
   const retryCost = clampOption(options?.retryCost, 1, Number.MAX_SAFE_INTEGER, 1);
   // Above a tenth of the cost, successes would pay for more than one retry in ten.
-  const successRefund = clampOption(options?.successRefund, 0, Math.min(capacity, retryCost * MAX_RETRY_SHARE), 0.1);
+  const maxRefund = Math.min(capacity, retryCost * MAX_RETRY_SHARE);
+  const successRefund = clampOption(options?.successRefund, 0, maxRefund, Math.min(0.1, maxRefund));
   let tokens = capacity;
   return {
     get tokens() {
