@@ -199,7 +199,8 @@ export function rateLimiter(options: RateLimiterOptions = {}): RateLimiter {
       // A refusal of a send made before the last cut is the old rate's: one cut per round.
       if (typeof ticket !== "number" || ticket >= cutAt) {
         measure(now);
-        const current = Math.min(rate, Math.max(minRate, sendRate(now)));
+        // Unpaced, the rate callers were sending at; paced, the rate they were allowed.
+        const current = Math.max(minRate, rate === Number.POSITIVE_INFINITY ? sendRate(now) : rate);
         lastMax = current;
         rate = Math.min(maxRate, Math.max(minRate, current * beta));
         climbSeconds = Math.cbrt((lastMax * (1 - beta)) / scale);
