@@ -33,6 +33,9 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
     expect(size.packages.map((p) => p.name)).toContain("@wirefault/core");
     expect(size.anchors).toHaveLength(5);
     expect(coldstart.rows.length).toBeGreaterThanOrEqual(6);
+    expect(results.limiter.rows.map((r) => r.name)).toEqual(["none", "fixed", "ours", "smithy"]);
+    expect(results.limiter.rows.every((r) => r.attempts >= 4)).toBe(true);
+    expect(results.limiter.simulation).toHaveLength(5);
     const text = markdown(results, {
       date: "2026-01-01",
       cpu: "test",
@@ -42,7 +45,13 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
     });
     for (const heading of ["## Goals", "## 1. `parseError(text)`", "## 2. `fromResponse(res)`", "## 3. `retry()`"])
       expect(text).toContain(heading);
-    for (const heading of ["## 4. Memory", "## 5. Masking", "## 6. Bundle size", "## 7. Cold start"])
+    for (const heading of [
+      "## 4. Memory",
+      "## 5. Masking",
+      "## 6. Bundle size",
+      "## 7. Cold start",
+      "## 8. Rate limiter",
+    ])
       expect(text).toContain(heading);
     // The figures of 2026-11-22 stay beside the new ones on every re-run.
     expect(text).toContain(BEFORE.label);

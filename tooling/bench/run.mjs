@@ -9,13 +9,23 @@ import { join } from "node:path";
 
 const here = new URL(".", import.meta.url).pathname;
 const root = join(here, "..", "..");
-export const FIGURES = ["parse", "response", "retry", "memory", "mask", "size", "coldstart"];
+export const FIGURES = ["parse", "response", "retry", "memory", "mask", "size", "coldstart", "limiter"];
 /** Node flags a figure needs. */
 const FLAGS = { memory: ["--expose-gc"] };
 /** The goals of issue 18, each a bound on a median. */
 export const GOALS = { parse: 1.2, response: 1.2, retry: 1.2, maskMs: 10 };
-const FULL = { rounds: 60, batch: 100, sleeps: 40, errors: 10_000, runs: 15, maskRuns: 5 };
-export const SMOKE = { rounds: 2, batch: 2, sleeps: 2, errors: 50, runs: 1, maskRuns: 1 };
+const FULL = { rounds: 60, batch: 100, sleeps: 40, errors: 10_000, runs: 15, maskRuns: 5, limiterRounds: 3 };
+export const SMOKE = {
+  rounds: 2,
+  batch: 2,
+  sleeps: 2,
+  errors: 50,
+  runs: 1,
+  maskRuns: 1,
+  limiterRounds: 1,
+  limiterCallers: 2,
+  limiterRequests: 2,
+};
 
 /** Runs one figure in a fresh process and returns its JSON result. */
 export function figure(name, options) {
@@ -170,12 +180,76 @@ export function markdown(results, meta, before = BEFORE) {
     }),
     "",
   ];
+  if (results.limiter) lines.push(...limiterSection(results.limiter, meta));
   if (meta.notes) lines.push("## Notes", "", meta.notes.trim(), "");
   return lines.join("\n");
 }
 
+/** The goals of issue 29 for the limiter, after the first second. */
+export const LIMITER_GOALS = { refused: 0.15, vsIdeal: 1.6 };
+const LIMITER_NAMES = {
+  none: "no limiter (backoff only, as before)",
+  fixed: "fixed rate, 100/s",
+  ours: "`rateLimiter()`",
+  smithy: "smithy `DefaultRateLimiter`",
+};
+const pct = (r) => `${(r * 100).toFixed(1)}%`;
+
+/** Section 8; `--only limiter` replaces just this section in BENCHMARKS.md. */
+export function limiterSection(limiter, meta) {
+  const ideal = ((limiter.callers * limiter.requests) / limiter.rate).toFixed(1);
+  return [
+    "## 8. Rate limiter: callers sharing one throttling server",
+    "",
+    `${limiter.callers} callers send ${limiter.requests} requests each, one after another, through \`retry()\`, to a loopback`,
+    `server that takes ${limiter.rate} a second (a token bucket of 10) and refuses the rest with 429 and no \`Retry-After\`;`,
+    `ideal time ${ideal} s. The contenders run in turn in one process (${limiter.rounds} rounds, alternating order, each`,
+    "against a fresh server; medians, with the worst round beside them). smithy's limiter is `@smithy/util-retry`'s",
+    "`DefaultRateLimiter` (the AWS SDK's adaptive mode) behind the same `retry()`. The fixed-rate client is told the",
+    "server's rate, which a real client does not know (see the fleet below).",
+    meta.limiterRun ? `This section: ${meta.limiterRun}.` : "",
+    "",
+    `| client | attempts | refused after the first second | time | vs ideal | goal (≤ ${pct(LIMITER_GOALS.refused)}, ≤ ${LIMITER_GOALS.vsIdeal}×) |`,
+    "|---|---:|---:|---:|---:|---|",
+    ...limiter.rows.map(
+      (r) =>
+        `| ${LIMITER_NAMES[r.name] ?? r.name} | ${f(r.attempts)} | ${pct(r.refusedAfterFirstSecond)} (worst ${pct(r.worstRefused)}) | ${f(r.ms / 1000, 2)} s | ${x(r.vsIdeal)} (worst ${x(r.worstVsIdeal)}) | ${r.name === "ours" ? verdict(r.worstRefused <= LIMITER_GOALS.refused && r.worstVsIdeal <= LIMITER_GOALS.vsIdeal) : ""} |`,
+    ),
+    "",
+    "**Fleet simulation** (core's `rate-limiter.simulation.ts`, the model its tests run, here on the same",
+    "virtual clock): independent processes, each with its own limiter and no shared store, against one server",
+    "model of 100/s (token bucket of 10, 2 ms round trip), 15 requests per caller. Exact and repeatable: no wall clock.",
+    "",
+    "| fleet | attempts | refused after the first second | time (virtual) | vs ideal |",
+    "|---|---:|---:|---:|---:|",
+    ...limiter.simulation.map(
+      (r) =>
+        `| ${r.label} | ${f(r.attempts)} | ${pct(r.refusedShareAfterFirstSecond)} | ${f(r.timeMs / 1000, 2)} s | ${x(r.timeRatio)} |`,
+    ),
+    "",
+  ];
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const smoke = process.argv.includes("--smoke");
+  // `--only limiter`: run that figure alone and replace its section of BENCHMARKS.md.
+  const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+  if (only === "limiter") {
+    const limiter = figure("limiter", smoke ? SMOKE : FULL);
+    const run = `${new Date().toISOString().slice(0, 10)}, one run of \`node tooling/bench/run.mjs --only limiter\`, ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.versions.node}, load average ${loadavg()[0].toFixed(1)} at the start`;
+    const section = limiterSection(limiter, { limiterRun: run }).join("\n");
+    if (smoke) console.log(section);
+    else {
+      const file = join(root, "BENCHMARKS.md");
+      const text = readFileSync(file, "utf8");
+      const start = text.indexOf("## 8. Rate limiter");
+      const notes = text.indexOf("## Notes");
+      const end = start === -1 ? notes : text.indexOf("\n## ", start + 1) + 1 || text.length;
+      const at = start === -1 ? (notes === -1 ? text.length : notes) : start;
+      writeFileSync(file, `${text.slice(0, at)}${section}\n${text.slice(start === -1 ? at : end)}`);
+    }
+    process.exit(0);
+  }
   const options = smoke ? SMOKE : FULL;
   const meta = {
     date: new Date().toISOString().slice(0, 10),

@@ -1,6 +1,7 @@
 // A virtual-time model of callers, their limiters and one server, for the
-// limiter's tests: no wall clock, so the figures are exact and repeatable.
-import { seededRandom } from "@wirefault/test-utils";
+// limiter's tests and the bench (tooling/bench/limiter.mjs bundles this file):
+// no wall clock, so the figures are exact and repeatable. It imports only
+// core's own sources, so that it bundles alone.
 import type { TimedClock } from "./clock.js";
 import { ProtocolError } from "./error.js";
 import { type RateLimiter, rateLimiter } from "./rate-limiter.js";
@@ -80,7 +81,8 @@ export interface Workload {
   latencyMs?: number;
   /** Each process's limiter: adaptive, a fixed rate, or none. */
   limiter?: "adaptive" | "none" | { fixed: number };
-  seed?: number;
+  /** Jitter source of the callers' backoff, in [0, 1): seeded, for repeatable runs. */
+  random: () => number;
 }
 
 export interface Outcome {
@@ -122,10 +124,9 @@ const refusal = () =>
 
 /** Runs the workload on virtual time: every caller sends its requests one after another through retry(). */
 export async function simulate(workload: Workload): Promise<Outcome> {
-  const { processes, callers, requests, rate, burst = 10, latencyMs = 2, limiter = "adaptive", seed = 1 } = workload;
+  const { processes, callers, requests, rate, burst = 10, latencyMs = 2, limiter = "adaptive", random } = workload;
   const clock = virtualTime();
   const server = serverModel(clock, rate, burst);
-  const random = seededRandom(seed);
   let attempts = 0;
   let refused = 0;
   let lateAttempts = 0;
