@@ -58,7 +58,7 @@ function scenario(row: Row, failures = 1) {
   return { log, handlers, gaveUp, fn, base };
 }
 
-const outcome = (promise: Promise<unknown>) =>
+const outcome = (promise: Promise<unknown>): Promise<{ value?: unknown; error?: unknown }> =>
   promise.then(
     (value) => ({ value }),
     (error: unknown) => ({ error }),

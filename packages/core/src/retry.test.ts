@@ -1,9 +1,9 @@
 import { manualClock, recordingClock, seededRandom } from "@wirefault/test-utils";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import type { RetryPolicy } from "./catalog.js";
 import { ProtocolError, type Retryable } from "./error.js";
-import { retry } from "./retry.js";
+import { type RetryEvent, type RetryOptions, retry } from "./retry.js";
 import { retryBudget } from "./retry-budget.js";
 
 const failure = (retryable: Retryable = "yes", extra: { policy?: RetryPolicy; retryAfterMs?: number } = {}) =>
@@ -476,5 +476,21 @@ describe("retry: the signal fn gets when the caller passes none", () => {
     const got = await retry((...args: unknown[]) => args[1]);
     expect(got).toBeInstanceOf(AbortSignal);
     expect((got as AbortSignal).aborted).toBe(false);
+  });
+});
+
+// Issue 24: hooks were typed `void | Promise<void>`, so `onRetry: () => list.push(x)` failed with TS2322.
+describe("retry: hooks accept any return value (checked by tsc)", () => {
+  it("compiles onRetry, onGiveUp and recover handlers that return a value", async () => {
+    const seen: number[] = [];
+    const options: RetryOptions = {
+      onRetry: ({ attempt }) => seen.push(attempt),
+      onGiveUp: ({ attempts }) => seen.push(attempts),
+      recover: { reset: () => seen.push(0), wait: async () => seen.length, reconnect: () => "reconnected" },
+    };
+    expectTypeOf(options.onRetry).toEqualTypeOf<((event: RetryEvent) => unknown) | undefined>();
+    expectTypeOf<() => number>().toExtend<NonNullable<RetryOptions["onGiveUp"]>>();
+    await retry(failsTimes(1).fn, { ...options, clock: recordingClock() });
+    expect(seen).toEqual([1]);
   });
 });
