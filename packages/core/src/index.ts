@@ -44,7 +44,6 @@ export { escapeControls, redactSecrets } from "./redact.js";
 export { GIVE_UP_REASONS, type GiveUpEvent, type GiveUpReason } from "./give-up.js";
 export { type RateLimiter, type RateLimiterOptions, rateLimiter } from "./rate-limiter.js";
 export {
-  RECOVERY_ACTIONS,
   RECOVERY_PLAN,
   type RecoverableAction,
   type RecoverContext,
