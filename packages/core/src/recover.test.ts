@@ -388,3 +388,108 @@ describe("RECOVERY_PLAN and RECOVERY_ACTIONS", () => {
       if (step.handler) expect(RECOVERY_ACTIONS[action as RecoveryAction]).toContain(`recover.${step.handler}`);
   });
 });
+
+// Every cell of the table under every rule around it: the rows as data, one expectation per cell.
+describe("the table × the rules: every cell with shouldRetry, on abort, against the budget and maxRecoveries", () => {
+  const rows: {
+    label: string;
+    row: Row;
+    handler?: "reconnect" | "reset" | "wait";
+    without: "again" | "no-handler" | "not-retryable";
+  }[] = [
+    { label: "retry", row: { action: "retry" }, without: "again" },
+    { label: "throttle", row: { action: "throttle" }, without: "again" },
+    { label: "reconnect", row: { action: "reconnect" }, handler: "reconnect", without: "again" },
+    { label: "reset", row: { action: "reset" }, handler: "reset", without: "no-handler" },
+    { label: "wait (poll)", row: { action: "wait", policy: { baseMs: 5000 } }, handler: "wait", without: "again" },
+    { label: "wait (event)", row: { action: "wait" }, handler: "wait", without: "no-handler" },
+    { label: "fix-request", row: { action: "fix-request" }, without: "not-retryable" },
+    { label: "user-action", row: { action: "user-action" }, without: "not-retryable" },
+    { label: "abort", row: { action: "abort" }, without: "not-retryable" },
+  ];
+  const cells = rows.flatMap((r) => [true, false].map((withHandler) => ({ ...r, withHandler })));
+  const name = (c: (typeof cells)[number]) => `${c.label}, ${c.withHandler ? "with" : "without"} handlers`;
+  // What the table does in a cell: send again (and whether a handler runs), or give up for a reason.
+  const verdict = (c: (typeof cells)[number]) => {
+    if (c.handler && c.withHandler) return { again: true, handler: true };
+    return c.without === "again" ? { again: true, handler: false } : { again: false, reason: c.without };
+  };
+  const ran = (log: string[]) => log.filter((line) => /^(reconnect|reset|wait) /.test(line)).length;
+
+  it.each(cells.map((c) => [name(c), c] as const))("%s: the table's own verdict", async (_, c) => {
+    const s = scenario(c.row);
+    const result = await outcome(retry(s.fn, { ...s.base, ...(c.withHandler && { recover: s.handlers }) }));
+    const v = verdict(c);
+    if (v.again) expect(result).toEqual({ value: "ok" });
+    else expect(s.gaveUp).toMatchObject([{ reason: v.reason, attempts: 1 }]);
+    expect(ran(s.log)).toBe(v.handler ? 1 : 0);
+  });
+
+  it.each(cells.map((c) => [name(c), c] as const))(
+    "%s: shouldRetry true sends again, the handler still runs",
+    async (_, c) => {
+      const s = scenario(c.row);
+      const result = await outcome(
+        retry(s.fn, { ...s.base, shouldRetry: () => true, ...(c.withHandler && { recover: s.handlers }) }),
+      );
+      expect(result).toEqual({ value: "ok" });
+      expect(ran(s.log)).toBe(c.handler && c.withHandler ? 1 : 0);
+    },
+  );
+
+  it.each(cells.map((c) => [name(c), c] as const))("%s: shouldRetry false gives up, no handler runs", async (_, c) => {
+    const s = scenario(c.row);
+    await outcome(retry(s.fn, { ...s.base, shouldRetry: () => false, ...(c.withHandler && { recover: s.handlers }) }));
+    expect(s.gaveUp).toMatchObject([{ reason: "not-retryable", attempts: 1, recoveries: 0 }]);
+    expect(ran(s.log)).toBe(0);
+  });
+
+  it.each(cells.map((c) => [name(c), c] as const))(
+    "%s: an abort rejects with the signal's reason, onGiveUp gets the error",
+    async (_, c) => {
+      const s = scenario(c.row);
+      const controller = new AbortController();
+      const reason = new Error("caller gone");
+      let failure: unknown;
+      const fn = (attempt: number) => {
+        s.log.push(`attempt ${attempt}`);
+        controller.abort(reason);
+        failure = errorOf(c.row);
+        throw failure;
+      };
+      const result = await outcome(
+        retry(fn, { ...s.base, signal: controller.signal, ...(c.withHandler && { recover: s.handlers }) }),
+      );
+      expect(result).toEqual({ error: reason });
+      expect(s.gaveUp).toEqual([{ error: failure, attempts: 1, recoveries: 0, reason: "aborted" }]);
+      expect(ran(s.log)).toBe(0);
+    },
+  );
+
+  it.each(cells.map((c) => [name(c), c] as const))(
+    "%s: an empty budget stops what would be sent again",
+    async (_, c) => {
+      const s = scenario(c.row);
+      const budget = retryBudget({ capacity: 0 });
+      await outcome(retry(s.fn, { ...s.base, budget, ...(c.withHandler && { recover: s.handlers }) }));
+      const v = verdict(c);
+      expect(s.gaveUp).toMatchObject([{ reason: v.again ? "budget" : v.reason, attempts: 1, recoveries: 0 }]);
+      expect(ran(s.log)).toBe(0);
+    },
+  );
+
+  it.each(cells.map((c) => [name(c), c] as const))(
+    "%s: maxRecoveries 0 stops a handler, nothing else",
+    async (_, c) => {
+      const s = scenario(c.row);
+      const result = await outcome(
+        retry(s.fn, { ...s.base, maxRecoveries: 0, ...(c.withHandler && { recover: s.handlers }) }),
+      );
+      const v = verdict(c);
+      if (v.handler) expect(s.gaveUp).toMatchObject([{ reason: "exhausted", attempts: 1, recoveries: 0 }]);
+      else if (v.again) expect(result).toEqual({ value: "ok" });
+      else expect(s.gaveUp).toMatchObject([{ reason: v.reason }]);
+      expect(ran(s.log)).toBe(0);
+    },
+  );
+});

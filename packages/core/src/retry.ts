@@ -383,9 +383,13 @@ async function loop<T>(
       if (attempts < attempt) throw caught;
       error = caught;
     }
+    // An attempt's own failure is kept for onGiveUp even when the signal aborted as it failed;
+    // the signal's reason, when the abort cut the attempt off, is not an attempt's failure.
+    if (!(signal?.aborted && error === signal.reason)) {
+      lastError = error;
+      failed = true;
+    }
     if (signal?.aborted) throw aborted();
-    lastError = error;
-    failed = true;
     const hint = isProtocolError(error) ? error.retryAfterMs : undefined;
     const action = actionOf(error);
     if (action === "throttle") limiter?.throttled(ticket, hint === undefined ? undefined : Math.min(hint, maxHint));
