@@ -139,6 +139,12 @@ describe("the recovery table: every cell, on the injectable clock", () => {
       expect(s.log).toEqual(["attempt 1", "onRetry", "reset after 1", "attempt 2"]);
     });
 
+    it("with its handler and a server hint: waits as hinted, then runs recover.reset", async () => {
+      const s = scenario({ action: "reset", retryAfterMs: 3000 });
+      await retry(s.fn, { ...s.base, recover: s.handlers });
+      expect(s.log).toEqual(["attempt 1", "onRetry", "sleep 3000", "reset after 1", "attempt 2"]);
+    });
+
     it("without it: gives up, reason no-handler; the same request cannot succeed", async () => {
       const s = scenario({ action: "reset", retryable: "yes" });
       const { error } = (await outcome(retry(s.fn, s.base))) as { error: ProtocolError };

@@ -412,11 +412,12 @@ async function loop<T>(
 
     // A reset or a wait with its handler does not back off: the handler is the wait.
     const backoff = handler === undefined || step?.backoff !== false;
-    // The server's own hint replaces the computed backoff: it knows when it
-    // will take the request again. Clamped, so it cannot park the caller.
-    // Without one, a limiter paces a throttle for every caller instead.
+    // The server's own hint replaces the computed backoff, and is kept before
+    // any handler: it knows when it will take the request again. Clamped, so
+    // it cannot park the caller. Without one, a limiter paces a throttle for
+    // every caller instead.
     const paced = hint === undefined && action === "throttle" && limiter !== undefined;
-    const sleeps = backoff && !paced;
+    const sleeps = (backoff || hint !== undefined) && !paced;
     const delayMs = !sleeps
       ? 0
       : hint !== undefined

@@ -3,7 +3,7 @@
 // less when `maxRetryAfterMs` says so, and never 10 hours.
 
 import * as ckg from "@wirefault/ckg-relay";
-import { retry } from "@wirefault/core";
+import { type RetryOptions, retry } from "@wirefault/core";
 import * as teale from "@wirefault/teale-relay";
 import { readBatchResponse } from "@wirefault/telemetry-server";
 import { recordingClock } from "@wirefault/test-utils";
@@ -32,6 +32,8 @@ interface Case {
   readonly name: string;
   plan(fault: Fault<never>): void;
   attempt(): Promise<unknown>;
+  /** What the client adds to retry() for this server's code (a reset needs its handler). */
+  readonly options?: RetryOptions;
 }
 
 async function nextJson(client: WsClient): Promise<unknown> {
@@ -53,6 +55,13 @@ function cases(): Case[] {
         });
         if (!res.ok) throw await teale.fromResponse(res);
         return res.json();
+      },
+      // model_not_loaded is a reset: check the model is listed again, then send (after the hint).
+      options: {
+        recover: {
+          reset: async (_error, { signal }) =>
+            (await fetch(`${peers.tealeApi.url}/v1/models`, { signal })).arrayBuffer(),
+        },
       },
     },
     {
@@ -116,6 +125,7 @@ describe("a 10-hour retry hint", () => {
       const clock = recordingClock();
       const hints: (number | undefined)[] = [];
       await retry(() => c.attempt(), {
+        ...c.options,
         clock,
         onRetry: ({ error }) => {
           hints.push((error as { retryAfterMs?: number }).retryAfterMs);
@@ -145,7 +155,11 @@ describe("a 10-hour retry hint", () => {
       c.plan({ kind: "retry-after", seconds: TEN_HOURS_S });
       const delays: number[] = [];
       const started = performance.now();
-      await retry(() => c.attempt(), { maxRetryAfterMs: clampMs, onRetry: ({ delayMs }) => void delays.push(delayMs) });
+      await retry(() => c.attempt(), {
+        ...c.options,
+        maxRetryAfterMs: clampMs,
+        onRetry: ({ delayMs }) => void delays.push(delayMs),
+      });
       const elapsed = performance.now() - started;
       expect(delays, c.name).toEqual([clampMs]);
       waits.push(elapsed);
