@@ -143,3 +143,45 @@ describe("the sanitizing helpers", () => {
     expect(hasMethods(null, ["a"])).toBe(false);
   });
 });
+
+describe("retry(): a budget or limiter that throws", () => {
+  it("cannot turn a success into a failure, and a throwing throttled() gives up as hook-failed", async () => {
+    const budget = {
+      tokens: 1,
+      tryAcquire: () => true,
+      succeeded() {
+        throw new Error("bookkeeping");
+      },
+    };
+    await expect(retry(() => 1, { budget })).resolves.toBe(1);
+    await expect(retry(() => 2, { budget, signal: new AbortController().signal })).resolves.toBe(2);
+    const limiter = {
+      rate: 1,
+      acquire: async () => 0,
+      succeeded() {
+        throw new Error("bookkeeping");
+      },
+      throttled() {
+        throw new Error("limiter bug");
+      },
+    };
+    await expect(retry(() => 3, { limiter })).resolves.toBe(3);
+    const throttle = new ProtocolError({
+      protocol: "x",
+      code: "c",
+      message: "slow",
+      retryable: "yes",
+      action: "throttle",
+      known: true,
+    });
+    const reasons: string[] = [];
+    const error = await retry(
+      () => {
+        throw throttle;
+      },
+      { limiter, onGiveUp: ({ reason }) => reasons.push(reason) },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "c", limiterError: { message: "limiter bug" } });
+    expect(reasons).toEqual(["hook-failed"]);
+  });
+});

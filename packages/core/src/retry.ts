@@ -256,7 +256,7 @@ function firstAttempt<T>(fn: (attempt: number, signal: AbortSignal) => T | Promi
         : nativeThen.call(
             promise,
             (done) => {
-              budget.succeeded();
+              succeeded(budget, undefined, undefined);
               return done;
             },
             failed,
@@ -265,6 +265,20 @@ function firstAttempt<T>(fn: (attempt: number, signal: AbortSignal) => T | Promi
   } catch (error) {
     // A throwing fn (or a hostile one whose length throws: the loop meets it again and rejects).
     return failed(error);
+  }
+}
+
+/** Books a success; a budget or limiter that throws doing so cannot turn the success into a failure. */
+function succeeded(
+  budget: RetryBudget | undefined,
+  limiter: RateLimiter | undefined,
+  ticket: number | undefined,
+): void {
+  try {
+    budget?.succeeded();
+    limiter?.succeeded(ticket);
+  } catch {
+    // bookkeeping only: the caller's value is what matters
   }
 }
 
@@ -376,8 +390,7 @@ async function loop<T>(
       }
       attempts = attempt;
       const value = await abortable(fn(attempt, fnSignal), signal);
-      budget?.succeeded();
-      limiter?.succeeded(ticket);
+      succeeded(budget, limiter, ticket);
       return value;
     } catch (caught) {
       if (attempts < attempt) throw caught;
@@ -392,7 +405,13 @@ async function loop<T>(
     if (signal?.aborted) throw aborted();
     const hint = isProtocolError(error) ? error.retryAfterMs : undefined;
     const action = actionOf(error);
-    if (action === "throttle") limiter?.throttled(ticket, hint === undefined ? undefined : Math.min(hint, maxHint));
+    if (action === "throttle" && limiter !== undefined) {
+      try {
+        limiter.throttled(ticket, hint === undefined ? undefined : Math.min(hint, maxHint));
+      } catch (limiterError) {
+        throw giveUp(error, "hook-failed", { limiterError });
+      }
+    }
 
     let decision: Decision;
     try {
