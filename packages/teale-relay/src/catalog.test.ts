@@ -110,15 +110,20 @@ describe("retry classification, as retry() applies it", () => {
     expect(clock.delays).toEqual([60_000]);
   });
 
-  it("peer_not_found and model_not_loaded (maybe) get exactly one retry", async () => {
+  it("peer_not_found and model_not_loaded (reset, maybe): never re-sent without recover.reset; with it, one retry after it", async () => {
     for (const error of [
       parseError('{"error":{"code":"peer_not_found","message":"Peer n1 is not connected"}}'),
       parseError('{"error":{"message":"m","type":"model_not_loaded","code":"model_not_loaded"}}', { status: 503 }),
     ]) {
-      const { clock, result } = await run(error);
-      expect(result).toBe(error);
-      expect(result.attempts).toBe(2);
-      expect(clock.delays).toHaveLength(1);
+      const bare = await run(error);
+      expect(bare.result).toBe(error);
+      expect([bare.result.attempts, bare.clock.delays]).toEqual([1, []]);
+      const resets: number[] = [];
+      const handled = await run(error, {
+        recover: { reset: (_e: unknown, { attempt }: { attempt: number }) => resets.push(attempt) },
+      });
+      expect(handled.result.attempts).toBe(2);
+      expect(resets).toEqual([1]);
     }
   });
 
