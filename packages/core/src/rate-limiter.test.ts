@@ -210,3 +210,23 @@ describe("the limiter against one server, on a virtual clock", () => {
     }
   });
 });
+
+describe("rateLimiter under steady load", () => {
+  it("serves 5,000 waiters first come first served while new ones keep arriving (the queue is compacted as it goes)", async () => {
+    const clock = virtualTime();
+    const limiter = rateLimiter({ clock, initialRate: 1000 });
+    limiter.throttled(undefined);
+    const served: number[] = [];
+    // Ten callers in a loop keep the queue from ever emptying.
+    const callers = Array.from({ length: 10 }, async (_, c) => {
+      for (let i = 0; i < 500; i++) {
+        await limiter.acquire();
+        served.push(c);
+      }
+    });
+    await clock.run(Promise.all(callers));
+    expect(served).toHaveLength(5000);
+    // Round robin: each caller is served once per ten sends, first come first served.
+    expect(served.slice(0, 20)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
