@@ -39,9 +39,8 @@ export {
   type Verdict,
   type WireFacts,
 } from "./error.js";
-export { MASK, maskValue } from "./mask.js";
-export { escapeControls, redactSecrets } from "./redact.js";
 export { GIVE_UP_REASONS, type GiveUpEvent, type GiveUpReason } from "./give-up.js";
+export { MASK, maskValue } from "./mask.js";
 export { type RateLimiter, type RateLimiterOptions, rateLimiter } from "./rate-limiter.js";
 export {
   RECOVERY_PLAN,
@@ -52,6 +51,7 @@ export {
   type RecoveryStep,
   type Unhandled,
 } from "./recover.js";
+export { escapeControls, redactSecrets } from "./redact.js";
 export { policyFor, type RetryEvent, type RetryOptions, retry } from "./retry.js";
 export { type RetryBudget, type RetryBudgetOptions, retryBudget } from "./retry-budget.js";
 export { SECRET_FORMS, type SecretForm } from "./secret-forms.js";

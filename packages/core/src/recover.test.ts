@@ -1,10 +1,11 @@
 import { manualClock, recordingClock } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
+import { RECOVERY_ACTIONS } from "./actions.js";
 import type { RetryPolicy } from "./catalog.js";
 import { ProtocolError, type RecoveryAction, type Retryable } from "./error.js";
 import type { GiveUpEvent } from "./give-up.js";
 import type { RateLimiter } from "./rate-limiter.js";
-import { RECOVERY_ACTIONS, RECOVERY_PLAN, type RecoverHandlers } from "./recover.js";
+import { RECOVERY_PLAN, type RecoverHandlers } from "./recover.js";
 import { retry } from "./retry.js";
 import { retryBudget } from "./retry-budget.js";
 
