@@ -11,11 +11,11 @@ const defaultRoot = new URL("../..", import.meta.url).pathname;
 // Core is no protocol package: its budgets are its own. Issue 26's masking (two
 // layers as tables, masked copies of causes, terminal-safe text) costs about 4 kB gzip.
 const CORE = [
-  { name: "@wirefault/core", path: "tooling/size/core.js", limit: "8.7 kB" },
+  { name: "@wirefault/core", path: "tooling/size/core.js", limit: "11.1 kB" },
   {
     name: "@wirefault/core with ./protocol (what protocol packages pull in)",
     path: "tooling/size/core-wire.js",
-    limit: "14.15 kB",
+    limit: "16.7 kB",
   },
 ];
 

@@ -230,8 +230,6 @@ export function retry<T>(
   return loop(fn, settings);
 }
 
-const nativeThen = Promise.prototype.then;
-
 /**
  * The first attempt, when there is no signal to race and no limiter to wait
  * on, costs what any wrapper must: fn is called as it is and only a rejection
@@ -252,8 +250,8 @@ function firstAttempt<T>(fn: (attempt: number, signal: AbortSignal) => T | Promi
     const { budget } = s;
     return (
       budget === undefined
-        ? nativeThen.call(promise, undefined, failed)
-        : nativeThen.call(
+        ? Promise.prototype.then.call(promise, undefined, failed)
+        : Promise.prototype.then.call(
             promise,
             (done) => {
               succeeded(budget, undefined, undefined);
