@@ -10,11 +10,11 @@ const defaultRoot = new URL("../..", import.meta.url).pathname;
 
 // Core is no protocol package: its budgets are its own.
 const CORE = [
-  { name: "@wirefault/core", path: "tooling/size/core.js", limit: "4.45 kB" },
+  { name: "@wirefault/core", path: "tooling/size/core.js", limit: "4.55 kB" },
   {
     name: "@wirefault/core with ./protocol (what protocol packages pull in)",
     path: "tooling/size/core-wire.js",
-    limit: "10 kB",
+    limit: "10.8 kB",
   },
 ];
 

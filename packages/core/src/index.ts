@@ -20,6 +20,7 @@ export {
 export { isRetryable } from "./classify.js";
 export {
   ABORTED,
+  isLocalCode,
   isProtocolError,
   type KnownCode,
   type LocalCode,

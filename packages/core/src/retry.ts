@@ -40,6 +40,12 @@ export interface RetryOptions {
   jitter?: Jitter;
   /** Backoff for errors whose catalog entry has no policy of its own. */
   policy?: RetryPolicy;
+  /**
+   * The operation is safe to repeat even after output was delivered: an error
+   * that arrived mid-stream (`err.midStream`) may then be retried. Default false:
+   * a retry after the first token would send the prompt, and bill it, twice.
+   */
+  idempotent?: boolean;
   /** Replaces the default decision, `isRetryable(error)`, on whether to retry. */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
   /**
@@ -272,7 +278,9 @@ async function loop<T>(
       if (signal?.aborted) throw signal.reason;
       const policy = policyFor(error, options.policy);
       const limit = Math.min(ceiling, attemptsOption(policy.maxAttempts, ceiling));
-      const wanted = (options.shouldRetry ?? isRetryable)(error, attempt);
+      // After the response began, a retry repeats delivered work: only an idempotent call may.
+      const repeats = isProtocolError(error) && error.midStream === true && options.idempotent !== true;
+      const wanted = !repeats && (options.shouldRetry ?? isRetryable)(error, attempt);
       if (!wanted || attempt >= limit || (budget && !budget.tryAcquire())) {
         annotate(error, { attempts: attempt, totalDelayMs });
         throw error;
