@@ -342,6 +342,7 @@ describe("readBatchResponse", () => {
       DEVICE_NOT_FOUND: "register, then resend",
       INVALID_SIGNATURE: "check the key",
       INVALID_PAYLOAD: "fix the block",
+      RAW_JSON_MISMATCH: "fix the block's raw or its JSON",
     };
     const [err] = parseBatchResponse(207, PAGE_207).errors;
     if (!err?.known) throw new Error("the page's 207 entry is documented");
