@@ -8,13 +8,14 @@ import { protocolPackages } from "../scripts/protocols.mjs";
 
 const defaultRoot = new URL("../..", import.meta.url).pathname;
 
-// Core is no protocol package: its budgets are its own.
+// Core is no protocol package: its budgets are its own. Issue 26's masking (two
+// layers as tables, masked copies of causes, terminal-safe text) costs about 4 kB gzip.
 const CORE = [
-  { name: "@wirefault/core", path: "tooling/size/core.js", limit: "4.55 kB" },
+  { name: "@wirefault/core", path: "tooling/size/core.js", limit: "11.1 kB" },
   {
     name: "@wirefault/core with ./protocol (what protocol packages pull in)",
     path: "tooling/size/core-wire.js",
-    limit: "10.8 kB",
+    limit: "16.7 kB",
   },
 ];
 
