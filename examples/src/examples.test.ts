@@ -114,10 +114,34 @@ describe("fetch against telemetry, and a Fastify server built with batchResponse
       await app.close();
     }
   });
+
+  it("registers with registerDeviceSchema: a refused body gets the reference server's 400, byte for byte", async () => {
+    const app = telemetryServer(new Set());
+    try {
+      const register = (payload: unknown) =>
+        app.inject({ method: "POST", url: "/v1/devices", payload: payload as object });
+      const empty = await register({});
+      expect(empty.statusCode).toBe(400);
+      // FIELD-NOTES.md: the reference server's answer to {}, captured live.
+      expect(empty.body).toBe(
+        '{"error":"validation_error","details":[{"code":"invalid_type","expected":"string","received":"undefined","path":["id"],"message":"Required"},{"code":"invalid_type","expected":"string","received":"undefined","path":["mac"],"message":"Required"},{"code":"invalid_type","expected":"string","received":"undefined","path":["ownerPubkey"],"message":"Required"},{"code":"invalid_type","expected":"string","received":"undefined","path":["name"],"message":"Required"}]}',
+      );
+      expect(parseTelemetry(empty.body, { status: 400 })).toMatchObject({
+        code: "validation_error",
+        action: "fix-request",
+      });
+      const device = { id: "ab".repeat(32), mac: "a1b2c3d4e5f6", ownerPubkey: "cd".repeat(32), name: "Pond" };
+      expect((await register(device)).statusCode).toBe(201);
+      expect((await register(device)).body).toBe('{"error":"device_already_exists"}');
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 describe("node:net with the Tryll frame reader", () => {
-  const body = new Uint8Array([1, 2, 3]);
+  // A request's Message table (no body), 12 bytes as flatbuffers' Builder writes it: a frame must hold a message.
+  const body = Uint8Array.of(8, 0, 0, 0, 4, 0, 4, 0, 4, 0, 0, 0);
 
   it("a successful turn, an ErrorResponse, a desync and a drop: each a result, never a crash", async () => {
     const peer = await startTryllPeer();

@@ -27,7 +27,7 @@ export function request(port: number, body: Uint8Array): Promise<TryllError | un
     socket.on("data", (chunk) => {
       const [frame] = reader.push(chunk);
       if (reader.error)
-        settle(reader.error); // a length prefix over 1 MiB: this stream cannot be resynchronised
+        settle(reader.error); // a length over 1 MiB, or under a message's: this stream cannot be trusted
       else if (frame) settle(decodeFrame(frame));
     });
     socket.on("error", (err) => settle(fromSocketError(err, { connected })));

@@ -1,4 +1,5 @@
 import { preset } from "@wirefault/tsup-config";
 import { defineConfig } from "tsup";
 
-export default defineConfig(preset());
+// `schemas` is its own entry: the only one that imports zod (an optional peer, never bundled).
+export default defineConfig(preset({ entry: ["src/index.ts", "src/schemas.ts"] }));

@@ -6,7 +6,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 // What each entry bundles. Its size is `npm run size`'s to judge, against its budget in package.json (tooling/size/entries.mjs): one
 // measure for one budget (this bundle's gzip -9 reads about 2% above size-limit's).
-// Bundles the given source for a browser the way a user's bundler would (core and zod/mini included).
+// Bundles the given source for a browser the way a user's bundler would (core included).
 async function bundle(contents: string) {
   const result = await build({
     stdin: { contents, resolveDir: root, loader: "ts" },

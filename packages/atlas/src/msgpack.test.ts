@@ -376,3 +376,62 @@ describe("the subpath's definition", () => {
     if (err.known) expectTypeOf(err.code).toExtend<AtlasCode>();
   });
 });
+
+// Issue 27: a valid encoder may write a key as str8, str16 or str32 and a small
+// integer in any wider integer format. The codec reads values, not byte patterns.
+describe("every valid encoding of keys and integers", () => {
+  const str = (text: string, width: "fix" | 8 | 16 | 32): number[] => {
+    const bytes = [...new TextEncoder().encode(text)];
+    const n = bytes.length;
+    if (width === "fix") return [0xa0 | n, ...bytes];
+    if (width === 8) return [0xd9, n, ...bytes];
+    if (width === 16) return [0xda, n >> 8, n & 0xff, ...bytes];
+    return [0xdb, 0, 0, n >> 8, n & 0xff, ...bytes];
+  };
+  const int = (value: number, format: number): number[] => {
+    const width = { 204: 1, 205: 2, 206: 4, 207: 8, 208: 1, 209: 2, 210: 4, 211: 8 }[format] as number;
+    const out = [format];
+    for (let i = width - 1; i >= 0; i--) out.push(Math.floor(value / 2 ** (8 * i)) % 256);
+    return out;
+  };
+  const map = (...entries: number[][]) => Uint8Array.from([0x80 | (entries.length / 2), ...entries.flat()]);
+
+  it.each(["fix", 8, 16, 32] as const)("keys as %s strings read as the minimal encoding does", (width) => {
+    const bytes = map(str("code", width), [0xcd, 0x0b, 0xbc], str("message", width), str("Rate limited", "fix"));
+    expect(decode(bytes)).toEqual({ code: 3004, message: "Rate limited" });
+    expect(decodeErrorMessage(bytes)).toMatchObject({
+      code: 3004,
+      message: "Rate limited",
+      known: decodeErrorMessage(encode({ code: 3004, message: "m" })).known,
+    });
+    expect(messagePack.parseError(bytes).code).toBe(3004);
+  });
+
+  it.each([0xcc, 0xcd, 0xce, 0xcf, 0xd0, 0xd1, 0xd2, 0xd3])("a code in format 0x%s reads as its value", (format) => {
+    const value = format === 0xcc || format === 0xd0 ? 100 : 4001;
+    const bytes = map(str("code", "fix"), int(value, format), str("message", 8), str("m", 16));
+    expect(decode(bytes)).toEqual({ code: value, message: "m" });
+    expect(decodeErrorMessage(bytes)).toMatchObject({ code: value, message: "m" });
+  });
+
+  it("a str8 `__proto__` key is refused like a fixstr one", () => {
+    const bytes = map(str("__proto__", 8), [0x80], str("code", "fix"), [0x01], str("message", "fix"), str("m", "fix"));
+    expect(decodeErrorMessage(bytes)).toMatchObject({ code: MALFORMED });
+    expect(decodeErrorMessage(bytes).message).toContain("__proto__");
+  });
+
+  it("a zone.error with str16 keys is a zone error", () => {
+    const bytes = map(
+      str("type", 16),
+      str("zone.error", "fix"),
+      str("code", 16),
+      str("ZONE_FULL", "fix"),
+      str("message", 16),
+      str("m", "fix"),
+    );
+    expect(decode(bytes)).toEqual({ type: "zone.error", code: "ZONE_FULL", message: "m" });
+    expect(decodeErrorMessage(bytes).code).toBe(
+      decodeErrorMessage(encode({ type: "zone.error", code: "ZONE_FULL", message: "m" })).code,
+    );
+  });
+});

@@ -122,19 +122,40 @@ function checkStructure(bytes: Uint8Array, found?: Map<string, [number, number]>
 // The keys the readers read; nothing else of a map is decoded or kept.
 const DOCUMENTED = ["type", "code", "message", "ref_msg_id", "request_id"];
 
-// Whether the fixstr at `pos` is `key`, compared byte by byte, nothing decoded.
-function isFixstr(bytes: Uint8Array, pos: number, key: string): boolean {
-  if (bytes[pos] !== (0xa0 | key.length)) return false;
-  for (let i = 0; i < key.length; i++) if (bytes[pos + 1 + i] !== key.charCodeAt(i)) return false;
-  return true;
+// The longest key compared: every documented key, and `__proto__`, is shorter.
+const MAX_KEY = 16;
+
+/**
+ * The key at `pos` when it is a short ASCII string, in any of MessagePack's
+ * string encodings (fixstr, str8, str16, str32: a valid encoder may pick any);
+ * undefined for anything else, which no reader reads. The codec reads values,
+ * not byte patterns.
+ */
+function keyAt(bytes: Uint8Array, pos: number): string | undefined {
+  const head = bytes[pos] as number;
+  const width = head >= 0xa0 && head <= 0xbf ? 0 : head >= 0xd9 && head <= 0xdb ? 1 << (head - 0xd9) : -1;
+  if (width < 0 || pos + 1 + width > bytes.length) return undefined;
+  let length = width === 0 ? head & 0x1f : 0;
+  for (let i = 1; i <= width; i++) length = length * 256 + (bytes[pos + i] as number);
+  const start = pos + 1 + width;
+  if (length > MAX_KEY || start + length > bytes.length) return undefined;
+  let key = "";
+  for (let i = start; i < start + length; i++) {
+    const byte = bytes[i] as number;
+    if (byte >= 0x80) return undefined;
+    key += String.fromCharCode(byte);
+  }
+  return key;
 }
 
-// The key at `pos` if it is one of DOCUMENTED (all short enough to be fixstrs).
-const documentedKey = (bytes: Uint8Array, pos: number): string | undefined =>
-  DOCUMENTED.find((key) => isFixstr(bytes, pos, key));
+// The key at `pos` if it is one of DOCUMENTED.
+const documentedKey = (bytes: Uint8Array, pos: number): string | undefined => {
+  const key = keyAt(bytes, pos);
+  return key !== undefined && DOCUMENTED.includes(key) ? key : undefined;
+};
 
 // A `__proto__` key would set the prototype of a decoded map: refused, as the decoder refuses it.
-const isProto = (bytes: Uint8Array, pos: number): boolean => isFixstr(bytes, pos, "__proto__");
+const isProto = (bytes: Uint8Array, pos: number): boolean => keyAt(bytes, pos) === "__proto__";
 
 // The documented entries of a checked map, each value decoded on its own.
 // Extra keys (a trace, 4 MB of empty maps) are walked once and never built.

@@ -47,6 +47,8 @@ export function zoneErrorMessage(code: string, message: string, requestId?: stri
 export interface WireFields {
   readonly code: string | number;
   readonly wireMessage: string;
+  /** True on wirefault's own error (a local code it raised), never on a peer's. */
+  readonly local?: boolean;
   readonly refMsgId?: string | undefined;
   readonly requestId?: string | undefined;
 }
@@ -57,7 +59,8 @@ export interface WireFields {
  * Atlas node answers it with (the catalog row that `answers` it).
  */
 export function toWire(error: WireFields): AtlasErrorMessage | ZoneErrorMessage {
-  const code = catalog.index.where("answers", error.code)?.code ?? error.code;
+  // Only wirefault's own error: a peer's code that spells a local code is sent back as it came.
+  const code = (error.local ? catalog.index.where("answers", error.code)?.code : undefined) ?? error.code;
   return typeof code === "number"
     ? errorMessage(code, error.wireMessage, error.refMsgId)
     : zoneErrorMessage(code, error.wireMessage, error.requestId);

@@ -242,3 +242,17 @@ describe("the reader itself", () => {
     for (const value of [null, 1, "x", []]) expect(read?.(value, {})).toBeUndefined();
   });
 });
+// FIELD-NOTES.md, third pass: the public client puts the `rla_` token in the WebSocket URL's query.
+describe("a URL with ?token=rla_… printed in an error", () => {
+  const url = "wss://relay.example/v1/agents?token=rla_9f8e7d6c5b4a3210&app_id=app-1";
+
+  it("never shows the token, in the message, toJSON() or toWire()", () => {
+    const frame = { type: "error", event_id: "evt-1", error: `cannot connect to ${url}`, code: "AGENT_ERROR" };
+    for (const input of [JSON.stringify(frame), new TextEncoder().encode(JSON.stringify(frame)), frame]) {
+      const err = parseError(input);
+      const printed = [err.message, JSON.stringify(err), JSON.stringify(err.toWire()), String(err)].join("\n");
+      expect(printed).not.toContain("9f8e7d6c5b4a3210");
+      expect(err.message).toContain("app_id=app-1");
+    }
+  });
+});

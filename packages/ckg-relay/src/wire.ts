@@ -1,4 +1,3 @@
-import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { echoWire } from "@wirefault/core/protocol";
 
 /** The error message CKG Relay sends over its WebSocket, in the documented shape. */
@@ -17,6 +16,7 @@ export interface WireFields {
   readonly code: string | number;
   readonly message: string;
   readonly raw: unknown;
+  readonly local?: boolean;
   readonly eventId?: string | undefined;
 }
 
@@ -27,7 +27,8 @@ export interface WireFields {
  */
 export function toWire(error: WireFields): CkgRelayErrorMessage {
   const { code, message, eventId } = error;
-  const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire<CkgRelayErrorMessage>(error.raw);
+  // wirefault's own errors have no wire form; a peer's code that only spells one of them does.
+  const received = error.local ? undefined : echoWire<CkgRelayErrorMessage>(error.raw);
   if (received) return received;
   const wire: CkgRelayErrorMessage = { type: "error", code, message };
   if (eventId !== undefined) wire.event_id = eventId;

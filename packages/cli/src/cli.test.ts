@@ -293,7 +293,9 @@ describe("the wirefault binary at a terminal (issue 24)", { timeout: 120_000 }, 
     // An endless pipe: reading it to the end would never finish.
     const endless = spawnSync("sh", ["-c", 'yes "[" | "$0" "$1" parse', process.execPath, bin], { encoding: "utf8" });
     expectBadInput(endless);
-    expect(endless.stderr).toMatch(/^wirefault: the payload is over \d+ bytes, more than the largest cap \(atlas's\)/);
+    expect(endless.stderr).toMatch(
+      /^wirefault: the payload is over \d+ bytes, more than the largest cap \(teale-relay's\)/,
+    );
     const file = join(mkdtempSync(join(tmpdir(), "wirefault-")), "brackets.txt");
     writeFileSync(file, "[".repeat(15 * 1024 * 1024));
     expectBadInput(wirefault(["parse", "-f", file]));
@@ -303,9 +305,10 @@ describe("the wirefault binary at a terminal (issue 24)", { timeout: 120_000 }, 
     expect(tryll.stderr).toContain("more than tryll's cap of 1048576 bytes");
     // Under that limit but over the cap, only hex or base64 is read (it spells fewer bytes): 2 MiB of
     // "[" is refused before JSON.parse meets its nesting, while a 1.2 MB hex frame of 600 KB is read.
-    const nested = wirefault(["parse"], "[".repeat(5 * 1024 * 1024));
+    // Over every protocol's cap (Teale's 16 MiB is the largest) but not as hex.
+    const nested = wirefault(["parse"], "[".repeat(17 * 1024 * 1024));
     expectBadInput(nested);
-    expect(nested.stderr).toMatch(/^wirefault: the payload is 5242880 bytes, more than .* and not hex or base64\n$/);
+    expect(nested.stderr).toMatch(/^wirefault: the payload is 17825792 bytes, more than .* and not hex or base64\n$/);
     const frame = encodeErrorFrame({ requestId: 1n, code: 4001, message: "m".repeat(600_000), agentId: 2n });
     const hex = Buffer.from(frame).toString("hex");
     expect(hex.length).toBeGreaterThan(1024 * 1024);

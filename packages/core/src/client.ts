@@ -7,8 +7,12 @@ import { httpStatus } from "./status.js";
 
 /** What wirefault reads off an error thrown by openai-node or the AI SDK. */
 export interface ClientFailure {
-  /** `http`: the server answered; otherwise the request never got an answer. */
-  readonly kind: "http" | "connection" | "timeout" | "abort";
+  /**
+   * `http`: the server answered; `stream`: an error event arrived on a stream the
+   * server had begun (openai-node's status-less `APIError` with a body); otherwise
+   * the request never got an answer.
+   */
+  readonly kind: "http" | "stream" | "connection" | "timeout" | "abort";
   readonly status: number | undefined;
   /**
    * The error body: openai's parsed `error` put back in its envelope
@@ -56,11 +60,14 @@ function shapeAt(value: unknown, depth: number): Shape | undefined {
     kind:
       status !== undefined
         ? "http"
-        : message === "Request was aborted."
-          ? "abort"
-          : message === "Request timed out."
-            ? "timeout"
-            : "connection",
+        : // openai-node's stream iterator throws an error event's body as a status-less APIError.
+          !aiSdk && typeof body === "object" && body !== null
+          ? "stream"
+          : message === "Request was aborted."
+            ? "abort"
+            : message === "Request timed out."
+              ? "timeout"
+              : "connection",
     status,
     // openai keeps the envelope's `error` field; put it back in its envelope.
     body: aiSdk ? (typeof body === "string" ? body : undefined) : body === undefined ? undefined : { error: body },

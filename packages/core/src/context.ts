@@ -6,6 +6,8 @@ import { httpStatus } from "./status.js";
 export interface ParseContext {
   readonly status?: number;
   readonly retryAfterMs?: number;
+  /** The payload arrived on a stream after the response began (an SSE error event); the error says `midStream`. */
+  readonly midStream?: boolean;
 }
 
 /**
@@ -17,6 +19,7 @@ export function readContext(context: unknown): ParseContext {
   const status = field(context, "status");
   const retryAfterMs = field(context, "retryAfterMs");
   return {
+    midStream: field(context, "midStream") === true || undefined,
     status: httpStatus(status),
     retryAfterMs:
       typeof retryAfterMs === "number" && retryAfterMs >= 0 && retryAfterMs < Infinity ? retryAfterMs : undefined,

@@ -3,11 +3,12 @@
 // rows a bare status stands for) and composes the steps of parse.ts with the
 // transports' bindings; it holds no step of its own.
 import { type CatalogEntry, type CatalogIndex, indexCatalog } from "./catalog.js";
+import { definitionProblems } from "./check-definition.js";
 import { type ParseContext, readContext } from "./context.js";
-import { readBlob } from "./data.js";
+import { blobSize, readBlob } from "./data.js";
 import type { DecodedInput } from "./decode.js";
 import type { CloseCodeEntry, ErrorInit, Pipeline, ProtocolDefinition, SocketContext } from "./definition.js";
-import { type LocalCode, MALFORMED, type Parsed, type ProtocolError } from "./error.js";
+import { type LocalCode, MALFORMED, type Parsed, ProtocolError } from "./error.js";
 import { decode, localError, parseSafely } from "./parse.js";
 import type { ReadOptions, ResponseBody } from "./response.js";
 import { atCaller } from "./stack.js";
@@ -87,9 +88,20 @@ function pipelineOf<E extends CatalogEntry, Err extends ProtocolError, D extends
     readers: definition.readers as Pipeline["readers"],
     codec: definition.codec,
     http: definition.http,
-    create: definition.create as (init: ErrorInit) => Err,
+    create: safeCreate(definition.create as (init: ErrorInit) => Err),
   };
 }
+
+/** The package's class builds the error; if it throws, core's own class does, so that no parser ever throws. */
+const safeCreate =
+  <Err extends ProtocolError>(create: (init: ErrorInit) => Err) =>
+  (init: ErrorInit): Err => {
+    try {
+      return create(init);
+    } catch {
+      return new ProtocolError(init) as Err;
+    }
+  };
 
 /**
  * Builds a protocol from its definition. The rules core applies to all of them:
@@ -102,7 +114,13 @@ function pipelineOf<E extends CatalogEntry, Err extends ProtocolError, D extends
  * - a refused body keeps `WIREFAULT_TOO_LARGE`, classified by its status the same way;
  * - an unknown code with a status is classified by the status; an unlisted one by its row;
  * - a body cut off by a network failure is that failure's code, whatever its status;
- * - a close's message is its reason, else `WebSocket closed with code N (NAME)`.
+ * - a close's message is its reason, else `WebSocket closed with code N (NAME)`;
+ * - a `create` that throws gives a core `ProtocolError` of the same init, so parsing never throws.
+ *
+ * The definition is checked first: a `maxBytes` that is not a positive integer
+ * (NaN, Infinity), a repeated code, a code or alias that spells a `WIREFAULT_*`
+ * local code, or an alias or unlisted code that collides with a catalog code
+ * throws one TypeError naming every problem.
  */
 export function defineProtocol<
   const E extends CatalogEntry,
@@ -111,6 +129,8 @@ export function defineProtocol<
   D extends object = object,
   S extends SocketContext = SocketContext,
 >(definition: ProtocolDefinition<E, Err, K, D, S>): DefinedProtocol<E, Err, K, D, S> {
+  const problems = definitionProblems(definition);
+  if (problems !== undefined) throw new TypeError(`defineProtocol(${JSON.stringify(definition.name)}): ${problems}`);
   const index = indexCatalog(definition.catalog, { ranges: definition.ranges, aliases: definition.aliases });
   const p = pipelineOf(definition as ProtocolDefinition<E, Err, CloseCodeEntry, D, SocketContext>, index);
   const { http, websocket, socket, title, maxBytes } = definition;
@@ -129,8 +149,18 @@ export function defineProtocol<
     closes: websocket?.closes ?? [],
     closeCodes: websocket?.closeCodes ?? [],
     parseError,
-    parseErrorAsync: async (input: unknown, context?: ParseContext) =>
-      parseError(await readBlob(input, maxBytes), context),
+    // Only a Blob within the cap is read; anything else is parsed as it is, never awaited,
+    // so a thenable given as input is not followed. Never rejects.
+    parseErrorAsync: async (input: unknown, context?: ParseContext) => {
+      const size = blobSize(input);
+      if (size === undefined || size > maxBytes) return parseError(input, context);
+      // Boxed, so that nothing read is awaited as a thenable.
+      const read = await readBlob(input, maxBytes).then(
+        (bytes) => ({ bytes }),
+        () => ({ bytes: input }),
+      );
+      return parseError(read.bytes, context);
+    },
     // A misuse gets an answer, not a rejection.
     fromResponse: async (res: Response, options?: ReadOptions) =>
       http ? http.fromResponse(p, res, options) : localError(p, MALFORMED, `${title} does not answer over HTTP`),

@@ -50,6 +50,8 @@ export interface Reading<D extends object = object> {
   readonly status?: number | undefined;
   /** The protocol's own fields (ids, details), handed to its error class as they are. */
   readonly details?: Readonly<D> | undefined;
+  /** The payload is an error event of a stream the server had begun (see `ProtocolError.midStream`). */
+  readonly midStream?: boolean | undefined;
 }
 
 /**

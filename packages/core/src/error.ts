@@ -34,6 +34,10 @@ export const ABORTED = "WIREFAULT_ABORTED";
 /** Codes wirefault itself assigns when the wire gave none it could read. */
 export type LocalCode = typeof MALFORMED | typeof TOO_LARGE | typeof NETWORK | typeof TIMEOUT | typeof ABORTED;
 
+/** True for a code that spells one of wirefault's own (`WIREFAULT_*`). */
+export const isLocalCode = (code: unknown): code is LocalCode =>
+  typeof code === "string" && code.startsWith("WIREFAULT_");
+
 /** Everything a ProtocolError is built from. */
 export interface ProtocolErrorInit<C extends string | number = string | number> {
   protocol: Protocol;
@@ -50,6 +54,13 @@ export interface ProtocolErrorInit<C extends string | number = string | number> 
   policy?: RetryPolicy | undefined;
   raw?: unknown;
   cause?: unknown;
+  /** True when the error arrived on a stream after the response began. */
+  midStream?: boolean | undefined;
+  /**
+   * True when wirefault raises the error itself, with one of its local codes.
+   * Core sets it; a reader's payload cannot (see `ProtocolError.local`).
+   */
+  local?: boolean | undefined;
 }
 
 /** The catalog's verdict on a code (a `Classification` fits): what the error's init may leave out. */
@@ -86,6 +97,12 @@ export class ProtocolError<C extends string | number = string | number> extends 
   declare readonly surface: string | undefined;
   declare readonly codeName: string | undefined;
   /** Attempts made, set by `retry()` when it gives up. */
+  /**
+   * True when the error arrived after the response had begun (an error event on
+   * a stream): output may already have been delivered, so `retry()` does not
+   * send the request again unless it is `idempotent`. Absent otherwise.
+   */
+  declare readonly midStream?: true;
   declare readonly attempts?: number;
   /** Total backoff slept, set by `retry()` when it gives up. */
   declare readonly totalDelayMs?: number;
@@ -95,6 +112,17 @@ export class ProtocolError<C extends string | number = string | number> extends 
   // defineProperty, which moves an Error instance to V8's slow dictionary mode.
   #raw: unknown;
   #policy: RetryPolicy | undefined;
+  #local: boolean;
+
+  /**
+   * True only on an error wirefault raised itself: its `code` is one of the
+   * `WIREFAULT_*` local codes, given because the wire said nothing it could read.
+   * A peer that sends `WIREFAULT_MALFORMED` as its code gets an unknown code of
+   * its own with `local: false`: no payload can set this. Not enumerable.
+   */
+  get local(): boolean {
+    return this.#local;
+  }
 
   /** The decoded wire payload; non-enumerable and never serialized. */
   get raw(): unknown {
@@ -134,8 +162,11 @@ export class ProtocolError<C extends string | number = string | number> extends 
     self.action = init.action ?? verdict.action;
     self.retryAfterMs = sanitizeDelay(init.retryAfterMs);
     self.known = known;
+    // Only when true: most errors never began a response, and toJSON() shows what an error carries.
+    if (init.midStream === true) self.midStream = true;
     this.#raw = init.raw;
     this.#policy = init.policy ?? verdict.policy;
+    this.#local = init.local === true && isLocalCode(init.code);
     // A subclass's own fields (ids, details), listed on the class: only these,
     // only when set, so toJSON() shows what the error really carries. Ids may
     // echo what the request sent: secrets masked (by key and by form), the rest

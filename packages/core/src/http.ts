@@ -22,7 +22,7 @@ const CLIENT_FAILURES = { connection: "unreachable", timeout: "timeout", abort: 
 function readThrown(p: Pipeline, input: unknown, context: ParseContext): ProtocolError | undefined {
   const client = readClientError(input);
   if (!client) return undefined;
-  if (client.kind !== "http") {
+  if (client.kind !== "http" && client.kind !== "stream") {
     // The lost connection's own cause says more (a refused connection, a reset) when it has one.
     const failure =
       client.kind === "connection" ? (networkFailure(client.error) ?? "unreachable") : CLIENT_FAILURES[client.kind];
@@ -31,6 +31,7 @@ function readThrown(p: Pipeline, input: unknown, context: ParseContext): Protoco
   const err = parse(p, client.body, {
     status: client.status,
     retryAfterMs: client.retryAfterMs ?? context.retryAfterMs,
+    midStream: client.kind === "stream" || context.midStream,
   });
   // The thrown error is kept as a masked copy (status, code, request id, cause chain), never live:
   // the client's own object prints its request body, headers and URL.

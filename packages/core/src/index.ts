@@ -22,6 +22,7 @@ export { ClientErrorCopy, KEPT_HEADERS } from "./client-error-copy.js";
 export type { Clock, TimedClock } from "./clock.js";
 export {
   ABORTED,
+  isLocalCode,
   isProtocolError,
   type KnownCode,
   type LocalCode,

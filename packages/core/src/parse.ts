@@ -100,6 +100,9 @@ export function build(p: Pipeline, reading: Reading, raw: unknown, context: Pars
     status,
     retryAfterMs: reading.retryAfterMs ?? context.retryAfterMs,
     raw,
+    midStream: reading.midStream === true || context.midStream === true,
+    // A code read off the wire is the peer's, whatever it spells: never one of wirefault's own.
+    local: false,
   };
   // The protocol's own fields ride along for its class; they never replace core's.
   const details = reading.details as Readonly<Record<string, unknown>> | undefined;
@@ -125,6 +128,7 @@ export function localError(
     known: false,
     retryable: row.retryable,
     action: row.action,
+    local: true,
   });
 }
 
@@ -145,6 +149,7 @@ export function failed(
     code: row.code,
     message,
     known: false,
+    local: true,
     retryable: row.retryable,
     action: row.action,
     status: context.status,
@@ -183,6 +188,7 @@ export function nameless(
       message: said ?? entry.summary,
       status,
       retryAfterMs,
+      midStream: context.midStream,
       raw,
       cause,
     });
@@ -194,6 +200,8 @@ export function nameless(
     code,
     message: said ?? ours,
     known: false,
+    local: true,
+    midStream: context.midStream,
     retryable: row?.retryable ?? localRow(code).retryable,
     action: row?.action ?? localRow(code).action,
     policy: row?.policy,

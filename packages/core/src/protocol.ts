@@ -31,7 +31,14 @@ export { overHttp } from "./http.js";
 export { MAX_RAW_VALUES } from "./kept-raw.js";
 export { LOCAL_CODES, type LocalCodeRow } from "./local-codes.js";
 export { NETWORK_CODES, type NetworkFailure, networkFailure } from "./network.js";
-export { MAX_EMPTY_READS, type ReadOptions, type ResponseBody, readResponse } from "./response.js";
+export {
+  BODY_TIMEOUT_MS,
+  MAX_BODY_READS,
+  MAX_EMPTY_READS,
+  type ReadOptions,
+  type ResponseBody,
+  readResponse,
+} from "./response.js";
 export { overSocket, type SocketCodes } from "./socket.js";
 export { classifyStatus, httpStatus, type StatusReading } from "./status.js";
 export {

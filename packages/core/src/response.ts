@@ -26,8 +26,35 @@ interface ResponseLike {
 
 /** Options of {@link readResponse} and the packages' `fromResponse`. */
 export interface ReadOptions {
-  /** Stops reading a stalled or endless body: the read settles with the signal's reason as `cause`. */
+  /**
+   * Stops reading a stalled or endless body: the read settles with the signal's
+   * reason as `cause`, even when the stream's own read never settles.
+   */
   readonly signal?: AbortSignal | undefined;
+  /** Reads of the body stream allowed in all, whatever they carry. Default 65,536 (`MAX_BODY_READS`). */
+  readonly maxReads?: number | undefined;
+  /** Time allowed to read the whole body, in ms. Default 30,000 (`BODY_TIMEOUT_MS`). */
+  readonly timeoutMs?: number | undefined;
+}
+
+/**
+ * Reads of one body allowed by default: a 64 KiB body arriving a byte at a
+ * time, or 1 MiB in chunks of 16 bytes. A body that trickles (thousands of
+ * empty chunks between bytes) is given up at this count, not at its size.
+ */
+export const MAX_BODY_READS = 65_536;
+/** Time allowed to read one body by default, in ms. */
+export const BODY_TIMEOUT_MS = 30_000;
+
+const budgetOption = (value: unknown, fallback: number): number =>
+  typeof value === "number" && value > 0 && value <= Number.MAX_SAFE_INTEGER ? value : fallback;
+
+/** Why a body read was given up when it ran out of time. */
+function timeoutError(ms: number): Error {
+  const message = `response body not read within ${ms} ms`;
+  return typeof DOMException === "function"
+    ? new DOMException(message, "TimeoutError")
+    : Object.assign(new Error(message), { name: "TimeoutError" });
 }
 
 // Reads of an in-memory stream resolve as microtasks, which run before any
@@ -70,22 +97,36 @@ export async function readResponse(
     cause: undefined as unknown,
   };
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  let stop: (() => void) | undefined;
   let signal: AbortSignal | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
   try {
     const given = field(options, "signal");
     signal = given instanceof AbortSignal ? given : undefined;
+    const maxReads = budgetOption(field(options, "maxReads"), MAX_BODY_READS);
+    const timeoutMs = budgetOption(field(options, "timeoutMs"), BODY_TIMEOUT_MS);
     out.status = res.status;
     out.retryAfterMs = parseRetryAfter(res.headers?.get("retry-after"), now);
     signal?.throwIfAborted();
+    // One promise that rejects when the read must stop (the caller's abort, or
+    // the time budget): raced against every read, so even a read that never
+    // settles gives way. Cancelling the stream as well frees the source.
+    let fail: (reason: unknown) => void = () => {};
+    const stopped = new Promise<never>((_, reject) => {
+      fail = reject;
+    });
+    stopped.catch(() => {});
+    const stop = (reason: unknown) => {
+      cancel(reader, reason);
+      fail(reason);
+    };
+    onAbort = () => stop(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    timer = setTimeout(() => stop(timeoutError(timeoutMs)), Math.min(timeoutMs, 2_147_483_647));
     reader = res.body?.getReader();
-    if (!reader) out.text = (await res.text?.()) ?? "";
+    if (!reader) out.text = (await Promise.race([res.text?.(), stopped])) ?? "";
     else if (Number(res.headers?.get("content-length")) > maxBytes) out.tooLarge = true;
     else {
-      const stream = reader;
-      // Cancelling settles a pending read as done, so a stalled body ends without a race per read.
-      stop = () => cancel(stream, signal?.reason);
-      signal?.addEventListener("abort", stop, { once: true });
       // Bytes are copied into one buffer that doubles as it fills, counted
       // from the chunks and decoded once: linear in the body, at most 2x its
       // size in memory, whatever the chunking (a chunk list costs ~100 B per chunk).
@@ -95,7 +136,8 @@ export async function readResponse(
       let size = 0;
       let empty = 0;
       for (let reads = 1; ; reads++) {
-        const r = await reader.read();
+        if (reads > maxReads) throw new Error(`response body took more than ${maxReads} reads`);
+        const r = await Promise.race([reader.read(), stopped]);
         signal?.throwIfAborted();
         if (r.done) break;
         const bytes = asBytes(r.value);
@@ -136,7 +178,8 @@ export async function readResponse(
     out.text = undefined;
     cancel(reader);
   } finally {
-    if (stop) signal?.removeEventListener("abort", stop);
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
   return out;
 }

@@ -47,6 +47,12 @@ export interface RetryOptions {
   /** Backoff for errors whose catalog entry has no policy of its own. */
   policy?: RetryPolicy;
   /**
+   * The operation is safe to repeat even after output was delivered: an error
+   * that arrived mid-stream (`err.midStream`) may then be retried. Default false:
+   * a retry after the first token would send the prompt, and bill it, twice.
+   */
+  idempotent?: boolean;
+  /**
    * Replaces the decision whether to try again (by default the error's action,
    * then `isRetryable(error)`). The handler of the error's action still runs
    * before the next attempt.
@@ -89,6 +95,7 @@ interface Settings {
   readonly limiter: RateLimiter | undefined;
   readonly recover: RecoverHandlers | undefined;
   readonly shouldRetry: ((error: unknown, attempt: number) => boolean) | undefined;
+  readonly idempotent: boolean;
   readonly onRetry: ((event: RetryEvent) => unknown) | undefined;
   readonly onGiveUp: ((event: GiveUpEvent) => unknown) | undefined;
   readonly clock: Clock;
@@ -127,6 +134,7 @@ function readSettings(options: RetryOptions): Settings {
     limiter,
     recover,
     shouldRetry: options.shouldRetry,
+    idempotent: options.idempotent === true,
     onRetry: options.onRetry,
     onGiveUp: options.onGiveUp,
     clock: clock ?? realClock,
@@ -142,6 +150,7 @@ const NO_SETTINGS: Settings = /* @__PURE__ */ Object.freeze({
   limiter: undefined,
   recover: undefined,
   shouldRetry: undefined,
+  idempotent: false,
   onRetry: undefined,
   onGiveUp: undefined,
   clock: realClock,
@@ -317,6 +326,9 @@ function decide(error: unknown, attempt: number, s: Settings): Decision {
   const action = actionOf(error);
   const step = action === undefined ? undefined : RECOVERY_PLAN[action];
   const handler = step?.handler === undefined ? undefined : s.recover?.[step.handler];
+  // After the response began, a retry repeats delivered work: only an idempotent call may.
+  if (!s.idempotent && isProtocolError(error) && error.midStream === true)
+    return { again: false, reason: "not-retryable", handler: undefined, step };
   if (s.shouldRetry !== undefined)
     return { again: Boolean(s.shouldRetry(error, attempt)), reason: "not-retryable", handler, step };
   if (step === undefined) return { again: isRetryable(error), reason: "not-retryable", handler, step };

@@ -17,6 +17,17 @@ const PAGE = [
   ["api", "invalid_request", 400, "no", "fix-request"],
   ["api", "internal_error", 500, "yes", "retry"],
   ["api", "unauthorized", 401, "no", "user-action"],
+  // FIELD-NOTES.md, third pass: the hosted gateway's codes beside the local API's.
+  ["api", "not_found", 404, "no", "fix-request"],
+  ["api", "forbidden", 403, "no", "user-action"],
+  ["api", "budget_exhausted", 402, "no", "user-action"],
+  ["api", "insufficient_credits", 402, "no", "user-action"],
+  ["api", "model_not_found", 404, "no", "fix-request"],
+  ["api", "model_unavailable", 503, "yes", "retry"],
+  ["api", "upstream_error", 502, "yes", "retry"],
+  ["api", "upstream_failed", 502, "yes", "retry"],
+  ["api", "timeout", 504, "yes", "retry"],
+  ["api", "relay_unavailable", 503, "yes", "retry"],
   ["ptn", "invalidInviteCode", undefined, "no", "user-action"],
   ["ptn", "inviteExpired", undefined, "no", "user-action"],
   ["ptn", "notPTNAdmin", undefined, "no", "user-action"],
@@ -49,9 +60,26 @@ describe("catalog", () => {
     expect(entry?.summary.length).toBeGreaterThan(10);
   });
 
-  it("has 6 relay, 4 api, 9 ptn and 6 noise codes", () => {
+  it("has 6 relay, 14 api, 9 ptn and 6 noise codes", () => {
     const count = (s: string) => catalog.filter((e) => e.surface === s).length;
-    expect([count("relay"), count("api"), count("ptn"), count("noise")]).toEqual([6, 4, 9, 6]);
+    expect([count("relay"), count("api"), count("ptn"), count("noise")]).toEqual([6, 14, 9, 6]);
+  });
+
+  it("each api row says which server sends it: the gateway's 13 codes, three of them shared with the local API", () => {
+    const api = catalog.filter((e) => e.surface === "api");
+    const by = (server: string) => api.filter((e) => "server" in e && e.server === server).map((e) => e.code);
+    expect(by("local")).toEqual(["model_not_loaded"]);
+    expect(by("both")).toEqual(["invalid_request", "internal_error", "unauthorized"]);
+    expect(by("gateway")).toHaveLength(10);
+    expect(catalog.filter((e) => e.surface !== "api").every((e) => !("server" in e))).toBe(true);
+  });
+
+  it("the gateway's 402s are user-action and its 502, 503 and 504 are transient", () => {
+    for (const e of catalog.filter((e) => e.surface === "api")) {
+      if (e.status === 402) expect([e.retryable, e.action]).toEqual(["no", "user-action"]);
+      if (e.status === 502 || e.status === 504 || (e.status === 503 && e.server === "gateway"))
+        expect([e.retryable, e.action]).toEqual(["yes", "retry"]);
+    }
   });
 
   it("is frozen", () => {
@@ -150,9 +178,14 @@ describe("retry classification, as retry() applies it", () => {
 describe("codeAliases", () => {
   it("maps each spelling FIELD-NOTES.md records to an API code, and the parser reads it as that code", () => {
     expect(Object.keys(codeAliases).sort()).toEqual([
+      "api_error",
       "authentication_error",
+      "billing_error",
       "invalid_api_key",
       "invalid_request_error",
+      "not_found_error",
+      "overloaded_error",
+      "permission_error",
     ]);
     for (const [alias, code] of Object.entries(codeAliases)) {
       expect(catalog.find((entry) => entry.code === code)?.surface).toBe("api");

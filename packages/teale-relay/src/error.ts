@@ -15,6 +15,10 @@ export interface TealeRelayErrorDetails {
   daysRemaining?: number | undefined;
   /** What went wrong in a Noise handshake (`handshakeFailed`). */
   detail?: string | undefined;
+  /** `insufficient_credits`: the account's balance, as the gateway sent it. */
+  balance?: number | undefined;
+  /** `insufficient_credits`: what the request needed, as the gateway sent it. */
+  required?: number | undefined;
 }
 
 /** Everything a TealeRelayError is built from. */
@@ -28,6 +32,8 @@ const DETAILS = [
   "requestId",
   "daysRemaining",
   "detail",
+  "balance",
+  "required",
 ] as const satisfies readonly (keyof TealeRelayErrorDetails)[];
 
 /** A Teale error: a relay frame, a local API body, a relayed inference error, a close event, or a PTN/Noise failure. */
@@ -51,9 +57,15 @@ export class TealeRelayError<
   declare readonly daysRemaining?: number;
   /** The detail of a failed Noise handshake. */
   declare readonly detail?: string;
+  /** `insufficient_credits`: the account's balance. */
+  declare readonly balance?: number;
+  /** `insufficient_credits`: what the request needed. */
+  declare readonly required?: number;
 
   constructor(init: TealeRelayErrorInit<C>) {
     super(init, "teale-relay");
+    // An id is a value to match on, kept as sent: it is escaped where it is printed (the message, toJSON's text).
+    if (typeof init.peerNodeId === "string") (this as { peerNodeId?: string }).peerNodeId = init.peerNodeId;
   }
 
   /**

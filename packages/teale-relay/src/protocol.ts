@@ -1,7 +1,7 @@
 import { defineProtocol, field, overHttp, overWebSocket } from "@wirefault/core/protocol";
 import { catalog, closeCodes, codeAliases, MAX_BYTES, reconnect, unlisted } from "./catalog.js";
 import { TealeRelayError, type TealeRelayErrorInit } from "./error.js";
-import { inferencePayload, readers } from "./readers.js";
+import { decodeTeale, inferencePayload, readers } from "./readers.js";
 
 /**
  * Teale as core builds it: the catalog, the readers and the closes, handed to
@@ -16,6 +16,7 @@ export const protocol = /* @__PURE__ */ defineProtocol({
   unlisted,
   http: overHttp("api"),
   websocket: overWebSocket({ closeCodes, reconnect }),
+  codec: decodeTeale,
   readers,
   create: (init: TealeRelayErrorInit<TealeRelayError["code"]>) => new TealeRelayError(init),
 });

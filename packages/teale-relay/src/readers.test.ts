@@ -316,12 +316,13 @@ describe("relayed inferenceError", () => {
   it.each([
     ["queue_full", "yes", "throttle"],
     ["unavailable", "maybe", "retry"],
-    ["timeout", "maybe", "retry"],
+    // Now a documented code: the gateway's 504 row.
+    ["timeout", "yes", "retry"],
     ["cancelled", "no", "abort"],
     ["internal_error", "yes", "retry"],
   ])("sibling code %s: %s, %s", (code, retryable, action) => {
     const error = parseError({ inferenceError: { requestID: "r", errorMessage: "m", code } });
-    expect(error).toMatchObject({ code, retryable, action, known: code === "internal_error" });
+    expect(error).toMatchObject({ code, retryable, action, known: code === "internal_error" || code === "timeout" });
   });
 
   it("no code means the provider's internal_error", () => {
@@ -473,21 +474,21 @@ describe("bad input", () => {
     });
   });
 
-  it("a 10 MB string is refused by the size cap before any parsing", () => {
-    const huge = `{"error":{"code":"rate_limited","message":"${"x".repeat(10 * 1024 * 1024)}"}}`;
+  it("a 17 MiB string is refused by the size cap before any parsing", () => {
+    const huge = `{"error":{"code":"rate_limited","message":"${"x".repeat(17 * 1024 * 1024)}"}}`;
     const parse = vi.spyOn(JSON, "parse");
     const error = parseError(huge);
     expect(parse).not.toHaveBeenCalled();
     expect(error).toMatchObject({ code: TOO_LARGE, known: false, retryable: "no", action: "abort" });
-    expect(error.message).toBe(`Input of ${huge.length} bytes exceeds the 1048576-byte cap`);
+    expect(error.message).toBe(`Input of ${huge.length} bytes exceeds the 16777216-byte cap`);
     expect(parseError(bytes(huge)).code).toBe(TOO_LARGE);
     expect(parseError(huge, { status: 500 })).toMatchObject({ code: TOO_LARGE, status: 500 });
   });
 
   it("a frame just under the cap is read", () => {
-    const message = "x".repeat(1_048_576 - 64);
+    const message = "x".repeat(16_777_216 - 64);
     const text = JSON.stringify({ error: { code: "invalid_json", message } });
-    expect(text.length).toBeLessThanOrEqual(1_048_576);
+    expect(text.length).toBeLessThanOrEqual(16_777_216);
     expect(parseError(text).code).toBe("invalid_json");
   });
 

@@ -109,7 +109,7 @@ describe("toWire", () => {
   it("a status fallback with a documented code still has a wire form", () => {
     expect(parseError("", { status: 500 }).toWire()).toEqual({
       error: {
-        message: "The local API failed while processing the request.",
+        message: "The server failed while processing the request.",
         type: "internal_error",
         code: "internal_error",
       },
@@ -147,7 +147,11 @@ describe("toWire, on the fields of an error built in code", () => {
     expect(toWire({ ...fields, code: "model_not_loaded", surface: "api", requestId: "r" })).toEqual({
       inferenceError: { requestID: "r", errorMessage: "Slow down", code: "model_not_loaded" },
     });
-    expect(toWire({ ...fields, code: MALFORMED, surface: "relay" })).toBeUndefined();
+    // wirefault's own error has no wire form; the same spelling from a peer is the peer's code.
+    expect(toWire({ ...fields, code: MALFORMED, surface: "relay", local: true })).toBeUndefined();
+    expect(toWire({ ...fields, code: MALFORMED, surface: "relay" })).toEqual({
+      error: { code: MALFORMED, message: "Slow down" },
+    });
     expect(toWire({ ...fields, code: "handshakeFailed", surface: "noise" })).toBeUndefined();
   });
 });

@@ -1,14 +1,14 @@
-import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { echoWire } from "@wirefault/core/protocol";
+import { streamPayload } from "./readers.js";
 
 /** A relay error frame, as the relay sends it. */
 export interface RelayErrorFrame {
   error: { code: string; message: string; retryAfterSeconds?: number };
 }
 
-/** A local API error body, in the OpenAI envelope the page documents. */
+/** An HTTP API error body, in the OpenAI envelope the page documents (the gateway adds `balance` and `required` to `insufficient_credits`). */
 export interface ApiErrorBody {
-  error: { message: string; type: string; code: string };
+  error: { message: string; type: string; code: string; balance?: number; required?: number };
 }
 
 /** A relayed inference failure, as a provider node sends it. */
@@ -25,6 +25,7 @@ export interface WireFields {
   readonly message: string;
   readonly surface: string | undefined;
   readonly raw: unknown;
+  readonly local?: boolean;
   readonly requestId?: string | undefined;
   readonly retryAfterSeconds?: number | undefined;
 }
@@ -32,10 +33,11 @@ export interface WireFields {
 /** The documented wire payload of an error, or undefined when it has none. */
 export function toWire(error: WireFields): TealeWire | undefined {
   const { code, message, surface } = error;
-  if (typeof code !== "string" || code === MALFORMED || code === TOO_LARGE) return undefined;
+  // wirefault's own errors have no wire form; a peer's code that only spells one of them does.
+  if (typeof code !== "string" || error.local) return undefined;
   if (surface !== "relay" && surface !== "api") return undefined;
-  // Read off the wire: what was received, key for key. Built in code: the page's shape.
-  const received = echoWire<TealeWire>(error.raw);
+  // Read off the wire: what was received, key for key (a stream event's data). Built in code: the page's shape.
+  const received = echoWire<TealeWire>(streamPayload(error.raw) ?? error.raw);
   if (received) return received;
   if (error.requestId !== undefined) {
     return { inferenceError: { requestID: error.requestId, errorMessage: message, code } };

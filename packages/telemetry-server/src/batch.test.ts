@@ -99,7 +99,9 @@ describe("parseBatchResponse: the page's shapes", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: MALFORMED, seq: "0", known: false, retryable: "maybe", action: "retry" });
     expect(errors[0]?.message).toBe("");
-    expect(errors[0]?.toWire()).toEqual({ seq: "0", error: "" }); // not echoed: a MALFORMED is rebuilt in the page's shape
+    // The entry is the peer's, not an error wirefault raised: echoed as it came, seq a number.
+    expect(errors[0]?.local).toBe(false);
+    expect(errors[0]?.toWire()).toEqual({ seq: 0, error: "" });
   });
 
   it("unknown-device telemetry arrives as 207 per block", () => {
@@ -340,6 +342,7 @@ describe("readBatchResponse", () => {
       DEVICE_NOT_FOUND: "register, then resend",
       INVALID_SIGNATURE: "check the key",
       INVALID_PAYLOAD: "fix the block",
+      RAW_JSON_MISMATCH: "fix the block's raw or its JSON",
     };
     const [err] = parseBatchResponse(207, PAGE_207).errors;
     if (!err?.known) throw new Error("the page's 207 entry is documented");

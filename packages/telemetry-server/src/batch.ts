@@ -31,6 +31,9 @@ export interface ParseBatchOptions {
 
 const isBatchStatus = (status: unknown): boolean => status === 200 || status === 207;
 
+/** The most blocks one batch may hold (the server's own limit), so the most entries a 207 can list. */
+export const MAX_BATCH_BLOCKS = 100;
+
 const failed = (status: number, error: TelemetryServerError): BatchResult => ({
   status,
   accepted: 0,
@@ -51,6 +54,7 @@ const untrusted = (code: LocalCode, message: string, status: number, raw: unknow
     known: false,
     retryable: "no",
     action: "abort",
+    local: true,
   });
 
 const tooLarge = (status: number) => untrusted(TOO_LARGE, `Body exceeds the ${MAX_BYTES}-byte cap`, status, undefined);
@@ -103,11 +107,24 @@ export function parseBatchResponse(status: number, body: unknown, options: Parse
     const entries = field(value, "errors");
     if (accepted === undefined) return bad("has a bad shape at accepted");
     if (!Array.isArray(entries)) return bad("has a bad shape at errors");
+    // Counted before anything is read: a 1 MiB answer can list 40,000 entries, and no server sends more than it took.
+    if (entries.length > MAX_BATCH_BLOCKS)
+      return failed(
+        code,
+        untrusted(
+          MALFORMED,
+          `Batch answer lists ${entries.length} errors, more than the ${MAX_BATCH_BLOCKS} blocks a batch may hold`,
+          code,
+          undefined,
+        ),
+      );
     const errors = entries.map((entry) => ({ seq: field(entry, "seq"), error: pick(TEXT, entry, "error") }));
     const at = errors.findIndex((entry) => entry.error === undefined);
     if (at !== -1) return bad(`has a bad shape at errors.${at}.error`);
     if (!errors.every((entry) => isKey(entry.seq))) return bad("has a seq that is neither a string nor a number");
     if (!Number.isSafeInteger(accepted) || accepted < 0) return bad(`has a bad accepted count: ${accepted}`);
+    if (accepted + entries.length > MAX_BATCH_BLOCKS)
+      return bad(`accounts for ${accepted + entries.length} blocks, more than a batch may hold`);
     if (typeof sent === "number" && accepted > sent) return bad(`accepts ${accepted} of ${sent} blocks sent`);
     // Each entry read alone, as parseError reads a 207 entry: its template gives its code and class.
     const context = { status: code };

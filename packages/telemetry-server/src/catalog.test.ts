@@ -15,6 +15,10 @@ const PAGE = [
   ["DEVICE_NOT_FOUND", 207, "no", "reset"],
   ["INVALID_SIGNATURE", 207, "no", "fix-request"],
   ["INVALID_PAYLOAD", 207, "no", "fix-request"],
+  // The Rust port (FIELD-NOTES.md, third pass).
+  ["RAW_JSON_MISMATCH", 207, "no", "fix-request"],
+  ["internal", 500, "yes", "retry"],
+  ["blocks must have 1..100 items", 400, "no", "fix-request"],
   ["FST_ERR_VALIDATION", 400, "no", "fix-request"],
   ["FST_ERR_CTP_INVALID_JSON_BODY", 400, "no", "fix-request"],
   ["FST_ERR_CTP_EMPTY_JSON_BODY", 400, "no", "fix-request"],
@@ -39,6 +43,7 @@ describe("catalog", () => {
     const policy = (code: string) => (index.get(code) as CatalogEntry | undefined)?.policy;
     expect(policy("internal_error")).toEqual({ maxAttempts: 3 });
     expect(policy("Internal Server Error")).toEqual({ maxAttempts: 3 });
+    expect(policy("internal")).toEqual({ maxAttempts: 3 });
   });
 
   it("covers every error status of the page's table; 200 and 201 are successes, not codes", () => {
@@ -83,6 +88,7 @@ describe("catalog", () => {
       ["DEVICE_NOT_FOUND", "Device not found: <device_id_hex>", "deviceId", "DeviceNotFoundError", 207],
       ["INVALID_SIGNATURE", "Invalid signature for device <device_id_hex>", "deviceId", "InvalidSignatureError", 207],
       ["INVALID_PAYLOAD", "Invalid payload: <detail>", "detail", "InvalidPayloadError", 207],
+      ["RAW_JSON_MISMATCH", "Raw/JSON mismatch for device <device_id_hex>", "deviceId", "RawJsonMismatchError", 207],
     ]);
     // A class or a slot without a template would be a class nothing builds.
     for (const entry of catalog as readonly TelemetryServerEntry[])

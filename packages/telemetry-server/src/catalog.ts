@@ -2,7 +2,11 @@ import { type CatalogEntry, type CatalogIndex, type CatalogRow, defineCatalog } 
 import { codeMap } from "@wirefault/core/protocol";
 
 /** The domain classes a per-block code is built as, by name. */
-export type BlockClassName = "DeviceNotFoundError" | "InvalidSignatureError" | "InvalidPayloadError";
+export type BlockClassName =
+  | "DeviceNotFoundError"
+  | "InvalidSignatureError"
+  | "InvalidPayloadError"
+  | "RawJsonMismatchError";
 
 /** A telemetry catalog row: core's fields, plus what a per-block code needs. */
 export interface TelemetryServerEntry extends CatalogEntry {
@@ -30,6 +34,9 @@ export const catalog = defineCatalog([
   { surface: "http", code: "DEVICE_NOT_FOUND", status: 207, retryable: "no", action: "reset", template: "Device not found: <device_id_hex>", slot: "deviceId", errorClass: "DeviceNotFoundError", summary: "Block from a device this endpoint does not know; register, then resend it.", advice: "Register the device (POST /v1/devices), then resend the block." },
   { surface: "http", code: "INVALID_SIGNATURE", status: 207, retryable: "no", action: "fix-request", template: "Invalid signature for device <device_id_hex>", slot: "deviceId", errorClass: "InvalidSignatureError", summary: "Ed25519 check of the block's raw bytes failed: wrong key or corrupted raw." },
   { surface: "http", code: "INVALID_PAYLOAD", status: 207, retryable: "no", action: "fix-request", template: "Invalid payload: <detail>", slot: "detail", errorClass: "InvalidPayloadError", summary: "The block's payload could not be read; resending it unchanged cannot help." },
+  { surface: "http", code: "RAW_JSON_MISMATCH", status: 207, retryable: "no", action: "fix-request", template: "Raw/JSON mismatch for device <device_id_hex>", slot: "deviceId", errorClass: "RawJsonMismatchError", summary: "The Rust port found the block's raw bytes and its JSON disagree; the same block fails the same way every time." },
+  { surface: "http", code: "internal", status: 500, retryable: "yes", action: "retry", summary: "The Rust port's storage failed; transient, so resending is safe, but attempts are capped.", policy: { maxAttempts: 3 } },
+  { surface: "http", code: "blocks must have 1..100 items", name: "blocks_out_of_range", status: 400, retryable: "no", action: "fix-request", summary: "The Rust port refused a batch of no blocks or more than 100; send 1 to 100." },
   { surface: "http", code: "FST_ERR_VALIDATION", status: 400, retryable: "no", action: "fix-request", summary: "The framework's schema check refused the request, e.g. more than 100 blocks." },
   { surface: "http", code: "FST_ERR_CTP_INVALID_JSON_BODY", status: 400, retryable: "no", action: "fix-request", summary: "The request body was not valid JSON." },
   { surface: "http", code: "FST_ERR_CTP_EMPTY_JSON_BODY", status: 400, retryable: "no", action: "fix-request", summary: "The request said its body was JSON but sent an empty one." },

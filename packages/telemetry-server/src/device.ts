@@ -8,17 +8,26 @@ const ours = (value: unknown): value is ProtocolError => isProtocolError(value) 
 // Worth sending again: register-then-resend (`reset`), or possibly transient.
 const resendable = (error: unknown): boolean => ours(error) && (error.action === "reset" || error.retryable !== "no");
 
-// The seqs of an iterable as strings, skipping any that cannot be read (a
-// throwing toString, a Symbol); a throwing iterator ends the list there.
-function seqStrings(items: Iterable<unknown>): string[] {
-  const out: string[] = [];
+type Seq = string | number | bigint;
+
+const isSeq = (item: unknown): item is Seq =>
+  typeof item === "string" || typeof item === "number" || typeof item === "bigint";
+
+// A seq's identity on the wire: the server echoes a seq as it was sent, so 6, "6" and 6n are one block.
+const seqKey = (seq: Seq): string => String(seq);
+
+// The seqs of an iterable, each once, as they were given; anything that is not a seq is
+// skipped, and a throwing iterator ends the list there.
+function seqList(items: Iterable<unknown>): Seq[] {
+  const out: Seq[] = [];
+  const seen = new Set<string>();
   try {
     for (const item of items) {
-      try {
-        if (typeof item === "string" || typeof item === "number" || typeof item === "bigint") out.push(String(item));
-      } catch {
-        // not a seq
-      }
+      if (!isSeq(item)) continue;
+      const key = seqKey(item);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(item);
     }
   } catch {
     // what was read so far stands
@@ -28,18 +37,29 @@ function seqStrings(items: Iterable<unknown>): string[] {
 
 /**
  * The seqs worth sending again after a batch: DEVICE_NOT_FOUND blocks (once
- * the device is registered) and unknown per-block errors. After a top-level
- * error that allows it (a 500), that is every seq in `sent`.
- * INVALID_SIGNATURE and INVALID_PAYLOAD blocks are never resent unchanged.
+ * the device is registered) and unknown per-block errors; after a top-level
+ * error that allows it (a 500), every seq in `sent`. A deterministic per-block
+ * error (INVALID_SIGNATURE, INVALID_PAYLOAD, RAW_JSON_MISMATCH) is never resent.
+ *
+ * With `sent`, only seqs in it are returned, each exactly as it was given (a
+ * number stays a number), in its order: an answer cannot make a device resend
+ * a block it never sent. Without it, the answer's own seqs, as strings.
  * Never throws: a seq that cannot be read is left out.
  */
-export function seqsToResend(result: BatchResult, sent: Iterable<string | number | bigint> = []): string[] {
+export function seqsToResend<S extends Seq = string>(result: BatchResult, sent?: Iterable<S>): S[] {
   try {
+    const given = sent === undefined || sent === null ? undefined : (seqList(sent) as S[]);
     const error = field(result, "error");
-    if (error) return resendable(error) ? [...new Set(seqStrings(sent ?? []))] : [];
+    if (error) return resendable(error) ? (given ?? []) : [];
     const errors = field(result, "errors");
     if (!Array.isArray(errors)) return [];
-    return [...new Set(seqStrings(errors.filter(resendable).map((block) => field(block, "seq"))))];
+    const wanted = new Set<string>();
+    for (const block of errors) {
+      const seq = field(block, "seq");
+      if (resendable(block) && isSeq(seq)) wanted.add(seqKey(seq));
+    }
+    if (given === undefined) return [...wanted] as S[];
+    return given.filter((seq) => wanted.has(seqKey(seq)));
   } catch {
     return [];
   }

@@ -141,11 +141,17 @@ export const InvalidPayloadError = blockClass("INVALID_PAYLOAD");
 /** An `INVALID_PAYLOAD` block error. */
 export type InvalidPayloadError = InstanceType<typeof InvalidPayloadError>;
 
+/** `RAW_JSON_MISMATCH` (the Rust port): the block's raw bytes and its JSON disagree; resending it cannot help. */
+export const RawJsonMismatchError = blockClass("RAW_JSON_MISMATCH");
+/** A `RAW_JSON_MISMATCH` block error. */
+export type RawJsonMismatchError = InstanceType<typeof RawJsonMismatchError>;
+
 // By the name a catalog row gives (`errorClass`), never by code: the catalog says which code gets which class.
 const CLASSES: Readonly<Record<BlockClassName, BlockErrorClass<BlockCode>>> = {
   DeviceNotFoundError,
   InvalidSignatureError,
   InvalidPayloadError,
+  RawJsonMismatchError,
 };
 
 /** Builds the error an init describes, as the class its code's catalog row names, the wire's message kept. */

@@ -3,7 +3,13 @@
  * @module @wirefault/telemetry-server
  */
 export type { ParseContext, ReadOptions } from "@wirefault/core/protocol";
-export { type BatchResult, type ParseBatchOptions, parseBatchResponse, readBatchResponse } from "./batch.js";
+export {
+  type BatchResult,
+  MAX_BATCH_BLOCKS,
+  type ParseBatchOptions,
+  parseBatchResponse,
+  readBatchResponse,
+} from "./batch.js";
 export {
   type BlockClassName,
   type BlockCode,
@@ -23,6 +29,7 @@ export {
   DeviceNotFoundError,
   InvalidPayloadError,
   InvalidSignatureError,
+  RawJsonMismatchError,
   TelemetryServerError,
   type TelemetryServerErrorDetails,
   type TelemetryServerErrorInit,

@@ -201,7 +201,7 @@ describe("parseError: field-notes variants", () => {
     expect(err.toWire()).toEqual(JSON.parse(FST_500));
   });
 
-  it("the Rust port's 400 sentence: unknown code, classified by status", () => {
+  it("the Rust port's 400 sentence: a documented code, fix-request", () => {
     const err = parseError(RUST_400, { status: 400 });
     expect(err).toMatchObject({
       code: "blocks must have 1..100 items",
@@ -209,9 +209,9 @@ describe("parseError: field-notes variants", () => {
       status: 400,
       retryable: "no",
       action: "fix-request",
-      known: false,
+      known: true,
     });
-    expect(err.codeName).toBeUndefined();
+    expect(err.codeName).toBe("blocks_out_of_range");
     expect(err.toWire()).toEqual(JSON.parse(RUST_400));
   });
 
@@ -395,7 +395,8 @@ describe("size and time at the cap", () => {
       });
     expect(parseError(details(16), { status: 400 }).details).toEqual([]);
     expect(parseError(issues(16), { status: 400 }).details).toHaveLength(14_000);
-    expect(parseBatchResponse(207, batch(16)).errors).toHaveLength(36_000);
+    // A 207 lists at most 100 entries: 36,000 is a protocol violation, refused before any is read.
+    expect(parseBatchResponse(207, batch(16))).toMatchObject({ errors: [], error: { code: "WIREFAULT_MALFORMED" } });
     // Each input grows on its own: JSON.parse alone is most of each figure.
     expect(
       growth((scale) =>
@@ -430,7 +431,7 @@ describe("message templates", () => {
       const template = (entry as TelemetryServerEntry).template;
       return template === undefined ? [] : [matchTemplate(template.replace(/<[^>]*>/, "ab12"))?.code];
     });
-    expect(matched).toEqual(["DEVICE_NOT_FOUND", "INVALID_SIGNATURE", "INVALID_PAYLOAD"]);
+    expect(matched).toEqual(["DEVICE_NOT_FOUND", "INVALID_SIGNATURE", "INVALID_PAYLOAD", "RAW_JSON_MISMATCH"]);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { isProtocolError, MALFORMED, TOO_LARGE } from "@wirefault/core";
+import { isProtocolError } from "@wirefault/core";
 import { echoWire } from "@wirefault/core/protocol";
 import { index, PROTOCOL } from "./catalog.js";
 
@@ -22,8 +22,8 @@ export interface FrameworkWire {
   error: string;
   message: string;
 }
-/** Any body `toWire()` can rebuild. */
-export type TelemetryWire = TopLevelWire | BlockWire | FrameworkWire;
+/** Any body `toWire()` can rebuild; `""` is an empty body read off the wire (a HEAD answer), given back as it was. */
+export type TelemetryWire = TopLevelWire | BlockWire | FrameworkWire | "";
 
 /** What `toWire()` reads of an error. */
 export interface WireFields {
@@ -31,6 +31,7 @@ export interface WireFields {
   readonly message: string;
   readonly status: number | undefined;
   readonly raw: unknown;
+  readonly local?: boolean;
   readonly details?: readonly ValidationIssue[] | undefined;
   readonly seq?: string | undefined;
   readonly reason?: string | undefined;
@@ -43,8 +44,10 @@ export interface WireFields {
 export function toWire(error: WireFields): TelemetryWire {
   const code = String(error.code);
   const { message, reason } = error;
+  // An empty body read off the wire (a HEAD answer has none) is what the server sent.
+  if (error.raw === "") return "";
   // Read off the wire: what was received, key for key (a numeric seq stays a number). Built in code: the page's shape.
-  const received = code === MALFORMED || code === TOO_LARGE ? undefined : echoWire<TelemetryWire>(error.raw);
+  const received = error.local ? undefined : echoWire<Exclude<TelemetryWire, "">>(error.raw);
   if (received) return received;
   if (error.seq !== undefined) return { seq: error.seq, error: message };
   if (index.get(code)?.template !== undefined) return { error: message };

@@ -36,6 +36,8 @@ const EXPECTED = [
   [5002, "UnknownMessageType", "protocol", "no", "abort"],
   [5003, "FrameTooLarge", "protocol", "no", "abort"],
   [5004, "ProtocolVersionMismatch", "protocol", "no", "abort"],
+  // FIELD-NOTES.md, third pass: documented by the official C++ client.
+  [5005, "DebugCommandsUnavailable", "protocol", "no", "fix-request"],
   [6001, "DownloadFailed", "download", "yes", "retry"],
   [6002, "DownloadNotAvailable", "download", "no", "user-action"],
   [6003, "InsufficientDiskSpace", "download", "no", "user-action"],
@@ -127,7 +129,7 @@ describe("ranges", () => {
     [4004, "inference"],
     [4099, "inference"],
     [4106, "inference"],
-    [5005, "protocol"],
+    [5006, "protocol"],
     [6005, "download"],
     [6007, "download"],
     [7005, "storage"],

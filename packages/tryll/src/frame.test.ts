@@ -279,7 +279,9 @@ describe("decodeFrame: bad frames", () => {
   });
 
   it("refuses a root offset, vtable or table outside the buffer", () => {
-    local(decodeFrame(new Uint8Array(4)), MALFORMED, "Malformed Tryll frame: root offset lies outside the frame");
+    local(decodeFrame(new Uint8Array(4)), MALFORMED, "Tryll frame of 0 bytes is empty: a protocol violation");
+    local(decodeFrame(Uint8Array.of(3, 0, 0, 0, 1, 2, 3)), MALFORMED, /of 3 bytes is too short to hold a message/);
+    local(decodeFrame(Uint8Array.of(12, 0, 0, 0, ...new Array(12).fill(0))), MALFORMED, /vtable size 0 is invalid/);
     local(decodeFrame(patch32(frame, 4, 84)), MALFORMED, "Malformed Tryll frame: table lies outside the frame");
     local(decodeFrame(patch32(frame, 4, 0xffff_fffc)), MALFORMED, /table lies outside/);
     // The root table's soffset (at payload 16) points its vtable before the start, then past the end.
@@ -415,7 +417,8 @@ describe("FrameReader", () => {
   const stream = [
     encodeErrorFrame({ code: 3004, message: "busy", requestId: 1n, agentId: 2n }),
     encodeTurnCompleteFrame({ requestId: 3n, agentId: 2n, status: TurnStatus.Success, tokensGenerated: 12 }),
-    new Uint8Array(4),
+    // Long enough to hold a message, and corrupt: decodeFrame's MALFORMED, not the reader's.
+    Uint8Array.of(12, 0, 0, 0, ...new Array(12).fill(0)),
     encodeTurnCompleteFrame({ requestId: 4n, agentId: 2n, status: TurnStatus.Error, debugInfo: "node crashed" }),
     encodeErrorFrame({ code: 2001, message: "shutting down", requestId: U64_MAX }),
   ];
@@ -553,4 +556,60 @@ describeExhaustive(new URL(".", import.meta.url), {
     bind: "const err = decodeFrame(input as Uint8Array);\n  if (!err) return;",
     codes: catalog.map((entry) => entry.code),
   },
+});
+
+// Issue 27: 1 MiB of zero bytes came out of one push as 262,144 empty frames holding 63x the input.
+describe("FrameReader against degenerate frames", () => {
+  it("stops at the first empty frame with a typed error, handing out the frames before it", () => {
+    const reader = new FrameReader();
+    const good = encodeErrorFrame({ code: 3004, message: "busy" });
+    const stream = Buffer.concat([good, new Uint8Array(1 << 20)]);
+    const frames = reader.push(stream);
+    expect(frames.map(hex)).toEqual([hex(good)]);
+    local(
+      reader.error,
+      MALFORMED,
+      "Tryll frame of 0 bytes is empty: a protocol violation; the stream cannot be trusted",
+    );
+    expect([reader.buffered, reader.capacity]).toEqual([0, 256]);
+    expect(reader.push(good)).toEqual([]);
+    reader.reset();
+    expect(reader.push(good).map(hex)).toEqual([hex(good)]);
+  });
+
+  it("a frame too short to hold a message stops it too, even split across chunks", () => {
+    const reader = new FrameReader();
+    expect(reader.push(Uint8Array.of(11, 0))).toEqual([]);
+    expect(reader.error).toBeUndefined();
+    expect(reader.push(Uint8Array.of(0, 0))).toEqual([]);
+    local(reader.error, MALFORMED, /^Tryll frame of 11 bytes is too short to hold a message/);
+  });
+
+  it("frames of one push share one copy of their bytes, none of the reader's buffer", () => {
+    const reader = new FrameReader();
+    const a = encodeErrorFrame({ code: 3004, message: "busy" });
+    const b = encodeTurnCompleteFrame({ status: TurnStatus.Success });
+    const frames = reader.push(Buffer.concat([a, b, a]));
+    expect(frames.map(hex)).toEqual([a, b, a].map(hex));
+    expect(new Set(frames.map((f) => f.buffer)).size).toBe(1);
+    expect(frames[0]!.buffer.byteLength).toBe(frames.reduce((n, f) => n + f.byteLength, 0));
+  });
+});
+
+// FIELD-NOTES.md, third pass: the C++ client documents 5005.
+describe("5005 DebugCommandsUnavailable", () => {
+  it("reads as its row from a frame, its bytes and the decoded ErrorResponse", () => {
+    const frame = encodeErrorFrame({ code: 5005, message: "debug commands unavailable", requestId: 3n });
+    const expected = {
+      code: 5005,
+      codeName: "DebugCommandsUnavailable",
+      known: true,
+      retryable: "no",
+      action: "fix-request",
+    };
+    expect(decodeFrame(frame)).toMatchObject(expected);
+    expect(parseError(frame)).toMatchObject(expected);
+    expect(parseMain({ code: 5005, message: "debug commands unavailable" })).toMatchObject(expected);
+    expect(encodeErrorFrame(decodeFrame(frame) as TryllError)).toEqual(frame);
+  });
 });

@@ -1,6 +1,13 @@
 /** Bytes in a frame's little-endian length prefix. */
 export const PREFIX_BYTES = 4;
 
+/**
+ * The smallest frame that can hold a message: a FlatBuffers root offset, a
+ * vtable and a table, 4 bytes each. Anything shorter (an empty frame above
+ * all) is a protocol violation, not a message.
+ */
+export const MIN_FRAME_BYTES = 12;
+
 /** The decoded `ErrorResponse` table: what `toWire()` returns and `parseError` accepts. */
 export interface TryllErrorResponse {
   readonly code: number | string;

@@ -17,7 +17,7 @@ import {
 import type { DefinedProtocol } from "@wirefault/core/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dataForms } from "./forms.js";
+import { byteForms, dataForms } from "./forms.js";
 import { revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
 import { cutOffResponse } from "./response.js";
 import { describeExhaustive } from "./typecheck.js";
@@ -34,6 +34,13 @@ export interface ConformanceOptions {
    * a WebSocket library hands it over in, a browser's Blob included.
    */
   readonly messages?: readonly string[];
+  /**
+   * Error events of a stream the server had begun, as server-sent-event text
+   * (`data: {...}`, `event: error` then `data: {...}`): each must read as the same
+   * documented error with `midStream: true` in every byte form, and as an SSE
+   * parser's `{ event, data }`, and `toWire()` must give back the event's data.
+   */
+  readonly streams?: readonly string[];
   /** The package's own predicates on a message (`isErrorFrame`…), checked alike in every form. */
   readonly predicates?: Readonly<Record<string, (data: unknown) => unknown>>;
   /** The parser to check, when it is not the definition's own (a codec's entry point). */
@@ -220,6 +227,27 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
           // Only listed fields ride along: nothing else of the payload becomes a field.
           const unlisted = Object.keys(Object(payload)).filter((key) => !(key in fields) && !CORE_FIELDS.has(key));
           expect(Object.keys(err).filter((key) => unlisted.includes(key))).toEqual([]);
+        }
+      });
+    }
+
+    for (const text of options.streams ?? []) {
+      it(`stream event ${JSON.stringify(text.slice(0, 50))}: read with midStream in every form`, async () => {
+        const expected = parseError(text) as ProtocolError & { toWire?: () => unknown };
+        expect(expected).toMatchObject({ known: true, midStream: true });
+        // The event's data, as the server sent it: what toWire() gives back.
+        const line = text.split(/\r\n|\r|\n/).find((l) => l.startsWith("data:")) ?? "";
+        const data = line.slice(line.charCodeAt(5) === 32 ? 6 : 5);
+        const event = /^event: ?(.*)$/m.exec(text)?.[1];
+        if (typeof expected.toWire === "function") expect(JSON.stringify(expected.toWire())).toBe(data);
+        const forms = [...byteForms(text), ["SSE parser's event", { event, data }] as [string, unknown]];
+        for (const [form, input] of forms) {
+          expect({ form, ...answer(parseError(input)), midStream: parseError(input).midStream }).toEqual({
+            form,
+            ...answer(expected),
+            midStream: true,
+          });
+          expect({ form, ...answer(await protocol.parseErrorAsync(input)) }).toEqual({ form, ...answer(expected) });
         }
       });
     }

@@ -5,6 +5,11 @@
  * The text is padded with JSON whitespace so every element width divides it.
  */
 export function dataForms(text: string): [form: string, data: unknown][] {
+  return [...byteForms(text), ["decoded", JSON.parse(text)]];
+}
+
+/** {@link dataForms} without the decoded value: for text that is not JSON, such as server-sent events. */
+export function byteForms(text: string): [form: string, data: unknown][] {
   const padded = text + " ".repeat((8 - (Buffer.byteLength(text) % 8)) % 8);
   const bytes = new TextEncoder().encode(padded);
   const buffer = () => bytes.slice().buffer;
@@ -31,6 +36,5 @@ export function dataForms(text: string): [form: string, data: unknown][] {
         Buffer.from(bytes.subarray(2 * third)),
       ],
     ],
-    ["decoded", JSON.parse(text)],
   ];
 }

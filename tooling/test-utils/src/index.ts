@@ -5,7 +5,7 @@ export {
   recordingClock,
   seededRandom,
 } from "./clock.js";
-export { dataForms } from "./forms.js";
+export { byteForms, dataForms } from "./forms.js";
 export { costRatio, costRatioAsync, cpuTimeAsync, growth, LINEAR_GROWTH } from "./growth.js";
 export { cyclicCause, revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
 export { byteAtATime, cutOffResponse } from "./response.js";

@@ -1,7 +1,7 @@
 // The Teale local API (:11435 in real life) over node:http: OpenAI-style
 // chat completions, the OpenAI error envelope, and faults on demand.
 import { createServer } from "node:http";
-import { type ApiCode, catalog, parseError } from "@wirefault/teale-relay";
+import { type ApiCode, catalog, MAX_BYTES, parseError } from "@wirefault/teale-relay";
 import { type Answer, answer, json } from "./http.js";
 import { type Fault, LOOPBACK, listen, type Peer, PeerCore, type PeerOptions, peerHandle, readBody } from "./shared.js";
 
@@ -48,7 +48,7 @@ export async function startTealeApiPeer(options: TealeApiPeerOptions = {}): Prom
     const body = await readBody(req).catch(() => undefined);
     const path = new URL(req.url ?? "/", "http://x").pathname;
     await answer(core, res, core.next(), {
-      cap: 1024 * 1024,
+      cap: MAX_BYTES,
       error: (code, message) => apiError(code, message),
       retryAfter: (seconds) =>
         apiError("model_not_loaded", `Model ${MODEL} is not loaded`, { "retry-after": String(seconds) }),

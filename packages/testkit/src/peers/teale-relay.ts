@@ -1,7 +1,7 @@
 // A Teale relay over WebSocket: register, discover and forwarding, with the
 // open-source relay's error frames and messages, and faults on demand.
 import { createServer } from "node:http";
-import { parseError, REPLACED_BY_NEWER_SESSION, type RelayCode } from "@wirefault/teale-relay";
+import { MAX_BYTES, parseError, REPLACED_BY_NEWER_SESSION, type RelayCode } from "@wirefault/teale-relay";
 import type { WebSocket } from "ws";
 import {
   type Fault,
@@ -98,7 +98,8 @@ export async function startTealeRelayPeer(options: TealeRelayPeerOptions = {}): 
         retryAfter: (seconds) => errorFrame("rate_limited", `Discover rate limited, retry after ${seconds}s`, seconds),
         garbage: (bytes) => bytes,
         oversized: (bytes) =>
-          JSON.stringify({ error: { code: "invalid_message", message: "x".repeat(bytes ?? 2 * 1024 * 1024) } }),
+          // Over the relay's own limit (Bun's 16 MiB), which the package's cap matches.
+          JSON.stringify({ error: { code: "invalid_message", message: "x".repeat(bytes ?? MAX_BYTES + 1) } }),
         sample: () => errorFrame("peer_not_found", "Peer 0123456789abcdef is not connected"),
       };
       answerWs(core, ws, socketOf(ws), core.next(), answers);

@@ -12,6 +12,7 @@ import {
   deviceNotFoundBody,
   InvalidPayloadError,
   InvalidSignatureError,
+  RawJsonMismatchError,
   type TelemetryServerCode,
   TelemetryServerError,
   validationErrorBody,
@@ -146,6 +147,8 @@ function blockError(code: BlockCode, block: { deviceId?: unknown; seq?: unknown 
       return new InvalidSignatureError(deviceId, { seq });
     case "INVALID_PAYLOAD":
       return new InvalidPayloadError(detail, { seq });
+    case "RAW_JSON_MISMATCH":
+      return new RawJsonMismatchError(deviceId, { seq });
   }
 }
 
@@ -168,7 +171,12 @@ export async function startTelemetryPeer(options: PeerOptions = {}): Promise<Tel
   const devices = new Map<string, { id: string; pubkey: string; name: string; key: KeyObject; createdAt: string }>();
   const stored = new Map<string, TelemetryBlock>();
   const received = new Map<string, number>();
-  const rejected: Record<BlockCode, number> = { DEVICE_NOT_FOUND: 0, INVALID_SIGNATURE: 0, INVALID_PAYLOAD: 0 };
+  const rejected: Record<BlockCode, number> = {
+    DEVICE_NOT_FOUND: 0,
+    INVALID_SIGNATURE: 0,
+    INVALID_PAYLOAD: 0,
+    RAW_JSON_MISMATCH: 0,
+  };
   let duplicates = 0;
   let registrations = 0;
 
@@ -202,7 +210,7 @@ export async function startTelemetryPeer(options: PeerOptions = {}): Promise<Tel
         return { seq: String(prop(block, "seq")) };
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        if (code === "DEVICE_NOT_FOUND" || code === "INVALID_SIGNATURE" || code === "INVALID_PAYLOAD") rejected[code]++;
+        if (typeof code === "string" && code in rejected) rejected[code as BlockCode]++;
         return { seq: String(prop(block, "seq") ?? "0"), error };
       }
     });

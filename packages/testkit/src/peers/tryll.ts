@@ -148,7 +148,8 @@ export async function startTryllPeer(options: TryllPeerOptions = {}): Promise<Tr
           return whenWritten(() => socket.destroy());
         case "garbage": {
           sent.garbage++;
-          const body = core.garbage(Math.max(8, fault.bytes ?? 64));
+          // A frame carries at least a message's 12 bytes; shorter would stop the reader, not test the decoder.
+          const body = core.garbage(Math.max(12, fault.bytes ?? 64));
           if (fault.framed === false) return write(body);
           // A root offset past the end: no decoder may read this as a message.
           new DataView(body.buffer, body.byteOffset).setUint32(0, 0xffff_ff00, true);

@@ -48,7 +48,8 @@ describe("Tryll client over a stream cut at random boundaries, mixed with garbag
           expected: { kind: "error", code: 4001 } as const,
         })),
         ...Array.from({ length: 30 }, (_, i) => ({
-          fault: { kind: "garbage", bytes: 8 + ((i * 37) % 200) } as const,
+          // At least 12 bytes, the least a frame may carry; shorter is a violation that stops the stream.
+          fault: { kind: "garbage", bytes: 12 + ((i * 37) % 200) } as const,
           expected: { kind: "garbage" } as const,
         })),
         ...Array.from({ length: 30 }, () => ({ fault: { kind: "none" } as const, expected: { kind: "ok" } as const })),
@@ -58,7 +59,8 @@ describe("Tryll client over a stream cut at random boundaries, mixed with garbag
     server.plan(...plan.map(({ fault }) => fault));
 
     const client = await TryllClient.connect(server.port);
-    for (let i = 0; i < plan.length; i++) client.request(`request ${i}`);
+    // Each request at least the 12 bytes a message takes.
+    for (let i = 0; i < plan.length; i++) client.request(`request number ${i}`);
     const seen = { errors: 0, garbage: 0, ok: 0 };
     for (const [i, { expected }] of plan.entries()) {
       const event = await client.next(5_000);
@@ -89,8 +91,8 @@ describe("Tryll client over a stream cut at random boundaries, mixed with garbag
 
     // Raw garbage then a prefix over 1 MiB: the reader stops with a typed TOO_LARGE; a reconnect resumes.
     server.plan({ kind: "garbage", framed: false, bytes: 3 }, { kind: "oversized" });
-    client.request("junk");
-    client.request("junk");
+    client.request("junk request");
+    client.request("junk request");
     const end = await client.next(5_000);
     expect(end).toMatchObject({ type: "end", readerError: true });
     expect(isProtocolError(client.reader.error) && client.reader.error.code).toBe(TOO_LARGE);
@@ -118,7 +120,7 @@ describe("Tryll client over a stream cut at random boundaries, mixed with garbag
     const random = seededRandom(99);
     const frames = [
       ...catalog.map((e) => encodeErrorFrame({ code: e.code, message: e.summary, requestId: 7n })),
-      lengthPrefixed(new Uint8Array([0x00, 0xff, 0xff, 0xff, 1, 2, 3, 4])),
+      lengthPrefixed(new Uint8Array([0x00, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8])),
     ];
     const stream = new Uint8Array(frames.reduce((n, f) => n + f.byteLength, 0));
     let offset = 0;
