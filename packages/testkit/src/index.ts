@@ -37,12 +37,15 @@ export {
   type TealeRelayPeerOptions,
 } from "./peers/teale-relay.js";
 export {
+  type BlockOptions,
   createTelemetryDevice,
   startTelemetryPeer,
   type TelemetryBlock,
   type TelemetryDevice,
   type TelemetryFault,
+  type TelemetryFlavor,
   type TelemetryPeer,
+  type TelemetryPeerOptions,
 } from "./peers/telemetry.js";
 export {
   lengthPrefixed,
