@@ -1,5 +1,6 @@
 // Every example, run against a loopback peer: each fails when its integration breaks.
 import { readFileSync } from "node:fs";
+import { rateLimiter } from "@wirefault/core";
 import { TealeRelayError } from "@wirefault/teale-relay";
 import { parseError as parseTelemetry } from "@wirefault/telemetry-server";
 import {
@@ -16,7 +17,7 @@ import { send as sendAtlas } from "./atlas-msgpack.js";
 import { sendEvent } from "./ckg-ws.js";
 import { chat as aiSdkChat } from "./teale-ai-sdk.js";
 import { chat as openaiChat } from "./teale-openai.js";
-import { send } from "./teale-ws.js";
+import { offer as send } from "./teale-ws.js";
 import { telemetryServer } from "./telemetry-fastify.js";
 import { upload } from "./telemetry-fetch.js";
 import { request, requestWithReconnect } from "./tryll-net.js";
@@ -51,28 +52,170 @@ describe.each([
   });
 });
 
-describe("ws against the Teale relay", () => {
-  it("an offer to an unknown peer is peer_not_found, read from Buffer[] fragments", async () => {
-    const peer = await startTealeRelayPeer();
+describe("ws against the Teale relay, with the relay's ordinary traffic", () => {
+  const register = { nodeID: "gateway-1", publicKey: "pk", capabilities: {}, signature: "sig" };
+  const relay = (options: Parameters<typeof startTealeRelayPeer>[0] = {}) =>
+    startTealeRelayPeer({ mixed: true, providers: ["provider-1"], discoverIntervalMs: 0, ...options });
+  const kinds = (peer: { received: readonly unknown[] }) => peer.received.map((m) => Object.keys(m ?? {})[0]);
+
+  it("reads registerAck, peerJoined, an 8 MiB relayData in fragments and discoverResponse, then the answer", async () => {
+    const peer = await relay({ relayDataBytes: 8 * 1024 * 1024 });
     try {
-      const error = await send(peer.url, { offer: { toNodeID: "ghost", sdp: "v=0" } });
-      expect(error).toMatchObject({ code: "peer_not_found", peerNodeId: "ghost", action: "reset" });
+      expect(await send(peer.url, register, "v=0")).toEqual({ answer: { fromNodeID: "provider-1", sdp: "v=0 answer" } });
+      expect(kinds(peer)).toEqual(["register", "discover", "offer"]);
     } finally {
       await peer.close();
     }
   });
+
+  it("peer_not_found: recover.reset rediscovers the peer, then the same offer goes to it", async () => {
+    const peer = await relay();
+    try {
+      peer.plan({ kind: "none" }, { kind: "none" }, { kind: "error", code: "peer_not_found" });
+      expect(await send(peer.url, register, "v=0")).toMatchObject({ answer: { fromNodeID: "provider-1" } });
+      expect(kinds(peer)).toEqual(["register", "discover", "offer", "discover", "offer"]);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("1006 with no frame mid-request: reconnects, registers again and sends the offer again", async () => {
+    const peer = await relay();
+    try {
+      peer.plan({ kind: "none" }, { kind: "none" }, { kind: "close", code: 1006 });
+      expect(await send(peer.url, register, "v=0")).toMatchObject({ answer: { fromNodeID: "provider-1" } });
+      expect(peer.connections).toBe(2);
+      expect(kinds(peer)).toEqual(["register", "discover", "offer", "register", "discover", "offer"]);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("1012 SESSION_REPLACED stops: a newer socket owns the session", async () => {
+    const peer = await relay();
+    try {
+      peer.plan({ kind: "none" }, { kind: "none" }, { kind: "close", code: 1012, reason: "Replaced by newer session" });
+      const error = await send(peer.url, register, "v=0").catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 1012, codeName: "SESSION_REPLACED", action: "abort", attempts: 1 });
+      expect(peer.connections).toBe(1);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("settles when the relay dies with 1006 and no frame, and stays dead", async () => {
+    const peer = await relay();
+    peer.plan({ kind: "none" }, { kind: "none" }, { kind: "hang" });
+    const pending = send(peer.url, register, "v=0", { signal: AbortSignal.timeout(1_500) }).catch((e: unknown) => e);
+    while (peer.requests < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    await peer.close(); // every socket destroyed: the client sees 1006, then refused connections
+    expect(await pending).toMatchObject({ name: "TimeoutError" });
+  });
 });
 
-describe("ws against CKG Relay", () => {
-  it("a reply is traffic; an offline agent is a typed error with a user message", async () => {
-    const peer = await startCkgRelayPeer();
+describe("ws against CKG Relay, with the relay's ordinary traffic", () => {
+  const event = { agent_id: "a", thread_id: "t", payload: { text: "hi" } };
+  const quick = { maxDelayMs: 20 };
+
+  it("a ping and streamed tokens come first: the reply is the `reply`, not a token", async () => {
+    const peer = await startCkgRelayPeer({ mixed: true });
     try {
-      const event = { event_id: "evt-1", agent_id: "a", thread_id: "t", payload: {} };
-      expect((await sendEvent(peer.wsUrl, event)).reply).toMatchObject({ type: "reply", event_id: "evt-1" });
-      peer.plan({ kind: "error", code: "AGENT_OFFLINE" });
-      const { error, text } = await sendEvent(peer.wsUrl, event);
-      expect(error).toMatchObject({ code: "AGENT_OFFLINE", eventId: "evt-1", retryable: "yes" });
-      expect(text).toMatch(/offline/i);
+      const { reply, error } = await sendEvent(peer.wsUrl, { ...event, event_id: "evt-1" });
+      expect(error).toBeUndefined();
+      expect(reply).toMatchObject({ type: "reply", event_id: "evt-1", payload: { received: true } });
+      while (peer.pongs < 1) await new Promise((resolve) => setTimeout(resolve, 5)); // the client answered the ping
+      expect(peer.delivered.get("evt-1")).toBe(1);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("while retrying the user sees a retrying text, never 'try again'; then the reply", async () => {
+    const peer = await startCkgRelayPeer({ mixed: true });
+    try {
+      peer.plan({ kind: "error", code: "AGENT_TIMEOUT" }, { kind: "error", code: "AGENT_OFFLINE" });
+      const statuses: string[] = [];
+      const { reply } = await sendEvent(peer.wsUrl, event, { ...quick, onStatus: (text) => statuses.push(text) });
+      expect(reply).toMatchObject({ type: "reply" });
+      expect(statuses).toEqual(["Athena is taking longer than expected. Still trying...", "Athena is offline. Retrying..."]);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("RATE_LIMITED slows the shared limiter, so every send of the app is paced", async () => {
+    const peer = await startCkgRelayPeer({ mixed: true });
+    try {
+      const limiter = rateLimiter();
+      peer.plan({ kind: "error", code: "RATE_LIMITED" });
+      const statuses: string[] = [];
+      const sends = [1, 2, 3].map((n) =>
+        sendEvent(peer.wsUrl, { ...event, event_id: `evt-${n}` }, { ...quick, limiter, onStatus: (t) => statuses.push(t) }),
+      );
+      const results = await Promise.all(sends);
+      expect(results.map((r) => r.reply?.event_id)).toEqual(["evt-1", "evt-2", "evt-3"]);
+      expect(limiter.rate).toBeLessThan(Number.POSITIVE_INFINITY);
+      expect(statuses).toEqual(["Too many messages right now. Your message will be sent shortly..."]);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("after the caller's deadline: the final text says what happened, and the last relay error is there", async () => {
+    const peer = await startCkgRelayPeer({ mixed: true });
+    try {
+      peer.offline = true;
+      const { error, text } = await sendEvent(peer.wsUrl, event, {
+        maxDelayMs: 5_000,
+        signal: AbortSignal.timeout(300),
+      });
+      expect(error).toMatchObject({ code: "AGENT_OFFLINE", eventId: expect.any(String) });
+      expect(text).toBe("Athena is currently offline. Please try again in a moment.");
+      peer.offline = false;
+      peer.plan({ kind: "hang" }); // no answer at all: the deadline itself is what happened
+      const silent = await sendEvent(peer.wsUrl, event, { signal: AbortSignal.timeout(300) });
+      expect(silent.error).toMatchObject({ name: "TimeoutError" });
+      expect(silent.text).toBe("Athena is taking longer than expected. Please try again.");
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("4001 bad agent token: its own text, and no reconnect", async () => {
+    const peer = await startCkgRelayPeer({ mixed: true, token: "rla_right" });
+    try {
+      const { error, text } = await sendEvent(`${peer.wsUrl}?token=rla_wrong`, event);
+      expect(error).toMatchObject({ code: 4001, action: "user-action" });
+      expect(text).toBe("This app could not connect to Athena: its agent token was refused. Contact your administrator.");
+      expect(peer.connections).toBe(1);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("the relay dies mid-request with 1006 and no frame: it settles, saying the connection was lost", async () => {
+    const peer = await startCkgRelayPeer({ mixed: true });
+    peer.plan({ kind: "hang" });
+    const pending = sendEvent(peer.wsUrl, event, { maxDelayMs: 50, signal: AbortSignal.timeout(1_000) });
+    while (peer.requests < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    await peer.close();
+    const { error, text } = await pending;
+    expect(error).toMatchObject({ action: "reconnect" });
+    expect(text).toBe("The connection to Athena was lost. Please try again.");
+  });
+});
+
+describe("a resend is the same request", () => {
+  it("CKG: one event_id across an AGENT_TIMEOUT retry and a reconnect after 1006", async () => {
+    const peer = await startCkgRelayPeer({ mixed: true });
+    try {
+      peer.plan({ kind: "error", code: "AGENT_TIMEOUT" }, { kind: "close", code: 1006 });
+      const { reply } = await sendEvent(peer.wsUrl, { agent_id: "a", thread_id: "t", payload: {} }, { maxDelayMs: 20 });
+      expect(peer.eventIds).toHaveLength(3);
+      expect(new Set(peer.eventIds).size).toBe(1);
+      expect(reply?.event_id).toBe(peer.eventIds[0]);
+      expect(peer.connections).toBe(2);
+      expect(peer.deliveries).toHaveLength(1);
     } finally {
       await peer.close();
     }

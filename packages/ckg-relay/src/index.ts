@@ -11,7 +11,10 @@ export {
   catalog,
   closeCodes,
   codeAliases,
+  GENERIC_RETRYING_USER_MESSAGE,
   GENERIC_USER_MESSAGE,
+  situationTexts,
+  type UserTexts,
   MAX_ERROR_BYTES,
   MAX_EVENT_BYTES,
 } from "./catalog.js";
