@@ -20,7 +20,7 @@ import { chat as openaiChat } from "./teale-openai.js";
 import { offer as send } from "./teale-ws.js";
 import { telemetryServer } from "./telemetry-fastify.js";
 import { upload } from "./telemetry-fetch.js";
-import { request, requestWithReconnect } from "./tryll-net.js";
+import { prompt } from "./tryll-net.js";
 
 const MODEL = "mlx-community/Qwen3-8B-4bit";
 
@@ -220,16 +220,32 @@ describe("a resend is the same request", () => {
       await peer.close();
     }
   });
+
+  it("Tryll: one request_id across a reset (2002, ConfigureSession) and a reconnect after a drop", async () => {
+    const peer = await startTryllPeer();
+    try {
+      peer.plan({ kind: "none" }, { kind: "none" }, { kind: "error", code: 2002 }, { kind: "none" }, { kind: "none" });
+      peer.plan({ kind: "drop" });
+      const turn = await prompt(peer.port);
+      const ids = peer.requestIds;
+      expect(ids).toHaveLength(9); // three rounds of ConfigureSession, CreateAgent, the prompt
+      expect([ids[5], ids[8], turn.request_id]).toEqual([ids[2], ids[2], ids[2]]);
+      expect(new Set([ids[0], ids[1], ids[3], ids[4]]).size).toBe(4); // set-up requests are new each time
+      expect(peer.connections).toBe(2);
+    } finally {
+      await peer.close();
+    }
+  });
 });
 
 describe("fetch against telemetry, and a Fastify server built with batchResponse", () => {
-  it("an unknown device is registered, then its blocks are accepted", async () => {
+  it("an unknown device is registered, then its blocks are stored (every rule: telemetry-send.test.ts)", async () => {
     const peer = await startTelemetryPeer();
     try {
       const device = createTelemetryDevice();
       const blocks = [device.block(1), device.block(2)];
       const result = await upload(peer.url, blocks, device.registration);
-      expect(result).toMatchObject({ status: 200, accepted: 2, errors: [] });
+      expect(result).toEqual({ stored: ["1", "2"], rejected: [], unsent: [] });
       expect(peer.registrations).toBe(1);
     } finally {
       await peer.close();
@@ -259,39 +275,69 @@ describe("fetch against telemetry, and a Fastify server built with batchResponse
   });
 });
 
-describe("node:net with the Tryll frame reader", () => {
-  const body = new Uint8Array([1, 2, 3]);
-
-  it("a successful turn, an ErrorResponse, a desync and a drop: each a result, never a crash", async () => {
-    const peer = await startTryllPeer();
+describe("node:net with the Tryll frame reader, on retry() with recover", () => {
+  it("a turn: ConfigureSession, CreateAgent, then the prompt's own TurnComplete", async () => {
+    const peer = await startTryllPeer({ split: { maxChunk: 7 } });
     try {
-      expect(await request(peer.port, body)).toBeUndefined();
-      peer.plan({ kind: "error", code: 3004 });
-      expect(await request(peer.port, body)).toMatchObject({ code: 3004, known: true });
-      peer.plan({ kind: "oversized" });
-      expect(await request(peer.port, body)).toMatchObject({ code: "WIREFAULT_TOO_LARGE" });
-      peer.plan({ kind: "drop" });
-      expect(await request(peer.port, body)).toMatchObject({ action: "reconnect" });
+      const turn = await prompt(peer.port);
+      expect(turn).toMatchObject({ status: 0, request_id: peer.requestIds[2] });
+      expect(peer.requestIds).toHaveLength(3);
     } finally {
       await peer.close();
     }
   });
 
-  it("reconnects after a desync and a drop, then gets the answer", async () => {
+  it("3004 AgentBusy: waits for that agent's TurnComplete, then sends the same prompt", async () => {
     const peer = await startTryllPeer();
     try {
-      peer.plan({ kind: "oversized" }, { kind: "drop" });
-      expect(await requestWithReconnect(peer.port, body)).toBeUndefined();
-      expect(peer.connections).toBe(3);
+      peer.plan({ kind: "none" }, { kind: "none" }, { kind: "error", code: 3004 });
+      const turn = await prompt(peer.port);
+      expect(turn.status).toBe(0);
+      const [, , first, again] = peer.requestIds;
+      expect(peer.requestIds).toHaveLength(4);
+      expect(again).toBe(first);
     } finally {
       await peer.close();
     }
   });
 
-  it("a refused connection is ConnectionFailed", async () => {
+  it("2002 SessionNotReady: recover.reset sends ConfigureSession; 3001: it creates the agent again", async () => {
     const peer = await startTryllPeer();
+    try {
+      peer.plan({ kind: "none" }, { kind: "none" }, { kind: "error", code: 2002 });
+      await prompt(peer.port);
+      // configure, create, prompt (2002), configure, create, prompt
+      expect(peer.requestIds).toHaveLength(6);
+      expect(peer.requestIds[5]).toBe(peer.requestIds[2]);
+      peer.resetCounters();
+      const before = peer.requestIds.length;
+      peer.plan({ kind: "none" }, { kind: "none" }, { kind: "error", code: 3001 });
+      await prompt(peer.port);
+      // configure, create, prompt (3001), create, prompt
+      expect(peer.requestIds.length - before).toBe(5);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("1xxx: a dropped connection reconnects and sets the session up again", async () => {
+    const peer = await startTryllPeer();
+    try {
+      peer.plan({ kind: "none" }, { kind: "none" }, { kind: "drop" });
+      expect((await prompt(peer.port)).status).toBe(0);
+      expect(peer.connections).toBe(2);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("a desynchronised stream ends the call with WIREFAULT_TOO_LARGE; a refused connection is 1001 and settles", async () => {
+    const peer = await startTryllPeer();
+    peer.plan({ kind: "none" }, { kind: "none" }, { kind: "oversized" });
+    expect(await prompt(peer.port).catch((e: unknown) => e)).toMatchObject({ code: "WIREFAULT_TOO_LARGE" });
     await peer.close();
-    expect(await request(peer.port, body)).toMatchObject({ code: 1001, action: "reconnect" });
+    const refused = await prompt(peer.port, { signal: AbortSignal.timeout(1_500) }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Error);
   });
 });
 

@@ -114,9 +114,9 @@ describe("sendTelemetry against the reference server's answers", () => {
     const server = await start();
     const device = await registered(server);
     const blocks: Record<string, unknown>[] = range(1, 40).map((seq) => ({ ...device.blockWithSeq(seq) }));
-    blocks[3] = device.blockWithSeq(null);
-    blocks[11] = device.blockWithSeq("1e3");
-    blocks[20] = device.blockWithSeq({});
+    blocks[3] = { ...device.blockWithSeq(null) };
+    blocks[11] = { ...device.blockWithSeq("1e3") };
+    blocks[20] = { ...device.blockWithSeq({}) };
     const { timestamp: _t, ...noTimestamp } = device.blockWithSeq(25);
     blocks[24] = noTimestamp;
     const { deviceId: _d, ...noDevice } = device.blockWithSeq(33);
