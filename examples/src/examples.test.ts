@@ -341,19 +341,57 @@ describe("node:net with the Tryll frame reader, on retry() with recover", () => 
   });
 });
 
-describe("@msgpack/msgpack with Atlas", () => {
-  it("an ack is traffic; an ErrorMessage frame is a typed error with its ref_msg_id", async () => {
-    const peer = await startAtlasPeer();
+describe("@msgpack/msgpack with Atlas, with other members' traffic first", () => {
+  it("an ack is the answer to its own msg_id; zone.update traffic passes by", async () => {
+    const peer = await startAtlasPeer({ mixed: true });
     try {
-      expect((await sendAtlas(peer.url, { msg_id: "m1" })).answer).toMatchObject({ type: "ack", ref_msg_id: "m1" });
-      peer.plan({ kind: "error", code: 4001 });
-      const { error } = await sendAtlas(peer.url, { msg_id: "m2" });
-      expect(error).toMatchObject({ code: 4001, known: true, refMsgId: "m2" });
-      peer.plan({ kind: "garbage" });
-      expect((await sendAtlas(peer.url, { msg_id: "m3" })).error?.code).toBe("WIREFAULT_MALFORMED");
+      expect(await sendAtlas(peer.url, { msg_id: "m1" })).toMatchObject({ type: "ack", ref_msg_id: "m1" });
     } finally {
       await peer.close();
     }
+  });
+
+  it("4001 ERR_RATE_LIMITED goes through the shared limiter, which slows every caller; the same msg_id again", async () => {
+    const peer = await startAtlasPeer({ mixed: true });
+    try {
+      const limiter = rateLimiter();
+      peer.plan({ kind: "error", code: 4001 });
+      const answers = await Promise.all(["m1", "m2"].map((id) => sendAtlas(peer.url, { msg_id: id }, { limiter })));
+      expect(answers).toMatchObject([{ ref_msg_id: "m1" }, { ref_msg_id: "m2" }]);
+      expect(limiter.rate).toBeLessThan(Number.POSITIVE_INFINITY);
+      expect(peer.msgIds.filter((id) => id === "m1").length + peer.msgIds.filter((id) => id === "m2").length).toBe(3);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("a handshake error reconnects; an ErrorMessage that cannot be read and a zone error that cannot be retried end it", async () => {
+    const peer = await startAtlasPeer({ mixed: true });
+    try {
+      peer.plan({ kind: "error", code: 1003 });
+      expect(await sendAtlas(peer.url, { msg_id: "m1" })).toMatchObject({ ref_msg_id: "m1" });
+      expect(peer.connections).toBe(2);
+      peer.plan({ kind: "garbage" });
+      expect(await sendAtlas(peer.url, { msg_id: "m2" }).catch((e: unknown) => e)).toMatchObject({
+        code: "WIREFAULT_MALFORMED",
+      });
+      peer.plan({ kind: "error", code: "not_member" });
+      expect(await sendAtlas(peer.url, { msg_id: "m3" }).catch((e: unknown) => e)).toMatchObject({
+        surface: "zone",
+        code: "not_member",
+      });
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("settles when the endpoint dies mid-request with 1006", async () => {
+    const peer = await startAtlasPeer({ mixed: true });
+    peer.plan({ kind: "hang" });
+    const pending = sendAtlas(peer.url, { msg_id: "m1" }, { signal: AbortSignal.timeout(1_000) }).catch((e: unknown) => e);
+    while (peer.requests < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    await peer.close();
+    expect(await pending).toBeInstanceOf(Error);
   });
 });
 

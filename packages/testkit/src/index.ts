@@ -4,6 +4,7 @@ export {
   ATLAS_MESSAGE_FRAME_TYPE,
   type AtlasFault,
   type AtlasPeer,
+  type AtlasPeerOptions,
   atlasFrame,
   startAtlasPeer,
 } from "./peers/atlas.js";
