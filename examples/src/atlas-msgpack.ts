@@ -1,6 +1,6 @@
 import { decode, encode } from "@msgpack/msgpack";
-import { type RateLimiter, retry } from "@wirefault/core";
 import { parseError, protocol } from "@wirefault/atlas";
+import { type RateLimiter, retry } from "@wirefault/core";
 import WebSocket from "ws";
 
 const ERROR_FRAME = 0xe0;
@@ -27,8 +27,7 @@ function exchange(ws: WebSocket, message: { msg_id: string }, signal: AbortSigna
       if (!isBinary) return; // Atlas frames are binary
       const bytes = new Uint8Array(data as Buffer);
       const decoded = body(bytes) as { type?: unknown; ref_msg_id?: unknown; request_id?: unknown } | undefined;
-      if (decoded === undefined && bytes[0] === ERROR_FRAME)
-        return settle(() => reject(parseError(bytes.subarray(1)))); // not MessagePack: WIREFAULT_MALFORMED
+      if (decoded === undefined && bytes[0] === ERROR_FRAME) return settle(() => reject(parseError(bytes.subarray(1)))); // not MessagePack: WIREFAULT_MALFORMED
       const about = decoded?.ref_msg_id ?? decoded?.request_id;
       if (about !== undefined && about !== message.msg_id) return; // another message's answer
       if (bytes[0] === ERROR_FRAME || decoded?.type === "zone.error") settle(() => reject(parseError(decoded)));

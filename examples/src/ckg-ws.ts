@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
+import {
+  type CkgRelayEvent,
+  fromClose,
+  isErrorMessage,
+  parseError,
+  userMessage,
+  validateEvent,
+} from "@wirefault/ckg-relay";
 import { type GiveUpEvent, messageText, type RateLimiter, retry } from "@wirefault/core";
-import { type CkgRelayEvent, fromClose, isErrorMessage, parseError, userMessage, validateEvent } from "@wirefault/ckg-relay";
 import WebSocket from "ws";
 
 type Message = Record<string, unknown>;
@@ -73,7 +80,13 @@ async function open(url: string): Promise<WebSocket> {
 export async function sendEvent(
   url: string,
   event: CkgRelayEvent,
-  { agentName = "Athena", signal = AbortSignal.timeout(60_000), limiter, onStatus = () => {}, maxDelayMs }: SendOptions = {},
+  {
+    agentName = "Athena",
+    signal = AbortSignal.timeout(60_000),
+    limiter,
+    onStatus = () => {},
+    maxDelayMs,
+  }: SendOptions = {},
 ): Promise<{ reply?: Message; error?: unknown; text?: string }> {
   const eventId = typeof event.event_id === "string" ? event.event_id : randomUUID();
   const frame = validateEvent({ ...event, event_id: eventId }); // adds "type":"event"; throws before anything is sent
@@ -85,7 +98,7 @@ export async function sendEvent(
       {
         signal,
         limiter,
-        maxDelayMs,
+        ...(maxDelayMs !== undefined && { maxDelayMs }),
         recover: {
           reconnect: () => {
             ws?.terminate(); // the next attempt opens a new socket

@@ -61,7 +61,9 @@ describe("ws against the Teale relay, with the relay's ordinary traffic", () => 
   it("reads registerAck, peerJoined, an 8 MiB relayData in fragments and discoverResponse, then the answer", async () => {
     const peer = await relay({ relayDataBytes: 8 * 1024 * 1024 });
     try {
-      expect(await send(peer.url, register, "v=0")).toEqual({ answer: { fromNodeID: "provider-1", sdp: "v=0 answer" } });
+      expect(await send(peer.url, register, "v=0")).toEqual({
+        answer: { fromNodeID: "provider-1", sdp: "v=0 answer" },
+      });
       expect(kinds(peer)).toEqual(["register", "discover", "offer"]);
     } finally {
       await peer.close();
@@ -137,7 +139,10 @@ describe("ws against CKG Relay, with the relay's ordinary traffic", () => {
       const statuses: string[] = [];
       const { reply } = await sendEvent(peer.wsUrl, event, { ...quick, onStatus: (text) => statuses.push(text) });
       expect(reply).toMatchObject({ type: "reply" });
-      expect(statuses).toEqual(["Athena is taking longer than expected. Still trying...", "Athena is offline. Retrying..."]);
+      expect(statuses).toEqual([
+        "Athena is taking longer than expected. Still trying...",
+        "Athena is offline. Retrying...",
+      ]);
     } finally {
       await peer.close();
     }
@@ -150,7 +155,11 @@ describe("ws against CKG Relay, with the relay's ordinary traffic", () => {
       peer.plan({ kind: "error", code: "RATE_LIMITED" });
       const statuses: string[] = [];
       const sends = [1, 2, 3].map((n) =>
-        sendEvent(peer.wsUrl, { ...event, event_id: `evt-${n}` }, { ...quick, limiter, onStatus: (t) => statuses.push(t) }),
+        sendEvent(
+          peer.wsUrl,
+          { ...event, event_id: `evt-${n}` },
+          { ...quick, limiter, onStatus: (t) => statuses.push(t) },
+        ),
       );
       const results = await Promise.all(sends);
       expect(results.map((r) => r.reply?.event_id)).toEqual(["evt-1", "evt-2", "evt-3"]);
@@ -186,7 +195,9 @@ describe("ws against CKG Relay, with the relay's ordinary traffic", () => {
     try {
       const { error, text } = await sendEvent(`${peer.wsUrl}?token=rla_wrong`, event);
       expect(error).toMatchObject({ code: 4001, action: "user-action" });
-      expect(text).toBe("This app could not connect to Athena: its agent token was refused. Contact your administrator.");
+      expect(text).toBe(
+        "This app could not connect to Athena: its agent token was refused. Contact your administrator.",
+      );
       expect(peer.connections).toBe(1);
     } finally {
       await peer.close();
@@ -388,7 +399,9 @@ describe("@msgpack/msgpack with Atlas, with other members' traffic first", () =>
   it("settles when the endpoint dies mid-request with 1006", async () => {
     const peer = await startAtlasPeer({ mixed: true });
     peer.plan({ kind: "hang" });
-    const pending = sendAtlas(peer.url, { msg_id: "m1" }, { signal: AbortSignal.timeout(1_000) }).catch((e: unknown) => e);
+    const pending = sendAtlas(peer.url, { msg_id: "m1" }, { signal: AbortSignal.timeout(1_000) }).catch(
+      (e: unknown) => e,
+    );
     while (peer.requests < 1) await new Promise((resolve) => setTimeout(resolve, 5));
     await peer.close();
     expect(await pending).toBeInstanceOf(Error);

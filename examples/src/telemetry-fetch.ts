@@ -27,7 +27,7 @@ export function upload<B extends TelemetryBlockLike>(
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
-      signal: AbortSignal.any([attempt, AbortSignal.timeout(8_000)]), // the reference firmware's 8 s per request
+      signal: attempt,
     });
   return sendTelemetry(blocks, {
     post: (batch, attempt) => request("/v1/telemetry", { blocks: batch }, attempt),

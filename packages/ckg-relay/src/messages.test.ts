@@ -1,11 +1,6 @@
 import { ProtocolError } from "@wirefault/core";
 import { describe, expect, it } from "vitest";
-import {
-  type CkgRelayCatalogEntry,
-  catalog,
-  GENERIC_RETRYING_USER_MESSAGE,
-  GENERIC_USER_MESSAGE,
-} from "./catalog.js";
+import { type CkgRelayCatalogEntry, catalog, GENERIC_RETRYING_USER_MESSAGE, GENERIC_USER_MESSAGE } from "./catalog.js";
 import { userMessage } from "./messages.js";
 import { fromClose, parseError } from "./protocol.js";
 

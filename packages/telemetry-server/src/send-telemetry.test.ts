@@ -83,6 +83,11 @@ describe("sendTelemetry", () => {
           const blocks: Block[] = Array.from({ length: n }, (_, i) => ({ seq: bad.includes(i) ? `bad${i}` : i }));
           const server = referenceServer();
           const result = await sendTelemetry(blocks, options(server));
+          if (bad.length === n) {
+            // Nothing the server would store: as from an outage, every block stays unsent.
+            expect(result).toMatchObject({ stored: [], rejected: [], unsent: blocks.map((b) => b.seq) });
+            return;
+          }
           expect(result.rejected.map((r) => r.seq).sort()).toEqual(bad.map((i) => `bad${i}`).sort());
           expect(result.stored).toEqual(blocks.map((b) => b.seq).filter((seq) => typeof seq === "number"));
           expect(result.unsent).toEqual([]);
@@ -93,6 +98,25 @@ describe("sendTelemetry", () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it("a server that answers the framework's 500 to everything is down: every block unsent, and the budget ends the halving", async () => {
+    const posts: number[] = [];
+    const crash = json(500, { statusCode: 500, error: "Internal Server Error", message: "connect ECONNREFUSED db" });
+    const budget = { tokens: 3, tryAcquire: () => budget.tokens-- > 0, succeeded: () => {} };
+    const blocks = Array.from({ length: 64 }, (_, seq) => ({ seq }));
+    const result = await sendTelemetry(blocks, {
+      post: (batch) => {
+        posts.push(batch.length);
+        return crash.clone();
+      },
+      register: () => json(201, {}),
+      budget,
+      clock: recordingClock(),
+    });
+    expect(result).toMatchObject({ stored: [], rejected: [], unsent: blocks.map((b) => b.seq) });
+    expect(result.error).toMatchObject({ code: "Internal Server Error" });
+    expect(posts.length).toBeLessThanOrEqual(8);
   });
 
   it("sends in batches of at most `batchSize`, clamped to 1 … 100", async () => {

@@ -113,6 +113,14 @@ interface Upload<B extends TelemetryBlockLike> {
   stop: { readonly error: unknown } | undefined;
   /** Why the last blocks left unsent were left: the error reported beside them. */
   error: unknown;
+  /**
+   * True once the server has read a batch (a 200 or 207) in this upload. A
+   * batch failure one block causes is told from an outage by it: only a server
+   * that works for other blocks proves that a block which fails alone is bad.
+   */
+  healthy: boolean;
+  /** Blocks that failed alone before the server had read any batch: rejected at the end if the server then works. */
+  readonly suspects: { readonly item: Item<B>; readonly error: TelemetryServerError }[];
 }
 
 /** The key a 207 entry's seq is matched on: the server echoes it as sent, a number or a string. */
@@ -180,6 +188,7 @@ async function postUntilSettled<B extends TelemetryBlockLike>(
     );
     const answer = await readBatchResponse(res, { sent: pending.length, signal });
     if (answer.error) throw answer.error;
+    up.healthy = true;
     const { byItem, unmatched } = matchErrors(pending, answer.errors as readonly TelemetryServerError[]);
     const again: Item<B>[] = [];
     let reason: TelemetryServerError | undefined;
@@ -221,8 +230,8 @@ async function postUntilSettled<B extends TelemetryBlockLike>(
       shouldRetry: (error) => {
         // Splitting resends every block of a batch anyway, and proves what retrying the whole would.
         if (pending.length > 1 && splittable(error)) return false;
-        // The batch this block came from already failed this way: the block is the cause.
-        if (parent !== undefined && signatureOf(error) === parent) return false;
+        // The batch this block came from already failed this way, and the server works for others: the block is the cause.
+        if (parent !== undefined && signatureOf(error) === parent && up.healthy) return false;
         return (isProtocolError(error) && error.action === "reset") || isRetryable(error);
       },
       onGiveUp: (event) => {
@@ -277,15 +286,20 @@ async function uploadGroup<B extends TelemetryBlockLike>(
     return;
   }
   if (pending.length === 1) {
-    up.outcomes[(pending[0] as Item<B>).index] = { kind: "rejected", error };
+    const item = pending[0] as Item<B>;
+    // A block that fails alone, after its retries, while the server stores others: it is the cause.
+    if (up.healthy) up.outcomes[item.index] = { kind: "rejected", error };
+    // A server that has read nothing yet may be down for everyone: this block waits for the others to tell.
+    else up.suspects.push({ item, error });
     return;
   }
-  // Each half is a post the first one did not make: it spends from the budget, like a retry.
+  // Until the server has read a batch, each half is a post an outage may be refusing: it spends from the
+  // budget, like a retry, so that a server failing everything gets no storm of halves.
   const budget = up.options.budget;
   const half = Math.ceil(pending.length / 2);
   for (const part of [pending.slice(0, half), pending.slice(half)]) {
     if (up.stop !== undefined) return;
-    if (budget !== undefined && !budget.tryAcquire()) {
+    if (budget !== undefined && !up.healthy && !budget.tryAcquire()) {
       up.stop = { error };
       return;
     }
@@ -314,7 +328,10 @@ function batchSizeOf(value: unknown): number {
  * - A batch that fails the same way every time (the framework's 500 on a
  *   malformed field, a 400 or 413 naming the batch) is split in halves until
  *   the blocks responsible are isolated and rejected; the rest is stored. One
- *   bad block in n costs at most 2·⌈log2 n⌉ extra posts.
+ *   bad block in n costs at most 2·⌈log2 n⌉ extra posts. A block is rejected
+ *   for a batch failure only once the server has read some batch of this
+ *   upload: a server that fails everything is an outage, and then the blocks
+ *   stay unsent.
  * - More than 100 blocks go in batches of at most 100.
  * - An abort, a spent budget or an outage stops the upload: everything not
  *   stored yet is `unsent`, to stay in the outbox, and `error` says why.
@@ -333,6 +350,8 @@ export async function sendTelemetry<B extends TelemetryBlockLike>(
     registered: false,
     stop: undefined,
     error: undefined,
+    healthy: false,
+    suspects: [],
   };
   const size = batchSizeOf(options.batchSize);
   const items = list.map((block, index) => ({ block, index }));
@@ -340,6 +359,10 @@ export async function sendTelemetry<B extends TelemetryBlockLike>(
     if (options.signal?.aborted) up.stop = { error: options.signal.reason };
     else await uploadGroup(up, items.slice(at, at + size));
   }
+  // Blocks that failed alone early are judged by what came after: rejected if the server then worked.
+  for (const { item, error } of up.suspects)
+    if (up.healthy) up.outcomes[item.index] = { kind: "rejected", error };
+    else up.stop ??= { error };
   const stored: SeqOf<B>[] = [];
   const rejected: RejectedBlock<SeqOf<B>>[] = [];
   const unsent: SeqOf<B>[] = [];

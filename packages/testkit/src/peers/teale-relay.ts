@@ -214,7 +214,8 @@ export async function startTealeRelayPeer(options: TealeRelayPeerOptions = {}): 
       providers.delete(nodeID);
       providers.add(newNodeID);
       if (options.mixed)
-        for (const ws of nodes.values()) if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ peerJoined: { nodeID: newNodeID } }));
+        for (const ws of nodes.values())
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ peerJoined: { nodeID: newNodeID } }));
     },
   });
 }

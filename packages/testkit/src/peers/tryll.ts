@@ -143,7 +143,9 @@ export async function startTryllPeer(options: TryllPeerOptions = {}): Promise<Tr
           // The agent was busy with another turn: its TurnComplete follows when that turn ends.
           if (fault.code === 3004)
             core.soon(() =>
-              write(encodeTurnCompleteFrame({ requestId: 0, agentId: 1, status: TurnStatus.Success, tokensGenerated: 5 })),
+              write(
+                encodeTurnCompleteFrame({ requestId: 0, agentId: 1, status: TurnStatus.Success, tokensGenerated: 5 }),
+              ),
             );
           return;
         }
@@ -184,7 +186,8 @@ export async function startTryllPeer(options: TryllPeerOptions = {}): Promise<Tr
       for (const frame of reader.push(chunk)) {
         core.requests++;
         n++;
-        const id = frame.byteLength >= 12 ? new DataView(frame.buffer, frame.byteOffset).getBigUint64(4, true) : BigInt(n);
+        const id =
+          frame.byteLength >= 12 ? new DataView(frame.buffer, frame.byteOffset).getBigUint64(4, true) : BigInt(n);
         requestIds.push(id);
         respond(core.next(), id);
       }
