@@ -65,16 +65,22 @@ export async function send(
 ): Promise<unknown> {
   let ws: WebSocket | undefined;
   try {
-    return await retry(async (_attempt, attemptSignal) => exchange((ws ??= await open(url)), message, attemptSignal), {
-      signal,
-      limiter,
-      recover: {
-        reconnect: () => {
-          ws?.terminate(); // the next attempt opens a new socket, with a new handshake
-          ws = undefined;
+    return await retry(
+      async (_attempt, attemptSignal) => {
+        ws ??= await open(url);
+        return exchange(ws, message, attemptSignal);
+      },
+      {
+        signal,
+        limiter,
+        recover: {
+          reconnect: () => {
+            ws?.terminate(); // the next attempt opens a new socket, with a new handshake
+            ws = undefined;
+          },
         },
       },
-    });
+    );
   } finally {
     ws?.close();
   }

@@ -94,7 +94,10 @@ export async function sendEvent(
   let gaveUp: GiveUpEvent | undefined;
   try {
     const reply = await retry(
-      async (_attempt, attemptSignal) => exchange((ws ??= await open(url)), frame, eventId, attemptSignal),
+      async (_attempt, attemptSignal) => {
+        ws ??= await open(url);
+        return exchange(ws, frame, eventId, attemptSignal);
+      },
       {
         signal,
         limiter,
