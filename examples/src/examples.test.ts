@@ -233,7 +233,7 @@ describe("a resend is the same request", () => {
   });
 
   it("Tryll: one request_id across a reset (2002, ConfigureSession) and a reconnect after a drop", async () => {
-    const peer = await startTryllPeer();
+    const peer = await startTryllPeer({ live: true });
     try {
       peer.plan({ kind: "none" }, { kind: "none" }, { kind: "error", code: 2002 }, { kind: "none" }, { kind: "none" });
       peer.plan({ kind: "drop" });
@@ -288,7 +288,7 @@ describe("fetch against telemetry, and a Fastify server built with batchResponse
 
 describe("node:net with the Tryll frame reader, on retry() with recover", () => {
   it("a turn: ConfigureSession, CreateAgent, then the prompt's own TurnComplete", async () => {
-    const peer = await startTryllPeer({ split: { maxChunk: 7 } });
+    const peer = await startTryllPeer({ live: true, split: { maxChunk: 7 } });
     try {
       const turn = await prompt(peer.port);
       expect(turn).toMatchObject({ status: 0, request_id: peer.requestIds[2] });
@@ -299,7 +299,7 @@ describe("node:net with the Tryll frame reader, on retry() with recover", () => 
   });
 
   it("3004 AgentBusy: waits for that agent's TurnComplete, then sends the same prompt", async () => {
-    const peer = await startTryllPeer();
+    const peer = await startTryllPeer({ live: true });
     try {
       peer.plan({ kind: "none" }, { kind: "none" }, { kind: "error", code: 3004 });
       const turn = await prompt(peer.port);
@@ -313,7 +313,7 @@ describe("node:net with the Tryll frame reader, on retry() with recover", () => 
   });
 
   it("2002 SessionNotReady: recover.reset sends ConfigureSession; 3001: it creates the agent again", async () => {
-    const peer = await startTryllPeer();
+    const peer = await startTryllPeer({ live: true });
     try {
       peer.plan({ kind: "none" }, { kind: "none" }, { kind: "error", code: 2002 });
       await prompt(peer.port);
@@ -332,7 +332,7 @@ describe("node:net with the Tryll frame reader, on retry() with recover", () => 
   });
 
   it("1xxx: a dropped connection reconnects and sets the session up again", async () => {
-    const peer = await startTryllPeer();
+    const peer = await startTryllPeer({ live: true });
     try {
       peer.plan({ kind: "none" }, { kind: "none" }, { kind: "drop" });
       expect((await prompt(peer.port)).status).toBe(0);
@@ -343,7 +343,7 @@ describe("node:net with the Tryll frame reader, on retry() with recover", () => 
   });
 
   it("a desynchronised stream ends the call with WIREFAULT_TOO_LARGE; a refused connection is 1001 and settles", async () => {
-    const peer = await startTryllPeer();
+    const peer = await startTryllPeer({ live: true });
     peer.plan({ kind: "none" }, { kind: "none" }, { kind: "oversized" });
     expect(await prompt(peer.port).catch((e: unknown) => e)).toMatchObject({ code: "WIREFAULT_TOO_LARGE" });
     await peer.close();

@@ -28,6 +28,12 @@ export interface SplitOptions {
 export interface TryllPeerOptions extends PeerOptions {
   /** Cut every answer into random chunks. Default: each answer is one write. */
   split?: SplitOptions;
+  /**
+   * Answer as a live server does within a session: every answer echoes the
+   * request's own request_id, read from its body, and a 3004 AgentBusy is
+   * followed by the TurnComplete of the turn the agent was busy with. Default false.
+   */
+  live?: boolean;
 }
 
 /** A running Tryll peer. */
@@ -38,7 +44,7 @@ export interface TryllPeer extends Peer<TryllFault> {
   readonly sent: { readonly frames: number; readonly errors: number; readonly garbage: number; readonly bytes: number };
   /** Chunk splitting of answers; set to undefined to write whole answers. */
   split: SplitOptions | undefined;
-  /** The request_id of every request received, in order (see {@link startTryllPeer} for how it is read). */
+  /** The request_id of every request received, in order: read from the body with `live`, else its number on the connection. */
   readonly requestIds: readonly bigint[];
 }
 
@@ -62,12 +68,13 @@ const entryOf = (code: TryllCode) => catalog.find((e) => e.code === code);
  * a FIN. A client frame whose prefix is over 1 MiB gets 5003 FrameTooLarge and
  * the connection is closed.
  *
- * Request bodies are not FlatBuffers-decoded: by the testkit's convention, a
- * body of at least 8 bytes starts with its request_id (uint64, little-endian),
- * which every answer echoes; a shorter body's request_id is its number on the
- * connection. A 3004 AgentBusy is followed, on the next turn of the event
- * loop, by the `TurnComplete` of the turn the agent was busy with (request_id
- * 0, agent 1), as the server sends it when that turn ends.
+ * With `live`, request bodies are still not FlatBuffers-decoded: by the
+ * testkit's convention, a body of at least 8 bytes starts with its request_id
+ * (uint64, little-endian), which every answer echoes; a shorter body's
+ * request_id is its number on the connection. A 3004 AgentBusy is followed,
+ * on the next turn of the event loop, by the `TurnComplete` of the turn the
+ * agent was busy with (request_id 0, agent 1), as the server sends it when
+ * that turn ends.
  */
 export async function startTryllPeer(options: TryllPeerOptions = {}): Promise<TryllPeer> {
   const core = new PeerCore<TryllFault>(options);
@@ -141,7 +148,7 @@ export async function startTryllPeer(options: TryllPeerOptions = {}): Promise<Tr
           const message = fault.message ?? entryOf(fault.code)?.summary ?? String(fault.code);
           write(encodeErrorFrame(parseError({ code: fault.code, message, request_id: requestId, agent_id: 1 })));
           // The agent was busy with another turn: its TurnComplete follows when that turn ends.
-          if (fault.code === 3004)
+          if (fault.code === 3004 && options.live)
             core.soon(() =>
               write(
                 encodeTurnCompleteFrame({ requestId: 0, agentId: 1, status: TurnStatus.Success, tokensGenerated: 5 }),
@@ -187,7 +194,9 @@ export async function startTryllPeer(options: TryllPeerOptions = {}): Promise<Tr
         core.requests++;
         n++;
         const id =
-          frame.byteLength >= 12 ? new DataView(frame.buffer, frame.byteOffset).getBigUint64(4, true) : BigInt(n);
+          options.live && frame.byteLength >= 12
+            ? new DataView(frame.buffer, frame.byteOffset).getBigUint64(4, true)
+            : BigInt(n);
         requestIds.push(id);
         respond(core.next(), id);
       }
