@@ -27,6 +27,15 @@ describe("messageText", () => {
     for (const form of forms) expect(messageText(form)).toBe(TEXT);
   });
 
+  it("with ws's isBinary, a binary frame is never text, even when its bytes are UTF-8", () => {
+    const fixstr = Uint8Array.of(0xa2, 0x6f, 0x6b); // MessagePack "ok": 0xa2 is not UTF-8, but a fixint map of ASCII is
+    expect(messageText(Buffer.from("{}"), true)).toBeUndefined();
+    expect(messageText(Buffer.from("{}"), false)).toBe("{}");
+    expect(messageText(fixstr)).toBeUndefined();
+    expect(messageText(Uint8Array.of(0x01, 0x02), true)).toBeUndefined();
+    expect(messageText(Uint8Array.of(0x01, 0x02))).toBe("\u0001\u0002");
+  });
+
   it("reads shared memory by copying it", () => {
     const shared = new SharedArrayBuffer(bytes.byteLength);
     new Uint8Array(shared).set(bytes);

@@ -28,10 +28,14 @@ function bytesOf(data: unknown): Uint8Array | undefined {
  * only an async read can open) and for anything else. Never throws.
  *
  * `ws` hands a text frame over as one `Buffer` even when `binaryType` is
- * `"fragments"`, so read every frame through this rather than casting.
+ * `"fragments"`, so read every frame through this rather than casting. Bytes
+ * of a binary frame can happen to be valid UTF-8: pass `ws`'s `isBinary`
+ * (the message listener's second argument) and a binary frame is always
+ * `undefined`.
  */
-export function messageText(data: unknown): string | undefined {
+export function messageText(data: unknown, isBinary?: boolean): string | undefined {
   try {
+    if (isBinary === true) return undefined;
     if (typeof data === "string") return data;
     if (isBlob(data)) return undefined;
     const bytes = bytesOf(data);
