@@ -7,9 +7,9 @@ import { decodeFrame, FrameReader, readTurnComplete, type TurnCompleteBody } fro
 export const Kind = { ConfigureSession: 1, CreateAgent: 2, Prompt: 3 } as const;
 
 function frameOf(requestId: bigint, kind: number): Uint8Array {
-  const frame = new Uint8Array(4 + 9);
+  const frame = new Uint8Array(4 + 16); // at least the 12 bytes a message takes
   const view = new DataView(frame.buffer);
-  view.setUint32(0, 9, true); // the length prefix
+  view.setUint32(0, 16, true); // the length prefix
   view.setBigUint64(4, requestId, true);
   frame[12] = kind;
   return frame;
