@@ -30,7 +30,7 @@ describe("readTurnComplete", () => {
       undefined,
     );
     expect(readTurnComplete(turn.subarray(0, turn.byteLength - 1))).toBeUndefined();
-    expect(readTurnComplete(turn.buffer.slice(turn.byteOffset, turn.byteOffset + turn.byteLength))).toMatchObject({
+    expect(readTurnComplete(turn.slice().buffer as ArrayBuffer)).toMatchObject({
       request_id: 7n,
     });
     fc.assert(
