@@ -106,10 +106,10 @@ describe("ws against the Teale relay, with the relay's ordinary traffic", () => 
   });
 
   it("settles when the relay dies with 1006 and no frame, and stays dead", async () => {
-    const peer = await relay();
+    const peer = await relay({ relayDataBytes: 1024 });
     peer.plan({ kind: "none" }, { kind: "none" }, { kind: "hang" });
-    const pending = send(peer.url, register, "v=0", { signal: AbortSignal.timeout(1_500) }).catch((e: unknown) => e);
-    while (peer.requests < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    const pending = send(peer.url, register, "v=0", { signal: AbortSignal.timeout(4_000) }).catch((e: unknown) => e);
+    while (peer.requests < 3) await new Promise((resolve) => setTimeout(resolve, 5)); // the offer is in flight
     await peer.close(); // every socket destroyed: the client sees 1006, then refused connections
     expect(await pending).toMatchObject({ name: "TimeoutError" });
   });
@@ -176,13 +176,13 @@ describe("ws against CKG Relay, with the relay's ordinary traffic", () => {
       peer.offline = true;
       const { error, text } = await sendEvent(peer.wsUrl, event, {
         maxDelayMs: 5_000,
-        signal: AbortSignal.timeout(300),
+        signal: AbortSignal.timeout(1_500),
       });
       expect(error).toMatchObject({ code: "AGENT_OFFLINE", eventId: expect.any(String) });
       expect(text).toBe("Athena is currently offline. Please try again in a moment.");
       peer.offline = false;
       peer.plan({ kind: "hang" }); // no answer at all: the deadline itself is what happened
-      const silent = await sendEvent(peer.wsUrl, event, { signal: AbortSignal.timeout(300) });
+      const silent = await sendEvent(peer.wsUrl, event, { signal: AbortSignal.timeout(500) });
       expect(silent.error).toMatchObject({ name: "TimeoutError" });
       expect(silent.text).toBe("Athena is taking longer than expected. Please try again.");
     } finally {
