@@ -1,22 +1,38 @@
-import { type BatchResult, mustRegister, readBatchResponse, seqsToResend } from "@wirefault/telemetry-server";
+import type { RateLimiter, RetryBudget, RetryPolicy } from "@wirefault/core";
+import {
+  type SendTelemetryResult,
+  type SeqOf,
+  sendTelemetry,
+  type TelemetryBlockLike,
+} from "@wirefault/telemetry-server";
 
-interface Block {
-  readonly seq: string;
+/** What the device shares with its other uploads, and how long it waits. */
+export interface UploadOptions {
+  readonly signal?: AbortSignal;
+  readonly budget?: RetryBudget;
+  readonly limiter?: RateLimiter;
+  readonly policy?: RetryPolicy;
 }
 
-// Uploads blocks; a device the server does not know is registered, then its blocks are sent again.
-export async function upload(base: string, blocks: readonly Block[], registration: object): Promise<BatchResult> {
-  const post = (path: string, body: object) =>
+// Uploads a device's outbox. fetch makes the two requests; sendTelemetry decides what each answer means:
+// register then resend, retry, split a batch that fails the same way every time, reject bad blocks.
+export function upload<B extends TelemetryBlockLike>(
+  base: string,
+  blocks: readonly B[],
+  registration: object,
+  { signal = AbortSignal.timeout(60_000), ...shared }: UploadOptions = {},
+): Promise<SendTelemetryResult<SeqOf<B>>> {
+  const request = (path: string, body: object, attempt: AbortSignal) =>
     fetch(`${base}${path}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
+      signal: attempt,
     });
-  const result = await readBatchResponse(await post("/v1/telemetry", { blocks }), { sent: blocks.length });
-  if (result.error) throw result.error; // the whole request failed: 400, 500…
-  if (!mustRegister(result)) return result;
-  await post("/v1/devices", registration); // 201, or 409: already registered, carry on
-  const resend = new Set(seqsToResend(result));
-  const again = blocks.filter((block) => resend.has(block.seq));
-  return readBatchResponse(await post("/v1/telemetry", { blocks: again }), { sent: again.length });
+  return sendTelemetry(blocks, {
+    post: (batch, attempt) => request("/v1/telemetry", { blocks: batch }, attempt),
+    register: (attempt) => request("/v1/devices", registration, attempt),
+    signal,
+    ...shared,
+  });
 }

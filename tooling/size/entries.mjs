@@ -9,13 +9,14 @@ import { protocolPackages } from "../scripts/protocols.mjs";
 const defaultRoot = new URL("../..", import.meta.url).pathname;
 
 // Core is no protocol package: its budgets are its own. Issue 26's masking (two
-// layers as tables, masked copies of causes, terminal-safe text) costs about 4 kB gzip.
+// layers as tables, masked copies of causes, terminal-safe text) costs about 4 kB gzip;
+// messageText (issue 30) about 0.2 kB.
 const CORE = [
-  { name: "@wirefault/core", path: "tooling/size/core.js", limit: "11.1 kB" },
+  { name: "@wirefault/core", path: "tooling/size/core.js", limit: "11.3 kB" },
   {
     name: "@wirefault/core with ./protocol (what protocol packages pull in)",
     path: "tooling/size/core-wire.js",
-    limit: "16.7 kB",
+    limit: "16.75 kB",
   },
 ];
 

@@ -11,9 +11,12 @@ export {
   catalog,
   closeCodes,
   codeAliases,
+  GENERIC_RETRYING_USER_MESSAGE,
   GENERIC_USER_MESSAGE,
   MAX_ERROR_BYTES,
   MAX_EVENT_BYTES,
+  situationTexts,
+  type UserTexts,
 } from "./catalog.js";
 export type { ParsedCkgRelayError } from "./error.js";
 export { CkgRelayError, type CkgRelayErrorCodeValue, type CkgRelayErrorInit } from "./error.js";

@@ -1,6 +1,6 @@
 import { ProtocolError } from "@wirefault/core";
 import { describe, expect, it } from "vitest";
-import { type CkgRelayCatalogEntry, catalog, GENERIC_USER_MESSAGE } from "./catalog.js";
+import { type CkgRelayCatalogEntry, catalog, GENERIC_RETRYING_USER_MESSAGE, GENERIC_USER_MESSAGE } from "./catalog.js";
 import { userMessage } from "./messages.js";
 import { fromClose, parseError } from "./protocol.js";
 
@@ -26,7 +26,41 @@ describe("userMessage", () => {
     expect(userMessage(error("AGENT_OFFLINE"), { agentName: "Athena", retrying: true })).toBe(
       "Athena is offline. Retrying...",
     );
-    expect(userMessage(error("AGENT_TIMEOUT"), { agentName: "Athena", retrying: true })).toBe(
+  });
+
+  // What retry() retries must never tell the user to try again themselves while it still is.
+  it.each([
+    ["AGENT_TIMEOUT", "Athena is taking longer than expected. Still trying..."],
+    ["AGENT_ERROR", "Athena ran into a problem. Trying once more..."],
+    ["RATE_LIMITED", "Too many messages right now. Your message will be sent shortly..."],
+    ["RELAY_INTERNAL_ERROR", "Service temporarily unavailable. Retrying..."],
+  ])("while retrying %s: %s", (code, text) => {
+    expect(userMessage(error(code), { agentName: "Athena", retrying: true })).toBe(text);
+  });
+
+  it("never says 'try again' while retrying anything retry() may retry", () => {
+    const retried = [
+      ...catalog.filter((row) => row.retryable !== "no").map((row) => error(row.code)),
+      fromClose(1006),
+      fromClose(1011),
+      new Error("socket hang up"),
+    ];
+    for (const value of retried) expect(userMessage(value, { retrying: true })).not.toMatch(/try again/i);
+    expect(userMessage(new Error("x"), { retrying: true })).toBe(GENERIC_RETRYING_USER_MESSAGE);
+  });
+
+  it("has its own texts for 4001, a lost connection and the caller's deadline", () => {
+    expect(userMessage(fromClose(4001), { agentName: "Athena" })).toBe(
+      "This app could not connect to Athena: its agent token was refused. Contact your administrator.",
+    );
+    expect(userMessage(fromClose(1006), { agentName: "Athena" })).toBe(
+      "The connection to Athena was lost. Please try again.",
+    );
+    expect(userMessage(fromClose(1006), { agentName: "Athena", retrying: true })).toBe(
+      "The connection to Athena was lost. Reconnecting...",
+    );
+    const deadline = AbortSignal.abort(new DOMException("The operation timed out.", "TimeoutError")).reason;
+    expect(userMessage(deadline, { agentName: "Athena" })).toBe(
       "Athena is taking longer than expected. Please try again.",
     );
   });
@@ -54,7 +88,7 @@ describe("userMessage", () => {
     for (const value of [
       error("AGENT_SLEEPING"),
       parseError("garbage"),
-      fromClose(4001),
+      fromClose(1008),
       new Error("x"),
       null,
       "AGENT_OFFLINE",
@@ -73,7 +107,9 @@ describe("userMessage reads the catalog rows", () => {
       expect(text).toBe(row.userMessage?.replace("{agent}", "Athena") ?? GENERIC_USER_MESSAGE);
       expect(text).not.toContain("{agent}");
     }
-    expect(rows.filter((row) => row.retryingUserMessage).map((row) => row.code)).toEqual(["AGENT_OFFLINE"]);
+    expect(rows.filter((row) => row.retryingUserMessage).map((row) => row.code)).toEqual(
+      rows.filter((row) => row.retryable !== "no").map((row) => row.code),
+    );
   });
 
   it("takes the name as text, never as a replacement pattern", () => {

@@ -64,8 +64,17 @@ describe("validateEvent: fields", () => {
     const event = { ...base, event_id: "e", app_id: "app", session_key: "relay:app:thread-1", payload: { n: 1 } };
     expect(JSON.parse(validateEvent(event))).toEqual(event);
     expect(validateEvent({ agent_id: "a", thread_id: "t", payload: Object.create(null) })).toBe(
-      '{"agent_id":"a","thread_id":"t","payload":{}}',
+      '{"type":"event","agent_id":"a","thread_id":"t","payload":{}}',
     );
+  });
+
+  it('adds "type":"event" first when the event has no type, as the relay expects', () => {
+    const { type: _type, ...untyped } = { ...base, event_id: "evt-1" };
+    const json = validateEvent(untyped);
+    expect(json.startsWith('{"type":"event",')).toBe(true);
+    expect(JSON.parse(json)).toEqual({ ...base, event_id: "evt-1" });
+    // Counted with the type it will be sent with: 15 more bytes than the event given.
+    expect(utf8Length(json)).toBe(utf8Length(JSON.stringify(untyped)) + '"type":"event",'.length);
   });
 
   it.each([

@@ -14,7 +14,7 @@ export interface CkgRelayEvent {
 
 /**
  * Checks an event before it is sent and returns its JSON, ready for
- * `ws.send()`. Throws a {@link CkgRelayError}: INVALID_MESSAGE naming the
+ * `ws.send()`, with `"type":"event"` first when the event has no `type`. Throws a {@link CkgRelayError}: INVALID_MESSAGE naming the
  * field at fault (a missing id, a payload that is not a plain object, a
  * BigInt, a Map, a cycle), or PAYLOAD_TOO_LARGE saying by how many bytes the
  * JSON is over 65,536.
@@ -28,7 +28,8 @@ export function validateEvent(event: unknown): string {
     if (typeof value !== "string" || value.trim() === "") throw invalid(`${key} must be a non-empty string`, event);
   }
   if (!isPlainObject(field(event, "payload"))) throw invalid("payload must be a plain object", event);
-  const json = serialize(event);
+  // The relay reads `type` to route a message: an event without it is not an event.
+  const json = serialize(type === undefined ? { type: "event", ...event } : event);
   const size = utf8Length(json);
   if (size > MAX_EVENT_BYTES)
     throw failure(

@@ -42,6 +42,7 @@ export {
 } from "./error.js";
 export { GIVE_UP_REASONS, type GiveUpEvent, type GiveUpReason } from "./give-up.js";
 export { MASK, maskValue } from "./mask.js";
+export { messageText } from "./message-text.js";
 export { type RateLimiter, type RateLimiterOptions, rateLimiter } from "./rate-limiter.js";
 export {
   RECOVERY_PLAN,

@@ -37,6 +37,15 @@ export {
 export { fromResponse, parseError, parseErrorAsync, protocol } from "./protocol.js";
 export { matchTemplate, type TemplateMatch } from "./readers.js";
 export {
+  MAX_BATCH,
+  type RejectedBlock,
+  type SendTelemetryOptions,
+  type SendTelemetryResult,
+  type SeqOf,
+  sendTelemetry,
+  type TelemetryBlockLike,
+} from "./send-telemetry.js";
+export {
   type BatchBody,
   type BatchReply,
   type BlockResult,

@@ -4,6 +4,7 @@ export {
   ATLAS_MESSAGE_FRAME_TYPE,
   type AtlasFault,
   type AtlasPeer,
+  type AtlasPeerOptions,
   atlasFrame,
   startAtlasPeer,
 } from "./peers/atlas.js";
@@ -37,12 +38,15 @@ export {
   type TealeRelayPeerOptions,
 } from "./peers/teale-relay.js";
 export {
+  type BlockOptions,
   createTelemetryDevice,
   startTelemetryPeer,
   type TelemetryBlock,
   type TelemetryDevice,
   type TelemetryFault,
+  type TelemetryFlavor,
   type TelemetryPeer,
+  type TelemetryPeerOptions,
 } from "./peers/telemetry.js";
 export {
   lengthPrefixed,

@@ -9,7 +9,7 @@ import { Builder, ByteBuffer } from "flatbuffers";
 import { MAX_FRAME_BYTES } from "./catalog.js";
 import type { ParsedTryllError, TryllError } from "./error.js";
 import { definition } from "./protocol.js";
-import { decodeWith, FailedTurn, UnreadFrame } from "./readers.js";
+import { decodeWith, FailedTurn, type TurnCompleteBody, UnreadFrame } from "./readers.js";
 import { MIN_FRAME_BYTES, PREFIX_BYTES, readLength, toUint64 } from "./wire.js";
 
 export type { ParseContext } from "@wirefault/core/protocol";
@@ -439,3 +439,32 @@ export class FrameReader {
   }
 }
 export { MIN_FRAME_BYTES } from "./wire.js";
+
+/**
+ * The `TurnComplete` a frame carries, whatever its status, or undefined for
+ * any other message and for bytes that are not one well-formed frame. What a
+ * client waits for: the answer to its request (`request_id`), or the end of
+ * an agent's running turn after 3004 AgentBusy (`agent_id`). Never throws.
+ */
+export function readTurnComplete(bytes: Uint8Array | ArrayBuffer): TurnCompleteBody | undefined {
+  const frame = asBytes(bytes);
+  if (!frame || refuse(frame)) return undefined;
+  try {
+    const bb = new ByteBuffer(frame.subarray(PREFIX_BYTES));
+    need(bb, 0, 4, "root offset");
+    const message = table(bb, bb.readUint32(0));
+    if (u8(message, MESSAGE.bodyType) !== MessageType.TurnComplete) return undefined;
+    const at = target(message, MESSAGE.body, 4, "message body");
+    if (at === undefined) return undefined;
+    const body = table(bb, at);
+    return {
+      request_id: u64(body, TURN_COMPLETE.requestId),
+      agent_id: u64(body, TURN_COMPLETE.agentId),
+      status: u8(body, TURN_COMPLETE.status),
+      debug_info: str(body, TURN_COMPLETE.debugInfo),
+      tokens_generated: u32(body, TURN_COMPLETE.tokensGenerated),
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -16,12 +16,20 @@ export const ATLAS_MESSAGE_FRAME_TYPE = 0x01;
 /** A fault of the Atlas peer; Atlas has no retry-after hint on the wire. */
 export type AtlasFault = Exclude<Fault<AtlasCode>, { kind: "retry-after" }>;
 
+/** Options of {@link startAtlasPeer}. */
+export interface AtlasPeerOptions extends PeerOptions {
+  /** Ordinary traffic before every answer: a `zone.update` broadcast that answers no message. Default false. */
+  mixed?: boolean;
+}
+
 /** A running Atlas peer. */
 export interface AtlasPeer extends Peer<AtlasFault> {
   /** `ws://127.0.0.1:<port>`: send binary messages `[frameType, ...msgpack({ msg_id, ... })]`. */
   readonly url: string;
   /** Messages acknowledged (answered without a fault). */
   readonly acked: number;
+  /** The `msg_id` of every message received, in order (undefined when it had none). */
+  readonly msgIds: readonly (string | undefined)[];
 }
 
 /** Prefixes a MessagePack body with its frame type. */
@@ -41,9 +49,10 @@ export function atlasFrame(frameType: number, body: Uint8Array): Uint8Array {
  * `encodeErrorMessage`; `garbage` is 0xE0 followed by random bytes;
  * `oversized` a 0xE0 payload one byte over MAX_PAYLOAD_SIZE (4 MB).
  */
-export async function startAtlasPeer(options: PeerOptions = {}): Promise<AtlasPeer> {
+export async function startAtlasPeer(options: AtlasPeerOptions = {}): Promise<AtlasPeer> {
   const core = new PeerCore<AtlasFault>(options);
   let acked = 0;
+  const msgIds: (string | undefined)[] = [];
   const server = createServer((_req, res) => {
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket only");
   });
@@ -59,6 +68,12 @@ export async function startAtlasPeer(options: PeerOptions = {}): Promise<AtlasPe
       } catch {
         msgId = undefined;
       }
+      msgIds.push(msgId);
+      // Live traffic: other members' updates arrive between a message and its answer.
+      if (options.mixed && ws.readyState === ws.OPEN)
+        ws.send(atlasFrame(ATLAS_MESSAGE_FRAME_TYPE, encode({ type: "zone.update", zone: "z1", members: 3 })), {
+          binary: true,
+        });
       const error = (code: AtlasCode, message?: string): Uint8Array => {
         const entry = catalog.find((e) => e.code === code);
         const text = message ?? entry?.summary ?? String(code);
@@ -96,5 +111,6 @@ export async function startAtlasPeer(options: PeerOptions = {}): Promise<AtlasPe
     get acked() {
       return acked;
     },
+    msgIds,
   });
 }

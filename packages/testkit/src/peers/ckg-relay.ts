@@ -28,6 +28,12 @@ export interface CkgRelayPeerOptions extends PeerOptions {
   agents?: readonly string[];
   /** The time offline windows are read against. Default `Date.now`; pass a virtual clock in tests. */
   now?: () => number;
+  /**
+   * Ordinary traffic around every WebSocket answer, as a live relay has it: a
+   * `ping` (answer it with `pong`), then the agent's reply streamed as `token`
+   * messages before the `reply` itself. Default false.
+   */
+  mixed?: boolean;
 }
 
 /** One delivery to an agent. */
@@ -49,6 +55,10 @@ export interface CkgRelayPeer extends Peer<CkgRelayFault> {
   readonly delivered: ReadonlyMap<string, number>;
   /** Events answered AGENT_OFFLINE. */
   readonly offlineAnswers: number;
+  /** The `event_id` of every event received, over either transport, whatever the answer (undefined when it had none). */
+  readonly eventIds: readonly (string | undefined)[];
+  /** `pong` messages received over WebSocket. */
+  readonly pongs: number;
   /** True while every agent is offline (besides any window). */
   offline: boolean;
   /** Takes every agent offline from `fromMs` until `toMs`, read against `now()`. */
@@ -94,6 +104,12 @@ export async function startCkgRelayPeer(options: CkgRelayPeerOptions = {}): Prom
   let offline = false;
   let offlineAnswers = 0;
   let generated = 0;
+  let pongs = 0;
+  const eventIds: (string | undefined)[] = [];
+  const record = (text: string) => {
+    const id = prop(tryJson(text), "event_id");
+    eventIds.push(typeof id === "string" ? id : undefined);
+  };
 
   type Outcome = { readonly reply: object } | { readonly code: CkgRelayCode; readonly message: string };
 
@@ -132,6 +148,7 @@ export async function startCkgRelayPeer(options: CkgRelayPeerOptions = {}): Prom
     core.requests++;
     const raw = await readBody(req).catch(() => undefined);
     const text = raw === undefined ? "" : raw.toString("utf8");
+    record(text);
     const eventId = () => {
       const id = prop(tryJson(text), "event_id");
       return typeof id === "string" ? id : undefined;
@@ -162,16 +179,30 @@ export async function startCkgRelayPeer(options: CkgRelayPeerOptions = {}): Prom
         return;
       }
       ws.on("message", (data) => {
-        core.requests++;
         const text = String(data);
         const msg = tryJson(text);
+        // A pong answers the relay's own ping: traffic, not a request.
+        if (prop(msg, "type") === "pong") {
+          pongs++;
+          return;
+        }
+        core.requests++;
+        if (prop(msg, "type") !== "ping") record(text);
         const id = prop(msg, "event_id");
         const eventId = typeof id === "string" ? id : undefined;
         const error = (code: CkgRelayCode, message?: string) => JSON.stringify(errorMessage(code, message, eventId));
+        // Live traffic: the relay's ping, and the reply streamed as tokens before it arrives whole.
+        const chatter = (reply?: object) => {
+          if (!options.mixed || ws.readyState !== ws.OPEN) return;
+          ws.send(JSON.stringify({ type: "ping" }));
+          if (reply === undefined) return;
+          for (const token of ["Hel", "lo", "!"]) ws.send(JSON.stringify({ type: "token", event_id: eventId, token }));
+        };
         const answers: WsAnswers<CkgRelayCode> = {
           process: () => {
             if (prop(msg, "type") === "ping") return JSON.stringify({ type: "pong" });
             const outcome = handleEvent(text, "ws");
+            chatter("reply" in outcome ? outcome.reply : undefined);
             return "reply" in outcome ? JSON.stringify(outcome.reply) : error(outcome.code, outcome.message);
           },
           error,
@@ -195,6 +226,10 @@ export async function startCkgRelayPeer(options: CkgRelayPeerOptions = {}): Prom
     delivered,
     get offlineAnswers() {
       return offlineAnswers;
+    },
+    eventIds,
+    get pongs() {
+      return pongs;
     },
     get offline() {
       return offline;

@@ -1,8 +1,8 @@
-import { type AtlasPeer, startAtlasPeer } from "./atlas.js";
+import { type AtlasPeer, type AtlasPeerOptions, startAtlasPeer } from "./atlas.js";
 import { type CkgRelayPeer, type CkgRelayPeerOptions, startCkgRelayPeer } from "./ckg-relay.js";
 import { startTealeApiPeer, type TealeApiPeer, type TealeApiPeerOptions } from "./teale-api.js";
 import { startTealeRelayPeer, type TealeRelayPeer, type TealeRelayPeerOptions } from "./teale-relay.js";
-import { startTelemetryPeer, type TelemetryPeer } from "./telemetry.js";
+import { startTelemetryPeer, type TelemetryPeer, type TelemetryPeerOptions } from "./telemetry.js";
 import { startTryllPeer, type TryllPeer, type TryllPeerOptions } from "./tryll.js";
 
 /** Every loopback peer, running. */
@@ -23,6 +23,8 @@ export interface PeersOptions {
   tealeApi?: TealeApiPeerOptions;
   ckgRelay?: CkgRelayPeerOptions;
   tryll?: TryllPeerOptions;
+  telemetry?: TelemetryPeerOptions;
+  atlas?: AtlasPeerOptions;
   /** Seed of every peer's garbage. */
   seed?: number;
 }
@@ -36,9 +38,9 @@ export async function startPeers(options: PeersOptions = {}): Promise<Peers> {
   const pending = [
     startTealeRelayPeer({ ...seed, ...options.tealeRelay }),
     startTealeApiPeer({ ...seed, ...options.tealeApi }),
-    startTelemetryPeer(seed),
+    startTelemetryPeer({ ...seed, ...options.telemetry }),
     startCkgRelayPeer({ ...seed, ...options.ckgRelay }),
-    startAtlasPeer(seed),
+    startAtlasPeer({ ...seed, ...options.atlas }),
     startTryllPeer({ ...seed, ...options.tryll }),
   ] as const;
   const settled = await Promise.allSettled(pending);

@@ -23,14 +23,31 @@ export type TealeRelayFault = Fault<RelayCode>;
 export interface TealeRelayPeerOptions extends PeerOptions {
   /** Minimum time between two discovers of one node, as the relay documents. Default 10 000 ms. */
   discoverIntervalMs?: number;
+  /**
+   * Ordinary traffic around every answer, as a live relay has it: after each
+   * `registerAck`, a `peerJoined` per provider and a `relayData` of
+   * `relayDataBytes` from one, sent as WebSocket fragments. Default false.
+   */
+  mixed?: boolean;
+  /** Size of the `relayData` the mixed traffic carries, up to 8 MiB. Default 1 MiB. */
+  relayDataBytes?: number;
+  /**
+   * Provider nodes living inside the relay: each is registered from the start,
+   * answers an `offer` with an `answer` and echoes `relayData` back. Default none.
+   */
+  providers?: readonly string[];
 }
 
 /** A running Teale relay peer. */
 export interface TealeRelayPeer extends Peer<TealeRelayFault> {
   /** `ws://127.0.0.1:<port>` */
   readonly url: string;
-  /** Node ids registered right now. */
+  /** Node ids registered right now, providers included. */
   readonly nodes: readonly string[];
+  /** Every message the relay received, decoded, in order (`null` for one that was not JSON). */
+  readonly received: readonly unknown[];
+  /** A provider leaves and comes back under a new id, as a restarted node does; clients are told with `peerJoined` when `mixed`. */
+  restartProvider(nodeID: string, newNodeID: string): void;
 }
 
 const FORWARDED = new Set(["offer", "answer", "iceCandidate", "relayOpen", "relayReady", "relayData", "relayClose"]);
@@ -74,6 +91,32 @@ export async function startTealeRelayPeer(options: TealeRelayPeerOptions = {}): 
   const core = new PeerCore<TealeRelayFault>(options);
   const interval = options.discoverIntervalMs ?? 10_000;
   const nodes = new Map<string, WebSocket>();
+  const providers = new Set(options.providers ?? []);
+  const received: unknown[] = [];
+  const relayDataBytes = Math.min(options.relayDataBytes ?? 1024 * 1024, 8 * 1024 * 1024);
+
+  /** What a provider living inside the relay sends back to `from`, for a forwarded message. */
+  function provide(provider: string, kind: string, body: unknown, from: WebSocket | undefined): void {
+    if (from === undefined || from.readyState !== from.OPEN) return;
+    const fromNodeID = provider;
+    if (kind === "offer") from.send(JSON.stringify({ answer: { fromNodeID, sdp: "v=0 answer" } }));
+    else if (kind === "relayData") from.send(JSON.stringify({ relayData: { ...(body as object), fromNodeID } }));
+    else if (kind === "relayOpen") from.send(JSON.stringify({ relayReady: { fromNodeID } }));
+  }
+
+  /** The ordinary traffic a client sees around its answers. */
+  function chatter(ws: WebSocket): void {
+    if (!options.mixed) return;
+    for (const nodeID of providers) ws.send(JSON.stringify({ peerJoined: { nodeID } }));
+    const [from] = providers;
+    if (from === undefined) return;
+    // A large message arrives in fragments: ws then hands it over as Buffer[] with binaryType "fragments".
+    const text = JSON.stringify({ relayData: { fromNodeID: from, data: "x".repeat(relayDataBytes) } });
+    const payload = Buffer.from(text);
+    const step = 64 * 1024;
+    for (let at = 0; at < payload.byteLength; at += step)
+      ws.send(payload.subarray(at, at + step), { binary: false, fin: at + step >= payload.byteLength });
+  }
   const lastDiscover = new Map<string | WebSocket, number>();
   const server = createServer((_req, res) => {
     res.writeHead(426, { "content-type": "text/plain" }).end("WebSocket only");
@@ -88,10 +131,16 @@ export async function startTealeRelayPeer(options: TealeRelayPeerOptions = {}): 
     ws.on("message", (data, isBinary) => {
       core.requests++;
       const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : String(data);
+      received.push(tryJson(text) ?? null);
       const answers: WsAnswers<RelayCode> = {
         process: () => {
           const result = handle(text);
-          if (result.register !== undefined) self = result.register;
+          if (result.register !== undefined) {
+            self = result.register;
+            if (result.reply !== undefined) ws.send(result.reply);
+            chatter(ws);
+            return undefined;
+          }
           return result.reply;
         },
         error: (code, message) => errorFrame(code, message ?? defaultMessage(code)),
@@ -136,11 +185,15 @@ export async function startTealeRelayPeer(options: TealeRelayPeerOptions = {}): 
           return { reply: errorFrame("rate_limited", `Discover rate limited, retry after ${seconds}s`, seconds) };
         }
         lastDiscover.set(key, Date.now());
-        const peers = [...nodes.keys()].filter((id) => id !== self).map((nodeID) => ({ nodeID }));
+        const peers = [...nodes.keys(), ...providers].filter((id) => id !== self).map((nodeID) => ({ nodeID }));
         return { reply: JSON.stringify({ discoverResponse: { peers } }) };
       }
       if (FORWARDED.has(kind)) {
         const to = prop(body, "toNodeID");
+        if (typeof to === "string" && providers.has(to)) {
+          provide(to, kind, body, ws);
+          return {};
+        }
         const target = typeof to === "string" ? nodes.get(to) : undefined;
         if (target === undefined || target.readyState !== target.OPEN)
           return { reply: errorFrame("peer_not_found", `Peer ${String(to)} is not connected`) };
@@ -155,7 +208,15 @@ export async function startTealeRelayPeer(options: TealeRelayPeerOptions = {}): 
   return peerHandle(core, server, port, {
     url: `ws://${LOOPBACK}:${port}`,
     get nodes() {
-      return [...nodes.keys()];
+      return [...nodes.keys(), ...providers];
+    },
+    received,
+    restartProvider: (nodeID: string, newNodeID: string) => {
+      providers.delete(nodeID);
+      providers.add(newNodeID);
+      if (options.mixed)
+        for (const ws of nodes.values())
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ peerJoined: { nodeID: newNodeID } }));
     },
   });
 }

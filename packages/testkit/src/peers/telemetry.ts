@@ -2,7 +2,7 @@
 // Ed25519 signature checks and per-device seq dedupe, so that it can count
 // exactly which blocks it accepted.
 import { createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
-import { createServer, STATUS_CODES } from "node:http";
+import { createServer, type IncomingMessage, STATUS_CODES } from "node:http";
 import {
   type BlockCode,
   batchResponse,
@@ -27,20 +27,33 @@ import {
   type PeerOptions,
   peerHandle,
   prop,
-  readBody,
   tryJson,
 } from "./shared.js";
 
 /** A fault of the telemetry peer. */
 export type TelemetryFault = Fault<TelemetryServerCode>;
 
-/** One telemetry block as devices send it: `raw` and `signature` are hex. */
-export interface TelemetryBlock {
+/** One telemetry block as devices send it: `raw` and `signature` are hex; `seq` a decimal string or a number. */
+export interface TelemetryBlock<S = string> {
   readonly deviceId: string;
-  readonly seq: string;
+  readonly seq: S;
   readonly timestamp: string;
   readonly raw: string;
   readonly signature: string;
+  /** The reading as JSON beside its raw bytes; the Rust port checks that they agree. */
+  readonly json?: unknown;
+}
+
+/** Options of {@link TelemetryDevice.block}. */
+export interface BlockOptions {
+  /** A signature that will not verify. */
+  badSignature?: boolean;
+  /** The raw bytes; default a short text naming the seq. */
+  payload?: Uint8Array;
+  /** A `json` field that disagrees with the raw bytes (the Rust port's `Raw/JSON mismatch`). */
+  mismatch?: boolean;
+  /** Send `seq` as the given value (a number stays a number), not as its decimal string. */
+  rawSeq?: boolean;
 }
 
 /** A simulated device: an Ed25519 key pair; its id is the public key in hex, as the server's messages show it. */
@@ -48,8 +61,10 @@ export interface TelemetryDevice {
   readonly deviceId: string;
   /** The registration body for `POST /v1/devices`. */
   readonly registration: { readonly pubkey: string; readonly name: string };
-  /** A block signed over its raw bytes; with `badSignature`, a signature that will not verify. */
-  block(seq: number | bigint | string, options?: { badSignature?: boolean; payload?: Uint8Array }): TelemetryBlock;
+  /** A block signed over its raw bytes, `seq` as a decimal string; see {@link BlockOptions}. */
+  block(seq: number | bigint | string, options?: BlockOptions): TelemetryBlock;
+  /** A block whose `seq` is sent exactly as given: `6`, `"6"`, or a malformed `1.5`, `null`, `"1e3"`, `{}`. */
+  blockWithSeq<S>(seq: S, options?: Omit<BlockOptions, "rawSeq">): TelemetryBlock<S>;
 }
 
 /** Creates a device with a fresh Ed25519 key pair. */
@@ -57,26 +72,53 @@ export function createTelemetryDevice(name = "sensor"): TelemetryDevice {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const jwk = publicKey.export({ format: "jwk" });
   const deviceId = Buffer.from(String(jwk.x), "base64url").toString("hex");
+  const build = <S>(seq: S, options: BlockOptions): TelemetryBlock<S> => {
+    const reading = { reading: String(seq), of: name };
+    const raw = Buffer.from(options.payload ?? Buffer.from(JSON.stringify(reading)));
+    const signature = sign(null, raw, privateKey);
+    if (options.badSignature) signature[0] = (signature[0] ?? 0) ^ 0xff;
+    const block = {
+      deviceId,
+      seq,
+      timestamp: String(Date.now()),
+      raw: raw.toString("hex"),
+      signature: signature.toString("hex"),
+    };
+    return options.mismatch ? { ...block, json: { ...reading, reading: "something else" } } : block;
+  };
   return {
     deviceId,
     registration: { pubkey: deviceId, name },
-    block(seq, options = {}) {
-      const raw = Buffer.from(options.payload ?? Buffer.from(`reading ${String(seq)} of ${name}`));
-      const signature = sign(null, raw, privateKey);
-      if (options.badSignature) signature[0] = (signature[0] ?? 0) ^ 0xff;
-      return {
-        deviceId,
-        seq: String(seq),
-        timestamp: String(Date.now()),
-        raw: raw.toString("hex"),
-        signature: signature.toString("hex"),
-      };
-    },
+    block: (seq, options = {}) =>
+      build(options.rawSeq ? (seq as unknown as string) : String(seq), options) as TelemetryBlock,
+    blockWithSeq: (seq, options = {}) => build(seq, options),
   };
+}
+
+/**
+ * Which implementation of the server the peer answers as:
+ * - `"typescript"`: the reference server (Fastify 5). A malformed field of a
+ *   block (a seq or timestamp `BigInt()` refuses, no `deviceId`) fails the
+ *   whole request with the framework's 500, blocks earlier in it already stored.
+ * - `"rust"`: the Rust port. The same block is a 207 entry `Invalid payload: <field>`,
+ *   a block whose `json` disagrees with its raw bytes is
+ *   `Raw/JSON mismatch for device <hex>`, and a batch of 0 or over 100 blocks is
+ *   `400 {"error":"blocks must have 1..100 items"}`.
+ */
+export type TelemetryFlavor = "typescript" | "rust";
+
+/** Options of {@link startTelemetryPeer}. */
+export interface TelemetryPeerOptions extends PeerOptions {
+  /** Default `"typescript"`. */
+  flavor?: TelemetryFlavor;
 }
 
 /** A running telemetry peer. */
 export interface TelemetryPeer extends Peer<TelemetryFault> {
+  /** Which server the peer answers as; may be changed between requests. */
+  flavor: TelemetryFlavor;
+  /** The number of blocks of each `POST /v1/telemetry`, in order. */
+  readonly batches: readonly number[];
   /** `http://127.0.0.1:<port>`: POST `/v1/devices`, GET `/v1/devices/:id`, POST `/v1/telemetry`. */
   readonly url: string;
   /** Blocks stored, each once, by `<deviceId>:<seq>`. */
@@ -98,12 +140,25 @@ export interface TelemetryPeer extends Peer<TelemetryFault> {
 const PUBKEY = /^[0-9a-f]{64}$/;
 const HEX = /^(?:[0-9a-f]{2})*$/;
 const SEQ = /^\d+$/;
+/** Fastify's default body limit. */
+const BODY_LIMIT = 1024 * 1024;
 
 function publicKeyOf(hex: string): KeyObject {
   return createPublicKey({
     key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(hex, "hex").toString("base64url") },
     format: "jwk",
   });
+}
+
+/** Reads a request body to its end (so that an answer can follow it), keeping at most `limit` bytes; undefined past it. */
+async function readAll(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.byteLength;
+    if (size <= limit) chunks.push(chunk);
+  }
+  return size > limit ? undefined : Buffer.concat(chunks);
 }
 
 const entryOf = (code: TelemetryServerCode) => catalog.find((e) => e.code === code);
@@ -166,8 +221,10 @@ const isBlockCode = (code: TelemetryServerCode): code is BlockCode => entryOf(co
  * `Retry-After`), and the shared network faults; `drop` with `after: true`
  * stores the batch and loses the answer.
  */
-export async function startTelemetryPeer(options: PeerOptions = {}): Promise<TelemetryPeer> {
+export async function startTelemetryPeer(options: TelemetryPeerOptions = {}): Promise<TelemetryPeer> {
   const core = new PeerCore<TelemetryFault>(options);
+  let flavor: TelemetryFlavor = options.flavor ?? "typescript";
+  const batches: number[] = [];
   const devices = new Map<string, { id: string; pubkey: string; name: string; key: KeyObject; createdAt: string }>();
   const stored = new Map<string, TelemetryBlock>();
   const received = new Map<string, number>();
@@ -180,42 +237,85 @@ export async function startTelemetryPeer(options: PeerOptions = {}): Promise<Tel
   let duplicates = 0;
   let registrations = 0;
 
+  // The reference server's crash: the framework's 500, with the thrown error's message (and code, when it has one).
+  const crash = (error: unknown): Answer => {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    return json(500, {
+      statusCode: 500,
+      ...(typeof code === "string" ? { code } : {}),
+      error: "Internal Server Error",
+      message,
+    });
+  };
+
+  /** One block, as the chosen server reads it: stored (or a duplicate), a domain error, or a throw that crashes the batch. */
   function ingest(block: unknown): void {
     const deviceId = prop(block, "deviceId");
     const seq = prop(block, "seq");
     const raw = prop(block, "raw");
     const signature = prop(block, "signature");
-    if (typeof deviceId !== "string" || !SEQ.test(String(seq)))
-      throw new InvalidPayloadError("deviceId and a numeric seq are required", { seq: String(seq ?? "0") });
-    const key = `${deviceId}:${String(seq)}`;
+    const rust = flavor === "rust";
+    // The TypeScript server reads these with Buffer.from and BigInt, which throw the messages its 500s carry.
+    if (rust) {
+      if (typeof deviceId !== "string" || !HEX.test(deviceId)) throw new InvalidPayloadError("deviceId");
+      for (const [field, value] of [
+        ["seq", seq],
+        ["timestamp", prop(block, "timestamp")],
+      ] as const)
+        if (!(typeof value === "string" ? SEQ.test(value) : Number.isSafeInteger(value) && (value as number) >= 0))
+          throw new InvalidPayloadError(field);
+      if (typeof raw !== "string" || !HEX.test(raw)) throw new InvalidPayloadError("raw");
+      if (typeof signature !== "string" || !HEX.test(signature)) throw new InvalidPayloadError("signature");
+    } else {
+      Buffer.from(deviceId as string, "hex");
+      BigInt(seq as string);
+      BigInt(prop(block, "timestamp") as string);
+    }
+    const id = deviceId as string;
+    const key = `${id}:${String(seq)}`;
     received.set(key, (received.get(key) ?? 0) + 1);
-    const device = devices.get(deviceId);
-    if (device === undefined) throw new DeviceNotFoundError(deviceId, { seq: String(seq) });
-    if (typeof raw !== "string" || typeof signature !== "string" || !HEX.test(raw) || !HEX.test(signature))
-      throw new InvalidPayloadError("raw and signature must be hex", { seq: String(seq) });
-    if (!verify(null, Buffer.from(raw, "hex"), device.key, Buffer.from(signature, "hex")))
-      throw new InvalidSignatureError(deviceId, { seq: String(seq) });
+    const device = devices.get(id);
+    if (device === undefined) throw new DeviceNotFoundError(id);
+    const bytes = Buffer.from(String(raw), "hex");
+    if (!verify(null, bytes, device.key, Buffer.from(String(signature), "hex"))) throw new InvalidSignatureError(id);
+    const readings = prop(block, "json");
+    if (rust && readings !== undefined && JSON.stringify(readings) !== bytes.toString("utf8"))
+      throw Object.assign(new Error(`Raw/JSON mismatch for device ${id}`), { code: "RAW_JSON_MISMATCH" });
     if (stored.has(key)) duplicates++;
     else stored.set(key, block as TelemetryBlock);
   }
 
+  const DOMAIN = new Set(["DEVICE_NOT_FOUND", "INVALID_SIGNATURE", "INVALID_PAYLOAD", "RAW_JSON_MISMATCH"]);
+
   function telemetry(body: unknown): Answer {
     const blocks = prop(body, "blocks");
     if (body === undefined) return topLevel("FST_ERR_CTP_INVALID_JSON_BODY", "Body is not valid JSON");
-    if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 100)
-      return topLevel("FST_ERR_VALIDATION", "body/blocks must have 1 to 100 items");
-    const results = blocks.map((block: unknown) => {
+    if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 100) {
+      if (flavor === "rust") return json(400, { error: "blocks must have 1..100 items" });
+      const more = Array.isArray(blocks) && blocks.length > 100;
+      return topLevel(
+        "FST_ERR_VALIDATION",
+        Array.isArray(blocks)
+          ? `body/blocks must NOT have ${more ? "more than 100" : "fewer than 1"} items`
+          : "body/blocks must be array",
+      );
+    }
+    batches.push(blocks.length);
+    // Each entry echoes seq as it was sent: a number stays a number.
+    const errors: { seq: unknown; error: string }[] = [];
+    for (const block of blocks as unknown[]) {
       try {
         ingest(block);
-        return { seq: String(prop(block, "seq")) };
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        if (typeof code === "string" && code in rejected) rejected[code as BlockCode]++;
-        return { seq: String(prop(block, "seq") ?? "0"), error };
+        // Anything but a domain error crashes the request; the blocks before it stay stored.
+        if (typeof code !== "string" || !DOMAIN.has(code)) return crash(error);
+        if (code === "DEVICE_NOT_FOUND" || code === "INVALID_SIGNATURE" || code === "INVALID_PAYLOAD") rejected[code]++;
+        errors.push({ seq: prop(block, "seq"), error: (error as Error).message });
       }
-    });
-    const { status, body: reply } = batchResponse(results);
-    return json(status, reply);
+    }
+    return json(errors.length === 0 ? 200 : 207, { accepted: blocks.length - errors.length, errors });
   }
 
   function register(body: unknown): Answer {
@@ -242,8 +342,9 @@ export async function startTelemetryPeer(options: PeerOptions = {}): Promise<Tel
 
   const server = createServer(async (req, res) => {
     core.requests++;
-    const raw = await readBody(req).catch(() => undefined);
-    const body = raw === undefined ? undefined : tryJson(raw);
+    // Over the framework's 1 MiB body limit: 413, before anything is read as JSON.
+    const raw = await readAll(req, BODY_LIMIT).catch(() => null);
+    const body = raw === undefined || raw === null ? undefined : tryJson(raw);
     const path = new URL(req.url ?? "/", "http://x").pathname;
     await answer(core, res, core.next(), {
       cap: 1024 * 1024,
@@ -259,6 +360,8 @@ export async function startTelemetryPeer(options: PeerOptions = {}): Promise<Tel
         return json(207, batchResponse(results).body);
       },
       process: () => {
+        // The Rust port's own 413 was not recorded: both answer as the framework does.
+        if (raw === undefined) return topLevel("FST_ERR_CTP_BODY_TOO_LARGE", "Request body is too large");
         if (req.method === "POST" && path === "/v1/telemetry") return telemetry(body);
         if (req.method === "POST" && path === "/v1/devices") return register(body);
         const match = /^\/v1\/devices\/([^/]+)$/.exec(path);
@@ -276,6 +379,13 @@ export async function startTelemetryPeer(options: PeerOptions = {}): Promise<Tel
   const port = await listen(server);
   return peerHandle(core, server, port, {
     url: `http://${LOOPBACK}:${port}`,
+    get flavor() {
+      return flavor;
+    },
+    set flavor(value: TelemetryFlavor) {
+      flavor = value;
+    },
+    batches,
     stored,
     received,
     rejected,

@@ -28,6 +28,12 @@ export interface SplitOptions {
 export interface TryllPeerOptions extends PeerOptions {
   /** Cut every answer into random chunks. Default: each answer is one write. */
   split?: SplitOptions;
+  /**
+   * Answer as a live server does within a session: every answer echoes the
+   * request's own request_id, read from its body, and a 3004 AgentBusy is
+   * followed by the TurnComplete of the turn the agent was busy with. Default false.
+   */
+  live?: boolean;
 }
 
 /** A running Tryll peer. */
@@ -38,6 +44,8 @@ export interface TryllPeer extends Peer<TryllFault> {
   readonly sent: { readonly frames: number; readonly errors: number; readonly garbage: number; readonly bytes: number };
   /** Chunk splitting of answers; set to undefined to write whole answers. */
   split: SplitOptions | undefined;
+  /** The request_id of every request received, in order: read from the body with `live`, else its number on the connection. */
+  readonly requestIds: readonly bigint[];
 }
 
 /** A length prefix (4 bytes, little-endian) followed by `body`. */
@@ -59,11 +67,20 @@ const entryOf = (code: TryllCode) => catalog.find((e) => e.code === code);
  * prefix over 1 MiB, a frame cut in the middle then a dropped connection, or
  * a FIN. A client frame whose prefix is over 1 MiB gets 5003 FrameTooLarge and
  * the connection is closed.
+ *
+ * With `live`, request bodies are still not FlatBuffers-decoded: by the
+ * testkit's convention, a body of at least 8 bytes starts with its request_id
+ * (uint64, little-endian), which every answer echoes; a shorter body's
+ * request_id is its number on the connection. A 3004 AgentBusy is followed,
+ * on the next turn of the event loop, by the `TurnComplete` of the turn the
+ * agent was busy with (request_id 0, agent 1), as the server sends it when
+ * that turn ends.
  */
 export async function startTryllPeer(options: TryllPeerOptions = {}): Promise<TryllPeer> {
   const core = new PeerCore<TryllFault>(options);
   let split = options.split;
   const sent = { frames: 0, errors: 0, garbage: 0, bytes: 0 };
+  const requestIds: bigint[] = [];
 
   const server = createServer((socket) => {
     core.track(socket);
@@ -112,12 +129,12 @@ export async function startTryllPeer(options: TryllPeerOptions = {}): Promise<Tr
       check();
     };
 
-    const half = (requestId: number) => {
+    const half = (requestId: number | bigint) => {
       const frame = encodeErrorFrame({ code: 2001, message: "Server is shutting down", requestId });
       return frame.subarray(0, frame.byteLength >> 1);
     };
 
-    const respond = (fault: TryllFault | undefined, requestId: number) => {
+    const respond = (fault: TryllFault | undefined, requestId: number | bigint) => {
       if (fault === undefined || fault.kind === "none") {
         sent.frames++;
         return write(
@@ -129,7 +146,15 @@ export async function startTryllPeer(options: TryllPeerOptions = {}): Promise<Tr
           sent.frames++;
           sent.errors++;
           const message = fault.message ?? entryOf(fault.code)?.summary ?? String(fault.code);
-          return write(encodeErrorFrame(parseError({ code: fault.code, message, request_id: requestId, agent_id: 1 })));
+          write(encodeErrorFrame(parseError({ code: fault.code, message, request_id: requestId, agent_id: 1 })));
+          // The agent was busy with another turn: its TurnComplete follows when that turn ends.
+          if (fault.code === 3004 && options.live)
+            core.soon(() =>
+              write(
+                encodeTurnCompleteFrame({ requestId: 0, agentId: 1, status: TurnStatus.Success, tokensGenerated: 5 }),
+              ),
+            );
+          return;
         }
         case "turn-failed":
           sent.frames++;
@@ -166,9 +191,15 @@ export async function startTryllPeer(options: TryllPeerOptions = {}): Promise<Tr
     };
 
     socket.on("data", (chunk) => {
-      for (const _frame of reader.push(chunk)) {
+      for (const frame of reader.push(chunk)) {
         core.requests++;
-        respond(core.next(), ++n);
+        n++;
+        const id =
+          options.live && frame.byteLength >= 12
+            ? new DataView(frame.buffer, frame.byteOffset).getBigUint64(4, true)
+            : BigInt(n);
+        requestIds.push(id);
+        respond(core.next(), id);
       }
       if (reader.error) {
         write(encodeErrorFrame({ code: 5003, message: "Frame exceeds the negotiated 1 MiB maximum", requestId: 0 }));
@@ -181,6 +212,7 @@ export async function startTryllPeer(options: TryllPeerOptions = {}): Promise<Tr
   return peerHandle(core, server, port, {
     url: `tcp://${LOOPBACK}:${port}`,
     sent,
+    requestIds,
     get split() {
       return split;
     },
