@@ -12,8 +12,9 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
     const { parse, response, retry, memory, mask, size, coldstart } = results;
     expect(parse.rows.length).toBeGreaterThanOrEqual(11);
     for (const row of parse.rows) {
-      expect(Object.keys(row.ns)).toEqual(["ours", "openai", "anthropic", "stripe", "floor"]);
-      for (const peer of ["ours", "anthropic", "stripe", "floor"]) expect(isRatio(row.vsOpenai[peer])).toBe(true);
+      expect(Object.keys(row.ns)).toEqual(["ours", "noStack", "openai", "anthropic", "stripe", "floor"]);
+      for (const peer of ["ours", "noStack", "anthropic", "stripe", "floor"])
+        expect(isRatio(row.vsOpenai[peer])).toBe(true);
     }
     expect(parse.binary).toHaveLength(4);
     expect(response.rows.map((r) => r.protocol)).toEqual(
@@ -22,7 +23,7 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
     expect(response.rows.every((r) => isRatio(r.vsOpenai.ours) && isRatio(r.vsOpenai.stripe))).toBe(true);
     expect(Object.keys(retry.vsFloor)).toEqual(["ours", "pRetry", "cockatiel", "direct"]);
     expect(retry.lateness.sleeps).toBe(2);
-    expect(Object.keys(memory.rows)).toEqual(["ours", "openai", "anthropic", "stripe"]);
+    expect(Object.keys(memory.rows)).toEqual(["ours", "noStack", "openai", "anthropic", "stripe"]);
     expect(Object.values(memory.rows).every((r) => r.builtBytes > 0)).toBe(true);
     expect(mask.rows.length).toBeGreaterThanOrEqual(20);
     // Every secret masked one by one: no cap replaces the rest of the text.
@@ -32,6 +33,8 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
     expect(mask.rows.find((r) => r.label === "long word").masks).toBe(0);
     expect(size.packages.map((p) => p.name)).toContain("@wirefault/core");
     expect(size.anchors).toHaveLength(5);
+    expect(size.alone).toHaveLength(6);
+    expect(size.packages.map((p) => p.name)).toContain("@wirefault/core: retry alone");
     expect(coldstart.rows.length).toBeGreaterThanOrEqual(6);
     expect(results.limiter.rows.map((r) => r.name)).toEqual(["none", "fixed", "ours", "smithy"]);
     expect(results.limiter.rows.every((r) => r.attempts >= 4)).toBe(true);
@@ -53,6 +56,8 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
       "## 8. Rate limiter",
     ])
       expect(text).toContain(heading);
+    expect(text).toContain("stack: false");
+    expect(text).toContain("parseError alone (@wirefault/atlas)");
     // The figures of 2026-11-22 stay beside the new ones on every re-run.
     expect(text).toContain(BEFORE.label);
     expect(text).toContain(`| @wirefault/core | ${BEFORE.size.packages["core.js"].gzip.toLocaleString("en-US")} |`);

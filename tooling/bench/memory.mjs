@@ -33,6 +33,7 @@ export async function measure({ errors }) {
   const status = statusOf(payload);
   const contenders = {
     ours: (text) => parseError(text, context),
+    noStack: (text) => parseError(text, { ...context, stack: false }),
     openai: (text) => PEERS.openai(text, status),
     anthropic: (text) => PEERS.anthropic(text, status),
     stripe: (text) => PEERS.stripe(text, status),

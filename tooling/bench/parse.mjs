@@ -65,10 +65,13 @@ export async function measure({ rounds, batch }) {
     const { text, context } = payload;
     const status = statusOf(payload);
     const err = parseError(text, context);
+    // The same parse with `stack: false` (issue 31: bulk and classify-only paths).
+    const bare = { ...context, stack: false };
     if (!err.known) throw new Error(`${payload.protocol} ${payload.name}: parsed as unknown (${String(err.code)})`);
     const ns = await inTurn(
       [
         { name: "ours", fn: () => parseError(text, context) },
+        { name: "noStack", fn: () => parseError(text, bare) },
         { name: "openai", fn: () => PEERS.openai(text, status) },
         { name: "anthropic", fn: () => PEERS.anthropic(text, status) },
         { name: "stripe", fn: () => PEERS.stripe(text, status) },
@@ -77,7 +80,7 @@ export async function measure({ rounds, batch }) {
       options,
     );
     // Every ratio is against openai's generate on the same body, in the same round.
-    const { ns: medians, ratios } = versus(ns, "openai", ["ours", "anthropic", "stripe", "floor"]);
+    const { ns: medians, ratios } = versus(ns, "openai", ["ours", "noStack", "anthropic", "stripe", "floor"]);
     rows.push({ protocol: payload.protocol, payload: payload.name, status, ns: medians, vsOpenai: ratios });
   }
   return { rounds, batch, rows, binary: await binaryCodecs(options) };

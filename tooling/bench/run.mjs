@@ -13,7 +13,7 @@ export const FIGURES = ["parse", "response", "retry", "memory", "mask", "size", 
 /** Node flags a figure needs. */
 const FLAGS = { memory: ["--expose-gc"] };
 /** The goals of issue 18, each a bound on a median. */
-export const GOALS = { parse: 1.2, response: 1.2, retry: 1.2, maskMs: 10 };
+export const GOALS = { parse: 1.2, response: 1.2, retry: 1.2, maskMs: 10, noStack: 0.5, parseAloneBytes: 8500 };
 const FULL = { rounds: 60, batch: 100, sleeps: 40, errors: 10_000, runs: 15, maskRuns: 5, limiterRounds: 3 };
 export const SMOKE = {
   rounds: 2,
@@ -48,6 +48,11 @@ const worst = (rows, pick) => rows.reduce((a, b) => (pick(b) > pick(a) ? b : a))
 export function markdown(results, meta, before = BEFORE) {
   const { parse, response, retry, memory, mask, size, coldstart } = results;
   const worstParse = worst(parse.rows, (r) => r.vsOpenai.ours.median);
+  const worstBare = worst(parse.rows, (r) => r.vsOpenai.noStack.median);
+  const worstAlone = worst(
+    size.alone.filter((r) => r.name.startsWith("parseError")),
+    (r) => r.gzip,
+  );
   const worstResponse = worst(response.rows, (r) => r.vsOpenai.ours.median);
   const worstMask = worst(mask.rows, (r) => r.median);
   const mem = memory.rows;
@@ -68,6 +73,8 @@ export function markdown(results, meta, before = BEFORE) {
     "| goal | measured | verdict |",
     "|---|---|---|",
     `| \`parseError(text)\` at most ${GOALS.parse}× openai's \`APIError.generate\` on the same body, every payload | worst ${x(worstParse.vsOpenai.ours.median)} (${worstParse.protocol}, ${worstParse.payload}) | ${verdict(worstParse.vsOpenai.ours.median <= GOALS.parse)} |`,
+    `| \`parseError(text, { stack: false })\` at most ${GOALS.noStack}× openai's generate, every payload | worst ${x(worstBare.vsOpenai.noStack.median)} (${worstBare.protocol}, ${worstBare.payload}) | ${verdict(worstBare.vsOpenai.noStack.median <= GOALS.noStack)} |`,
+    `| one protocol's \`parseError\` alone, with core, at most ${f(GOALS.parseAloneBytes)} B gzip | worst ${f(worstAlone.gzip)} B (${worstAlone.name}) | ${verdict(worstAlone.gzip <= GOALS.parseAloneBytes)} |`,
     `| \`fromResponse(res)\` at most ${GOALS.response}× \`await res.json()\` plus generate | worst ${x(worstResponse.vsOpenai.ours.median)} (${worstResponse.protocol}, ${worstResponse.payload}) | ${verdict(worstResponse.vsOpenai.ours.median <= GOALS.response)} |`,
     `| \`retry(fn)\` on success at most ${GOALS.retry}× \`await fn().catch(h)\` | ${x(retry.vsFloor.ours.median)} | ${verdict(retry.vsFloor.ours.median <= GOALS.retry)} |`,
     `| memory per error no more than openai's \`APIError\` (${f(mem.openai.builtBytes)} B) | ${f(mem.ours.builtBytes)} B (the stack is the caller's, taken by core's \`atCaller\`) | ${verdict(mem.ours.builtBytes <= mem.openai.builtBytes)} |`,
@@ -81,11 +88,13 @@ export function markdown(results, meta, before = BEFORE) {
     "`StripeError.generate(body.error)` with `statusCode` and `headers` set. Status: the payload's, else 400.",
     "Every ratio is against openai in the same round. *floor*: `JSON.parse(text)` then `new Error(message)`.",
     "",
-    "| protocol | payload | ours (ns) | ours / openai | goal | anthropic / openai | stripe / openai | floor / openai |",
-    "|---|---|---:|---:|---|---:|---:|---:|",
+    `*stack: false*: the same \`parseError(text, { ...context, stack: false })\`, in the same rounds (goal ≤ ${GOALS.noStack}×).`,
+    "",
+    "| protocol | payload | ours (ns) | ours / openai | goal | stack: false / openai | goal | anthropic / openai | stripe / openai | floor / openai |",
+    "|---|---|---:|---:|---|---:|---|---:|---:|---:|",
     ...parse.rows.map(
       (r) =>
-        `| ${r.protocol} | ${r.payload} | ${f(r.ns.ours)} | ${spread(r.vsOpenai.ours)} | ${verdict(r.vsOpenai.ours.median <= GOALS.parse)} | ${spread(r.vsOpenai.anthropic)} | ${spread(r.vsOpenai.stripe)} | ${spread(r.vsOpenai.floor)} |`,
+        `| ${r.protocol} | ${r.payload} | ${f(r.ns.ours)} | ${spread(r.vsOpenai.ours)} | ${verdict(r.vsOpenai.ours.median <= GOALS.parse)} | ${spread(r.vsOpenai.noStack)} | ${verdict(r.vsOpenai.noStack.median <= GOALS.noStack)} | ${spread(r.vsOpenai.anthropic)} | ${spread(r.vsOpenai.stripe)} | ${spread(r.vsOpenai.floor)} |`,
     ),
     "",
     "Binary codecs, run in turn (median ns per call):",
@@ -129,7 +138,7 @@ export function markdown(results, meta, before = BEFORE) {
     "|---|---:|---:|---:|",
     ...Object.entries(mem).map(
       ([name, r]) =>
-        `| ${{ ours: "ours", openai: "openai", anthropic: "anthropic", stripe: "stripe" }[name] ?? name} | ${f(r.builtBytes)} | ${f(r.withStackBytes)} | ${x(r.builtBytes / mem.openai.builtBytes)} |`,
+        `| ${{ ours: "ours", noStack: "ours, stack: false", openai: "openai", anthropic: "anthropic", stripe: "stripe" }[name] ?? name} | ${f(r.builtBytes)} | ${f(r.withStackBytes)} | ${x(r.builtBytes / mem.openai.builtBytes)} |`,
     ),
     "",
     "## 5. Masking: `redactSecrets` on 1 MiB of hostile text",
@@ -160,6 +169,10 @@ export function markdown(results, meta, before = BEFORE) {
     ...size.packages.map(
       (r) =>
         `| ${r.name} | ${f(before.size.packages[r.file]?.gzip)} | ${f(r.gzip)} | ${f(r.min)} | ${f(r.brotli)} | ${f(r.sizeLimitGzip)} | ${f(r.budget)} | ${verdict(r.sizeLimitGzip <= r.budget)} |`,
+    ),
+    ...size.alone.map(
+      (r) =>
+        `| ${r.name} | - | ${f(r.gzip)} | ${f(r.min)} | ${f(r.brotli)} | - | ${r.name.startsWith("parseError") ? `${f(GOALS.parseAloneBytes)} (issue 31)` : "-"} | ${r.name.startsWith("parseError") ? verdict(r.gzip <= GOALS.parseAloneBytes) : "-"} |`,
     ),
     ...size.anchors.map(
       (r) =>

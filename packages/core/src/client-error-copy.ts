@@ -6,6 +6,7 @@
 // Any other error keeps its prototype, with every own field masked.
 
 import { MASK, maskValue } from "./mask.js";
+import { setPrototype } from "./prototype.js";
 import { isSecretKey } from "./secret-keys.js";
 import { DISPLAY_CAP, displayText, escapeTerminal } from "./terminal-text.js";
 
@@ -34,9 +35,9 @@ const MAX_ERRORS = 16;
  * body, its other response headers, nor its URL's secrets.
  */
 export class ClientErrorCopy extends Error {
-  static {
-    this.prototype.name = "ClientErrorCopy";
-  }
+  // A pure static field, not a static block, so a bundle drops the unused class.
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: set for what it does to the prototype
+  static readonly #prototype = /* @__PURE__ */ setPrototype(this, { name: "ClientErrorCopy" });
   /** The HTTP status the client saw, if the server answered. */
   declare readonly status?: number;
   /** The client's error code (openai's `code`, a system error's `ECONNREFUSED`). */

@@ -18,4 +18,9 @@ describe("readContext", () => {
       expect(readContext(value)).toEqual({ status: undefined, retryAfterMs: undefined });
     }
   });
+
+  it("turns the stack off only for stack: false", () => {
+    expect(readContext({ stack: false }).stack).toBe(false);
+    for (const stack of [true, undefined, 0, "", null, "false"]) expect(readContext({ stack }).stack).toBeUndefined();
+  });
 });

@@ -11,7 +11,7 @@ import type { CloseCodeEntry, ErrorInit, Pipeline, ProtocolDefinition, SocketCon
 import { type LocalCode, MALFORMED, type Parsed, ProtocolError } from "./error.js";
 import { decode, localError, parseSafely } from "./parse.js";
 import type { ReadOptions, ResponseBody } from "./response.js";
-import { atCaller } from "./stack.js";
+import { atCaller, withoutStack } from "./stack.js";
 import type { StandardCloseCode } from "./websocket.js";
 
 /**
@@ -138,8 +138,10 @@ export function defineProtocol<
   function parseError(input: unknown, context?: ParseContext): ProtocolError {
     // Read once, safely: a null or hostile context must not break a valid error.
     const ctx = readContext(context);
-    // The stack is taken once, from the caller's frame: the parse's own frames were the costliest part of an error.
-    return atCaller(() => parseSafely(p, input, ctx), parseError);
+    // `stack: false` takes none. Else it is taken once, from the caller's frame: the parse's own frames were the costliest part of an error.
+    return ctx.stack === false
+      ? withoutStack(() => parseSafely(p, input, ctx))
+      : atCaller(() => parseSafely(p, input, ctx), parseError);
   }
 
   return Object.freeze({

@@ -1,6 +1,7 @@
 import { printable, safeCause } from "./client-error-copy.js";
 import { maskJson, maskValue } from "./mask.js";
 import type { RetryPolicy } from "./policy.js";
+import { setPrototype } from "./prototype.js";
 import { displayText, escapeTerminal } from "./terminal-text.js";
 
 /** The name of a wire protocol: one of wirefault's five, or one built with `defineProtocol`. */
@@ -77,15 +78,19 @@ const NO_VERDICT: Verdict = {};
 // Symbol.for is shared by every copy of this package and every realm in the
 // agent, so the brand survives duplicated installs where instanceof does not.
 const BRAND: unique symbol = Symbol.for("wirefault.ProtocolError") as never;
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 const MAX_CAUSE_DEPTH = 8;
 /** Base class of every wirefault error: what it is, and what to do about it. */
 export class ProtocolError<C extends string | number = string | number> extends Error {
-  static {
-    // Set on the prototype so the name survives minification and stays out
-    // of the instance's enumerable fields.
-    this.prototype.name = "ProtocolError";
-    Object.defineProperty(this.prototype, BRAND, { value: true });
-  }
+  // On the prototype: the name survives minification and stays out of the instance's fields, the brand
+  // is read-only, the inspect hook is a method. A pure static field, so a bundle drops the unused class.
+  static readonly #prototype = /* @__PURE__ */ setPrototype(this, {
+    name: "ProtocolError",
+    define: [
+      [BRAND, { value: true }],
+      [INSPECT, { value: inspectError, writable: true, configurable: true }],
+    ],
+  });
 
   declare readonly protocol: Protocol;
   declare readonly code: C;
@@ -184,18 +189,6 @@ export class ProtocolError<C extends string | number = string | number> extends 
     return plain(this, 0) as Record<string, unknown>;
   }
 
-  /**
-   * What `util.inspect` and `console.log` show: the error with every field
-   * kept as received (ids) escaped for the terminal, and its masked cause.
-   */
-  [Symbol.for("nodejs.util.inspect.custom")](
-    _depth: number,
-    options: object,
-    inspect: (value: unknown, options: object) => string,
-  ): string {
-    return inspect(printView(this), options);
-  }
-
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (!isProtocolError(value)) return false;
     // Another copy of the same subclass (the ESM and CJS builds, a duplicate
@@ -287,7 +280,18 @@ function printableField(value: unknown): unknown {
   return printable(maskValue(value));
 }
 
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+/**
+ * What `util.inspect` and `console.log` show: the error with every field
+ * kept as received (ids) escaped for the terminal, and its masked cause.
+ */
+function inspectError(
+  this: ProtocolError,
+  _depth: number,
+  options: object,
+  inspect: (value: unknown, options: object) => string,
+): string {
+  return inspect(printView(this), options);
+}
 
 /**
  * The error as `util.inspect` shows it: an object whose prototype is the

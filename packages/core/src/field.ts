@@ -45,11 +45,15 @@ export function check<T>(test: (value: unknown) => boolean): Schema<T> {
 }
 
 /** A string field. */
-export const TEXT: Schema<string> = check((value) => typeof value === "string");
+export const TEXT: Schema<string> = /* @__PURE__ */ check((value) => typeof value === "string");
 /** A finite number field: NaN and the infinities are not numbers on a JSON wire. */
-export const NUMBER: Schema<number> = check((value) => typeof value === "number" && Number.isFinite(value));
+export const NUMBER: Schema<number> = /* @__PURE__ */ check(
+  (value) => typeof value === "number" && Number.isFinite(value),
+);
 /** A string or null field. */
-export const NULLABLE_TEXT: Schema<string | null> = check((value) => value === null || typeof value === "string");
+export const NULLABLE_TEXT: Schema<string | null> = /* @__PURE__ */ check(
+  (value) => value === null || typeof value === "string",
+);
 
 /**
  * One field of a decoded payload, validated by a schema; undefined when it is

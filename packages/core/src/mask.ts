@@ -22,6 +22,18 @@ const FORMS = /* @__PURE__ */ SECRET_FORMS.map((form) => ({
 const KEY_SEP =
   /(?<=^|[^A-Za-z0-9_.-]|%[0-9A-Fa-f]{2})([A-Za-z_][A-Za-z0-9_.-]{0,63})(\\{0,3}["']?)[ \t]{0,8}(=|:|%3[DdAa])[ \t]{0,8}/g;
 
+// Every separator KEY_SEP accepts.
+const SEPARATOR = /[=:]|%3[DdAa]/;
+
+// Every form's literals in one case-blind pattern; undefined when a form has none (it is always tried).
+const ANY_HINT = /* @__PURE__ */ (() =>
+  FORMS.some((form) => form.hints.length === 0)
+    ? undefined
+    : new RegExp(
+        FORMS.flatMap((form) => form.hints.map((hint) => hint.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"))).join("|"),
+        "i",
+      ))();
+
 // Set-Cookie attributes (RFC 6265 section 4.1.1): their values are not secrets.
 const COOKIE_ATTRIBUTES = /* @__PURE__ */ new Set(["path", "domain", "expires", "max-age", "samesite", "priority"]);
 
@@ -35,7 +47,9 @@ export function maskText(text: string): string {
 }
 
 function formSpans(text: string, spans: Span[]): void {
-  // Most texts hold none of a form's literals: a search for them is far cheaper than the pattern.
+  // Most texts hold none of any form's literals: one case-blind search skips every pattern (issue 31's profiles).
+  if (ANY_HINT !== undefined && !ANY_HINT.test(text)) return;
+  // Else a search for each form's literals is far cheaper than its pattern.
   const lower = text.toLowerCase();
   for (const { pattern, hints } of FORMS) {
     if (hints.length > 0 && !hints.some((hint) => lower.includes(hint))) continue;
@@ -52,6 +66,8 @@ function formSpans(text: string, spans: Span[]): void {
 }
 
 function keyedSpans(text: string, spans: Span[]): void {
+  // No separator, no key: a text without one skips the scan, which tries every word start.
+  if (!SEPARATOR.test(text)) return;
   KEY_SEP.lastIndex = 0;
   for (let m = KEY_SEP.exec(text); m; m = KEY_SEP.exec(text)) {
     const key = m[1] as string;

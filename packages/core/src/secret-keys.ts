@@ -2,63 +2,66 @@
 // whatever it looks like. One table, read by one predicate, `isSecretKey`.
 
 /** The table that decides whether a key names a secret. */
-export const SECRET_KEYS = /* @__PURE__ */ Object.freeze({
-  /** A key whose last word is one of these names a secret. */
-  nouns: Object.freeze([
-    "token",
-    "password",
-    "passwd",
-    "pwd",
-    "passphrase",
-    "secret",
-    "cookie",
-    "authorization",
-    "credential",
-    "credentials",
-  ]),
-  /** `key` is a secret after one of these words: `api_key`, `privateKey`, `aws_secret_access_key`. */
-  keyQualifiers: Object.freeze(["api", "private", "secret", "access", "account", "client"]),
-  /** Names written as one word, whose parts the splitter cannot see. */
-  runTogether: Object.freeze([
-    "apikey",
-    "apitoken",
-    "apisecret",
-    "authtoken",
-    "accesstoken",
-    "refreshtoken",
-    "idtoken",
-    "sessiontoken",
-    "accesskey",
-    "secretkey",
-    "privatekey",
-    "clientsecret",
-  ]),
-  /** Names in a URL query that make the URL a signed one: their value is the signature. */
-  queryOnly: Object.freeze(["sig", "signature", "xamzsignature", "xgoogsignature"]),
-  /** Names that read like secrets and are not (public keys, signatures of public data, ids, token counts). */
-  keep: Object.freeze([
-    "signature",
-    "publickey",
-    "pubkey",
-    "ownerpubkey",
-    "deviceid",
-    "tokensused",
-    "maxtokens",
-    "tokencount",
-    "totaltokencount",
-    "tokensgenerated",
-    "inputtokens",
-    "outputtokens",
-    "tokenlimit",
-    "tokentype",
-  ]),
-});
+// Built in a pure closure: its inner `Object.freeze` calls would keep it in a bundle that never masks.
+export const SECRET_KEYS = /* @__PURE__ */ (() =>
+  Object.freeze({
+    /** A key whose last word is one of these names a secret. */
+    nouns: Object.freeze([
+      "token",
+      "password",
+      "passwd",
+      "pwd",
+      "passphrase",
+      "secret",
+      "cookie",
+      "authorization",
+      "credential",
+      "credentials",
+    ]),
+    /** `key` is a secret after one of these words: `api_key`, `privateKey`, `aws_secret_access_key`. */
+    keyQualifiers: Object.freeze(["api", "private", "secret", "access", "account", "client"]),
+    /** Names written as one word, whose parts the splitter cannot see. */
+    runTogether: Object.freeze([
+      "apikey",
+      "apitoken",
+      "apisecret",
+      "authtoken",
+      "accesstoken",
+      "refreshtoken",
+      "idtoken",
+      "sessiontoken",
+      "accesskey",
+      "secretkey",
+      "privatekey",
+      "clientsecret",
+    ]),
+    /** Names in a URL query that make the URL a signed one: their value is the signature. */
+    queryOnly: Object.freeze(["sig", "signature", "xamzsignature", "xgoogsignature"]),
+    /** Names that read like secrets and are not (public keys, signatures of public data, ids, token counts). */
+    keep: Object.freeze([
+      "signature",
+      "publickey",
+      "pubkey",
+      "ownerpubkey",
+      "deviceid",
+      "tokensused",
+      "maxtokens",
+      "tokencount",
+      "totaltokencount",
+      "tokensgenerated",
+      "inputtokens",
+      "outputtokens",
+      "tokenlimit",
+      "tokentype",
+    ]),
+  }))();
 
-const NOUNS = /* @__PURE__ */ new Set<string>(SECRET_KEYS.nouns);
-const QUALIFIERS = /* @__PURE__ */ new Set<string>(SECRET_KEYS.keyQualifiers);
-const RUN_TOGETHER = /* @__PURE__ */ new Set<string>(SECRET_KEYS.runTogether);
-const QUERY_ONLY = /* @__PURE__ */ new Set<string>(SECRET_KEYS.queryOnly);
-const KEEP = /* @__PURE__ */ new Set<string>(SECRET_KEYS.keep);
+// Each built in a pure closure: a pure `new Set(SECRET_KEYS.x)` keeps its argument, and with it the table.
+const NOUNS = /* @__PURE__ */ (() => new Set<string>(SECRET_KEYS.nouns))();
+const QUALIFIERS = /* @__PURE__ */ (() => new Set<string>(SECRET_KEYS.keyQualifiers))();
+const RUN_TOGETHER = /* @__PURE__ */ (() => new Set<string>(SECRET_KEYS.runTogether))();
+const QUERY_ONLY = /* @__PURE__ */ (() => new Set<string>(SECRET_KEYS.queryOnly))();
+const KEEP = /* @__PURE__ */ (() => new Set<string>(SECRET_KEYS.keep))();
 
 // Longer keys are not names a person chose for a field; reading them would make a scan quadratic.
 const MAX_KEY_LENGTH = 64;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ProtocolError } from "./error.js";
-import { atCaller } from "./stack.js";
+import { atCaller, withoutStack } from "./stack.js";
 
 describe("atCaller", () => {
   const make = () =>
@@ -55,6 +55,39 @@ describe("atCaller", () => {
       expect(Error.stackTraceLimit).toBe(limit?.value);
     } finally {
       if (capture) Object.defineProperty(Error, "captureStackTrace", capture);
+    }
+  });
+});
+
+describe("withoutStack", () => {
+  const make = () =>
+    new ProtocolError({ protocol: "atlas", code: 1, message: "m", retryable: "no", action: "abort", known: false });
+
+  it("builds the error with its first line and no frames, and restores the limit", () => {
+    const before = Error.stackTraceLimit;
+    const err = withoutStack(make);
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect(err.stack).toBe("ProtocolError: m");
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(() =>
+      withoutStack(() => {
+        throw new RangeError("boom");
+      }),
+    ).toThrow(RangeError);
+    expect(Error.stackTraceLimit).toBe(before);
+  });
+
+  it("keeps the usual stack when the limit cannot be written", () => {
+    const limit = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit");
+    Object.defineProperty(Error, "stackTraceLimit", {
+      value: Error.stackTraceLimit,
+      writable: false,
+      configurable: true,
+    });
+    try {
+      expect(String(withoutStack(make).stack).split("\n").length).toBeGreaterThan(1);
+    } finally {
+      if (limit) Object.defineProperty(Error, "stackTraceLimit", limit);
     }
   });
 });

@@ -38,3 +38,19 @@ function silence(api: StackApi): boolean {
   }
   return api.stackTraceLimit === 0;
 }
+
+/**
+ * Builds an error with `make()` and no stack trace: its `stack` is its first
+ * line only. For bulk and classify-only paths, where the capture would be most
+ * of the cost. Where the limit cannot be written, the error keeps its usual stack.
+ */
+export function withoutStack<E extends object>(make: () => E): E {
+  const api = Error as StackApi;
+  const limit = api.stackTraceLimit;
+  if (!silence(api)) return make();
+  try {
+    return make();
+  } finally {
+    api.stackTraceLimit = limit;
+  }
+}

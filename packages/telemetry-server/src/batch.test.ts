@@ -238,6 +238,19 @@ describe("a 207 answer's errors", () => {
     expect(a?.stack).toMatch(/^DeviceNotFoundError: Device not found: ab\n\s+at callerOfTheBatch/);
     expect(b?.stack).toMatch(/^TelemetryServerError: bad\n\s+at callerOfTheBatch/);
   });
+
+  it("stack: false gives the same errors with no stack, and a top-level error none either", () => {
+    const body = { accepted: 1, errors: [{ seq: 1, error: "Device not found: ab" }] };
+    const limit = Error.stackTraceLimit;
+    const bare = parseBatchResponse(207, body, { stack: false });
+    const usual = parseBatchResponse(207, body);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(bare.errors.map((e) => e.toJSON())).toEqual(usual.errors.map((e) => e.toJSON()));
+    expect(bare.errors[0]?.stack).toBe("DeviceNotFoundError: Device not found: ab");
+    const failed = parseBatchResponse(503, `{"error":"down"}`, { stack: false }).error;
+    expect(failed?.stack).toBe(`${failed?.name}: ${failed?.message}`);
+    expect(parseBatchResponse(503, `{"error":"down"}`).error?.stack?.split("\n").length).toBeGreaterThan(1);
+  });
 });
 
 const json = (body: string, status: number, headers: Record<string, string> = {}) =>

@@ -27,6 +27,8 @@ export interface ParseBatchOptions {
   /** Blocks in the request: an `accepted` above it makes the answer malformed. */
   sent?: number;
   retryAfterMs?: number;
+  /** `false`: no error of the answer takes a stack trace (see `parseError`'s `stack`). Default `true`. */
+  stack?: boolean;
 }
 
 const isBatchStatus = (status: unknown): boolean => status === 200 || status === 207;
@@ -95,7 +97,11 @@ export function parseBatchResponse(status: number, body: unknown, options: Parse
     if (!isBatchStatus(code))
       return failed(
         code,
-        parseError(body, { status: httpStatus(status), retryAfterMs: field(options, "retryAfterMs") as number }),
+        parseError(body, {
+          status: httpStatus(status),
+          retryAfterMs: field(options, "retryAfterMs") as number,
+          stack: field(options, "stack") !== false,
+        }),
       );
     const decoded = protocol.decode(body);
     if (decoded.kind === "too-large") return failed(code, tooLarge(code));
@@ -127,11 +133,13 @@ export function parseBatchResponse(status: number, body: unknown, options: Parse
       return bad(`accounts for ${accepted + entries.length} blocks, more than a batch may hold`);
     if (typeof sent === "number" && accepted > sent) return bad(`accepts ${accepted} of ${sent} blocks sent`);
     // Each entry read alone, as parseError reads a 207 entry: its template gives its code and class.
-    const context = { status: code };
+    // No entry takes a stack of its own: they share one, or none with `stack: false`.
+    const context = { status: code, stack: false };
+    const build = () => entries.map((entry) => parseError(entry, context) as BlockError);
     return {
       status: code,
       accepted,
-      errors: sharedStack(parseBatchResponse, () => entries.map((entry) => parseError(entry, context) as BlockError)),
+      errors: field(options, "stack") === false ? build() : sharedStack(parseBatchResponse, build),
       error: undefined,
     };
   } catch (cause) {
@@ -161,5 +169,9 @@ export async function readBatchResponse(
   if (lost) return failed(code, lost);
   if (body.text === undefined)
     return failed(code, untrusted(MALFORMED, "Body could not be read", code, undefined, body.cause));
-  return parseBatchResponse(code, body.text, { sent: options.sent, retryAfterMs: body.retryAfterMs });
+  return parseBatchResponse(code, body.text, {
+    sent: options.sent,
+    retryAfterMs: body.retryAfterMs,
+    stack: field(options, "stack") as boolean | undefined,
+  });
 }

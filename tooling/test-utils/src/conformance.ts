@@ -44,7 +44,7 @@ export interface ConformanceOptions {
   /** The package's own predicates on a message (`isErrorFrame`…), checked alike in every form. */
   readonly predicates?: Readonly<Record<string, (data: unknown) => unknown>>;
   /** The parser to check, when it is not the definition's own (a codec's entry point). */
-  readonly parseError?: (input: unknown, context?: { status?: number }) => ProtocolError;
+  readonly parseError?: (input: unknown, context?: { status?: number; stack?: boolean }) => ProtocolError;
   /**
    * What the real implementations send (FIELD-NOTES.md), each with the status it came with:
    * each must read as a code of the protocol and `toWire()` must give it back byte for byte,
@@ -162,6 +162,24 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
         return parseError(rows[0]?.payload);
       }
       expect(callersFrame().stack?.split("\n")[1]).toContain("callersFrame");
+      expect(parseError(rows[0]?.payload, { stack: true }).stack?.split("\n").length).toBeGreaterThan(1);
+    });
+
+    it("stack: false skips the stack and nothing else, on every documented code and an unknown one", () => {
+      const limit = Error.stackTraceLimit;
+      for (const payload of [...rows.map((row) => row.payload), "{}", "not json"]) {
+        const err = parseError(payload, { stack: false });
+        const usual = parseError(payload);
+        expect(err.stack).toBe(`${err.name}: ${err.message}`);
+        expect({ ...err.toJSON(), stack: err.stack }).toEqual({ ...usual.toJSON(), stack: err.stack });
+        expect(err.raw).toEqual(usual.raw);
+        expect(Error.stackTraceLimit).toBe(limit);
+      }
+      // With a status, as over HTTP.
+      const status = STATUSES[0] as number;
+      expect(answer(parseError(rows[0]?.payload, { status, stack: false }))).toEqual(
+        answer(parseError(rows[0]?.payload, { status })),
+      );
     });
 
     for (const message of options.messages ?? []) {
