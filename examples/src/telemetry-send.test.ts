@@ -225,4 +225,17 @@ describe("sendTelemetry against the Rust port's answers", () => {
     ]);
     expect(server.batches).toEqual([3]);
   });
+
+  it("`Raw/JSON mismatch for device <hex>` is rejected with its device, never resent; the rest is stored", async () => {
+    const server = await start("rust");
+    const device = await registered(server);
+    const blocks = [device.blockWithSeq(1), device.blockWithSeq(2, { mismatch: true }), device.blockWithSeq(3)];
+    const result = await upload(server.url, blocks, device.registration, fast);
+    expect(result.stored).toEqual([1, 3]);
+    expect(result.rejected).toMatchObject([
+      { seq: 2, error: { code: "RAW_JSON_MISMATCH", deviceId: device.deviceId } },
+    ]);
+    expect(result.unsent).toEqual([]);
+    expect(server.batches).toEqual([3]);
+  });
 });
