@@ -1,162 +1,23 @@
-import { backoffDelay, DEFAULT_POLICY, type Jitter } from "./backoff.js";
+import { backoffDelay, DEFAULT_POLICY } from "./backoff.js";
 import type { RetryPolicy } from "./catalog.js";
-import { isRetryable } from "./classify.js";
-import { type Clock, realClock } from "./clock.js";
-import { isProtocolError, type RecoveryAction } from "./error.js";
-import { type GiveUpEvent, type GiveUpReason, notifyGiveUp } from "./give-up.js";
-import { countOption, delayOption, hasMethods, isHook, MAX_TIMER_MS, optionError } from "./options.js";
+import { isProtocolError } from "./error.js";
+import { type GiveUpReason, notifyGiveUp } from "./give-up.js";
+import { countOption, delayOption, MAX_TIMER_MS } from "./options.js";
 import type { RateLimiter } from "./rate-limiter.js";
-import { RECOVERY_PLAN, type RecoverHandler, type RecoverHandlers, type RecoveryStep } from "./recover.js";
 import type { RetryBudget } from "./retry-budget.js";
-import { isAbortSignal, onAbort } from "./signal-registry.js";
+import { actionOf, type Decision, decide } from "./retry-decision.js";
+import {
+  DEFAULT_MAX_RECOVERIES,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  NO_SETTINGS,
+  type RetryOptions,
+  readSettings,
+  type Settings,
+} from "./retry-settings.js";
+import { onAbort } from "./signal-registry.js";
 
 export type { Clock } from "./clock.js";
-
-/** What `onRetry` is told before each backoff sleep. */
-export interface RetryEvent {
-  readonly error: unknown;
-  /** The attempt that just failed, from 1. */
-  readonly attempt: number;
-  readonly delayMs: number;
-}
-
-/**
- * Options of {@link retry}.
- *
- * Every numeric option is sanitized by one rule: a value that is missing, not
- * a number or NaN takes the default; any other number is clamped into the
- * option's range (attempts to 1 … 2^53−1, floored; delays to 0 … 2^31−1 ms).
- * The same rule applies to the numeric fields of `policy`. Every other option
- * is checked when `retry()` is called: a wrong one (a `signal` that is not an
- * AbortSignal, a hook that is not a function) rejects that call with a
- * `TypeError` naming it.
- */
-export interface RetryOptions {
-  /** An abort at any moment (during `fn`, a hook, a handler or a sleep) rejects at once with `signal.reason`. */
-  signal?: AbortSignal | undefined;
-  /** Upper bound on attempts, the first included; a code's own limit can only lower it. Default 5. */
-  maxAttempts?: number;
-  /** Lower bound on every computed backoff delay, in ms. Default 0. */
-  minDelayMs?: number;
-  /** Upper bound on every computed backoff delay, in ms; wins over `minDelayMs` (a server hint follows `maxRetryAfterMs`). */
-  maxDelayMs?: number;
-  /** Clamp on server `retryAfterMs` hints, so a hostile server cannot park the caller. Default 60 000. */
-  maxRetryAfterMs?: number;
-  /** Overrides the jitter of every policy, e.g. `"none"` for exact delays. */
-  jitter?: Jitter;
-  /** Backoff for errors whose catalog entry has no policy of its own. */
-  policy?: RetryPolicy;
-  /**
-   * The operation is safe to repeat even after output was delivered: an error
-   * that arrived mid-stream (`err.midStream`) may then be retried. Default false:
-   * a retry after the first token would send the prompt, and bill it, twice.
-   */
-  idempotent?: boolean;
-  /**
-   * Replaces the decision whether to try again (by default the error's action,
-   * then `isRetryable(error)`). The handler of the error's action still runs
-   * before the next attempt.
-   */
-  shouldRetry?: ((error: unknown, attempt: number) => boolean) | undefined;
-  /**
-   * Called before each backoff sleep; whatever it returns is awaited. If it
-   * throws or rejects, retries stop and `retry()` rejects with the error being
-   * retried, annotated as on any give-up, with the hook's own failure in
-   * `onRetryError`.
-   */
-  onRetry?: ((event: RetryEvent) => unknown) | undefined;
-  /**
-   * What `retry()` runs before the next attempt when a failed attempt's action
-   * is `reconnect`, `reset` or `wait`. Without a `reset` handler, or a `wait`
-   * handler for a code with no policy (a wait for an event), such an error is
-   * not sent again.
-   */
-  recover?: RecoverHandlers | undefined;
-  /** The most `recover` handler runs per call; 0 … 2^53−1, floored. Default 3. */
-  maxRecoveries?: number;
-  /** A `rateLimiter()` shared by many callers: each attempt acquires from it, and throttle errors slow every caller. */
-  limiter?: RateLimiter | undefined;
-  /** Called once whenever `retry()` gives up, with the reason; not awaited, and its failure is ignored. */
-  onGiveUp?: ((event: GiveUpEvent) => unknown) | undefined;
-  /** A budget shared by many callers, so that retries (and recoveries) cannot multiply an outage. */
-  budget?: RetryBudget | undefined;
-  clock?: Clock | undefined;
-  random?: (() => number) | undefined;
-}
-
-const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
-const DEFAULT_MAX_RECOVERIES = 3;
-const WHERE = "retry()";
-
-/** The options as read once, at the boundary. */
-interface Settings {
-  readonly signal: AbortSignal | undefined;
-  readonly budget: RetryBudget | undefined;
-  readonly limiter: RateLimiter | undefined;
-  readonly recover: RecoverHandlers | undefined;
-  readonly shouldRetry: ((error: unknown, attempt: number) => boolean) | undefined;
-  readonly idempotent: boolean;
-  readonly onRetry: ((event: RetryEvent) => unknown) | undefined;
-  readonly onGiveUp: ((event: GiveUpEvent) => unknown) | undefined;
-  readonly clock: Clock;
-  readonly random: () => number;
-  readonly options: RetryOptions;
-}
-
-const HOOKS = ["shouldRetry", "onRetry", "onGiveUp", "random"] as const;
-const HANDLERS = ["reconnect", "reset", "wait"] as const;
-
-/**
- * Reads and checks every option that is not a number. Throws a TypeError
- * naming the first wrong one; a hostile getter's own throw passes through.
- */
-function readSettings(options: RetryOptions): Settings {
-  if (typeof options !== "object" || options === null)
-    throw optionError(WHERE, "options", `an object (got ${options === null ? "null" : typeof options})`);
-  const { signal, budget, limiter, recover, clock } = options;
-  if (signal !== undefined && !isAbortSignal(signal))
-    throw optionError(WHERE, "options.signal", "an AbortSignal (pass controller.signal, not the controller)");
-  for (const hook of HOOKS) if (!isHook(options[hook])) throw optionError(WHERE, `options.${hook}`, "a function");
-  if (recover !== undefined) {
-    if (typeof recover !== "object" || recover === null) throw optionError(WHERE, "options.recover", "an object");
-    for (const name of HANDLERS)
-      if (!isHook(recover[name])) throw optionError(WHERE, `options.recover.${name}`, "a function");
-  }
-  if (!hasMethods(budget, ["tryAcquire", "succeeded"]))
-    throw optionError(WHERE, "options.budget", "a retryBudget() (tryAcquire and succeeded)");
-  if (!hasMethods(limiter, ["acquire", "succeeded", "throttled"]))
-    throw optionError(WHERE, "options.limiter", "a rateLimiter() (acquire, succeeded and throttled)");
-  if (!hasMethods(clock, ["setTimeout", "clearTimeout"]))
-    throw optionError(WHERE, "options.clock", "a clock (setTimeout and clearTimeout)");
-  return {
-    signal,
-    budget,
-    limiter,
-    recover,
-    shouldRetry: options.shouldRetry,
-    idempotent: options.idempotent === true,
-    onRetry: options.onRetry,
-    onGiveUp: options.onGiveUp,
-    clock: clock ?? realClock,
-    random: options.random ?? Math.random,
-    options,
-  };
-}
-
-// No options: nothing to read, so nothing that could throw.
-const NO_SETTINGS: Settings = /* @__PURE__ */ Object.freeze({
-  signal: undefined,
-  budget: undefined,
-  limiter: undefined,
-  recover: undefined,
-  shouldRetry: undefined,
-  idempotent: false,
-  onRetry: undefined,
-  onGiveUp: undefined,
-  clock: realClock,
-  random: Math.random,
-  options: {},
-});
+export type { RetryEvent, RetryOptions } from "./retry-settings.js";
 
 function annotate(error: unknown, fields: Record<string, unknown>): void {
   try {
@@ -302,51 +163,6 @@ function signalFor(fn: (...args: never) => unknown): AbortSignal {
   if (fn.length > 1) return new AbortController().signal;
   idle ??= new AbortController().signal;
   return idle;
-}
-
-/** What the table and the caller's hooks decide after a failed attempt. */
-interface Decision {
-  /** Try again; otherwise give up for `reason`. */
-  readonly again: boolean;
-  readonly reason: GiveUpReason;
-  /** The `recover` handler to run before the next attempt. */
-  readonly handler: RecoverHandler | undefined;
-  readonly step: RecoveryStep | undefined;
-}
-
-/** The action of an error, when it is one of the eight. */
-function actionOf(error: unknown): RecoveryAction | undefined {
-  if (!isProtocolError(error)) return undefined;
-  const action = error.action;
-  return Object.hasOwn(RECOVERY_PLAN, action) ? action : undefined;
-}
-
-/** Reads RECOVERY_PLAN for the error's action; `shouldRetry`, when given, replaces the verdict but not the handler. */
-function decide(error: unknown, attempt: number, s: Settings): Decision {
-  const action = actionOf(error);
-  const step = action === undefined ? undefined : RECOVERY_PLAN[action];
-  const handler = step?.handler === undefined ? undefined : s.recover?.[step.handler];
-  // After the response began, a retry repeats delivered work: only an idempotent call may.
-  if (!s.idempotent && isProtocolError(error) && error.midStream === true)
-    return { again: false, reason: "not-retryable", handler: undefined, step };
-  if (s.shouldRetry !== undefined)
-    return { again: Boolean(s.shouldRetry(error, attempt)), reason: "not-retryable", handler, step };
-  if (step === undefined) return { again: isRetryable(error), reason: "not-retryable", handler, step };
-  // The handler performs what the row asks for, so even a `retryable: "no"` reset may go again.
-  if (handler !== undefined) return { again: true, reason: "not-retryable", handler, step };
-  switch (step.unhandled) {
-    case "classify":
-      return { again: isRetryable(error), reason: "not-retryable", handler, step };
-    case "policy-or-give-up":
-      // A row with a policy is a poll: wait as it says. Without one, the wait is for an event.
-      return isProtocolError(error) && error.policy !== undefined
-        ? { again: isRetryable(error), reason: "not-retryable", handler, step }
-        : { again: false, reason: "no-handler", handler, step };
-    case "give-up":
-      return { again: false, reason: "no-handler", handler, step };
-    case "never":
-      return { again: false, reason: "not-retryable", handler, step };
-  }
 }
 
 /** retry()'s loop; `first` is the failure of an attempt 1 already made. */
