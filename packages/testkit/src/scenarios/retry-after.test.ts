@@ -10,7 +10,10 @@ import { recordingClock } from "@wirefault/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Peers, startPeers } from "../peers/index.js";
 import type { Fault } from "../peers/shared.js";
+import { createTelemetryDevice } from "../peers/telemetry.js";
 import { report, WsClient } from "./clients.js";
+
+const sensor = createTelemetryDevice("retry-after");
 
 const TEN_HOURS_S = 36_000;
 const DEFAULT_CLAMP_MS = 60_000;
@@ -71,7 +74,8 @@ function cases(): Case[] {
         const res = await fetch(`${peers.telemetry.url}/v1/telemetry`, {
           method: "POST",
           headers: json,
-          body: JSON.stringify({ blocks: [{ deviceId: "ab", seq: "1", raw: "", signature: "" }] }),
+          // A well-formed block of an unregistered device: a 207, which is an answer, once the hint is over.
+          body: JSON.stringify({ blocks: [sensor.block(1)] }),
         });
         const answer = await readBatchResponse(res, { sent: 1 });
         if (answer.error) throw answer.error;
