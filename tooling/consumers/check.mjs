@@ -83,6 +83,8 @@ const tsconfig = (mode, files) =>
       moduleResolution: mode.resolution,
       target: "es2022",
       strict: true,
+      // What `tsc --init` writes; zod's own declarations (telemetry's /schemas peer) need it under node10.
+      esModuleInterop: true,
       noEmit: true,
       skipLibCheck: false,
       types: [],
@@ -163,8 +165,19 @@ export function checkConsumers(packageDirs = publishable(), options = {}) {
       return join(tarballs, info.filename);
     });
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, version: "1.0.0" }));
+    // An optional peer (zod, for telemetry's /schemas) is what a user of that subpath installs: so does this app.
+    const optionalPeers = [
+      ...new Set(
+        manifests.flatMap((m) =>
+          Object.entries(m.peerDependenciesMeta ?? {})
+            .filter(([name, meta]) => meta?.optional && m.peerDependencies?.[name])
+            .map(([name]) => `${name}@${m.peerDependencies[name]}`),
+        ),
+      ),
+    ];
     // Dependencies of the tarballs come from the registry: retried when the network fails.
-    online("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock", ...packed], {
+    const install = ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock"];
+    online("npm", [...install, ...packed, ...optionalPeers], {
       cwd: app,
       env: { ...process.env, npm_config_update_notifier: "false" },
     });
