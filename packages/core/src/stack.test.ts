@@ -2,6 +2,21 @@ import { describe, expect, it } from "vitest";
 import { ProtocolError } from "./error.js";
 import { atCaller, withoutStack } from "./stack.js";
 
+/** Runs `check` with Error.stackTraceLimit read-only, then puts it back. */
+function withReadOnlyLimit(check: () => void): void {
+  const limit = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit");
+  Object.defineProperty(Error, "stackTraceLimit", {
+    value: Error.stackTraceLimit,
+    writable: false,
+    configurable: true,
+  });
+  try {
+    check();
+  } finally {
+    if (limit) Object.defineProperty(Error, "stackTraceLimit", limit);
+  }
+}
+
 describe("atCaller", () => {
   const make = () =>
     new ProtocolError({ protocol: "atlas", code: 1, message: "m", retryable: "no", action: "abort", known: false });
@@ -36,17 +51,7 @@ describe("atCaller", () => {
 
   it("keeps the usual stack when the limit cannot be written or the engine has no captureStackTrace", () => {
     const limit = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit");
-    Object.defineProperty(Error, "stackTraceLimit", {
-      value: Error.stackTraceLimit,
-      writable: false,
-      configurable: true,
-    });
-    try {
-      const err = usersCode();
-      expect(String(err.stack)).toContain("parseLike");
-    } finally {
-      if (limit) Object.defineProperty(Error, "stackTraceLimit", limit);
-    }
+    withReadOnlyLimit(() => expect(String(usersCode().stack)).toContain("parseLike"));
     const capture = Object.getOwnPropertyDescriptor(Error, "captureStackTrace");
     Reflect.deleteProperty(Error, "captureStackTrace");
     try {
@@ -78,16 +83,6 @@ describe("withoutStack", () => {
   });
 
   it("keeps the usual stack when the limit cannot be written", () => {
-    const limit = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit");
-    Object.defineProperty(Error, "stackTraceLimit", {
-      value: Error.stackTraceLimit,
-      writable: false,
-      configurable: true,
-    });
-    try {
-      expect(String(withoutStack(make).stack).split("\n").length).toBeGreaterThan(1);
-    } finally {
-      if (limit) Object.defineProperty(Error, "stackTraceLimit", limit);
-    }
+    withReadOnlyLimit(() => expect(String(withoutStack(make).stack).split("\n").length).toBeGreaterThan(1));
   });
 });
