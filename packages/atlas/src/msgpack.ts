@@ -5,11 +5,21 @@
  */
 import { decode, encode } from "@msgpack/msgpack";
 import { MALFORMED } from "@wirefault/core";
-import { asBytes, type DecodedInput, decodeInput, defineProtocol, type ParseContext } from "@wirefault/core/protocol";
+import {
+  asBytes,
+  type DecodedInput,
+  decodeInput,
+  definePipeline,
+  defineProtocol,
+  localErrorOf,
+  type ParseContext,
+  parseErrorAsyncOf,
+  parseErrorOf,
+} from "@wirefault/core/protocol";
 import { MAX_JSON_BYTES, MAX_PAYLOAD_SIZE } from "./catalog.js";
 import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
-import { protocol as json } from "./protocol.js";
+import { definition as json } from "./protocol.js";
 import { type AtlasErrorMessage, errorMessage, isU32, type ZoneErrorMessage } from "./wire.js";
 
 // An ErrorMessage is a flat map; nesting is only tolerated in extra keys, and only this deep.
@@ -200,35 +210,42 @@ function decodeMessagePack(input: unknown, json: boolean): DecodedInput {
   return { kind: "malformed", message, raw: bytes, cause };
 }
 
-/**
- * Atlas as core builds it for this subpath: the main entry's definition, with
- * MessagePack decoded under MAX_PAYLOAD_SIZE (4 MB), the page's limit. A
- * decoded object is held to that cap too; JSON text keeps MAX_JSON_BYTES.
- */
-export const protocol = /* @__PURE__ */ defineProtocol({
+// The main entry's definition, with MessagePack decoded under MAX_PAYLOAD_SIZE (4 MB), the page's limit.
+const definition = {
   ...json,
   maxBytes: MAX_PAYLOAD_SIZE,
   codec: (input: unknown) => decodeMessagePack(input, true),
-});
+};
 
-// decodeErrorMessage's definition: bytes are MessagePack, even bytes that look like JSON text.
-const strict = /* @__PURE__ */ defineProtocol({
-  ...protocol,
+const pipeline = /* @__PURE__ */ definePipeline(definition);
+
+// decodeErrorMessage's: bytes are MessagePack, even bytes that look like JSON text.
+const strict = /* @__PURE__ */ definePipeline({
+  ...definition,
   codec: (input: unknown) => decodeMessagePack(input, false),
 });
+const parseStrict = /* @__PURE__ */ parseErrorOf(strict);
+const strictLocalError = /* @__PURE__ */ localErrorOf(strict);
 
 /**
  * `parseError` that also reads MessagePack: bytes are decoded as an
  * `ErrorMessage` unless they are JSON text; text, JSON bytes and decoded
  * objects are read as by the main entry. Never throws.
  */
-export const parseError = protocol.parseError;
+export const parseError = /* @__PURE__ */ parseErrorOf(pipeline);
 
 /**
  * parseError for every form of WebSocket data, a browser's Blob included (read
  * first when it is within the size cap). Never rejects.
  */
-export const parseErrorAsync = protocol.parseErrorAsync;
+export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parseError);
+
+/**
+ * Atlas as core builds it for this subpath: the main entry's definition, with
+ * MessagePack decoded under MAX_PAYLOAD_SIZE (4 MB), the page's limit. A
+ * decoded object is held to that cap too; JSON text keeps MAX_JSON_BYTES.
+ */
+export const protocol = /* @__PURE__ */ defineProtocol(definition, { pipeline, parseError, parseErrorAsync });
 
 /**
  * Decodes a MessagePack `ErrorMessage` body (the payload of a 0xE0 frame) into
@@ -237,8 +254,8 @@ export const parseErrorAsync = protocol.parseErrorAsync;
  */
 export function decodeErrorMessage(bytes: Uint8Array | ArrayBuffer, context?: ParseContext): ParsedAtlasError {
   return asBytes(bytes)
-    ? strict.parseError(bytes, context)
-    : (strict.localError(MALFORMED, "expected MessagePack bytes", bytes) as ParsedAtlasError);
+    ? parseStrict(bytes, context)
+    : (strictLocalError(MALFORMED, "expected MessagePack bytes", bytes) as ParsedAtlasError);
 }
 
 /**

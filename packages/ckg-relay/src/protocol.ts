@@ -1,24 +1,35 @@
-import { type CloseClassification, defineProtocol, field, overHttp, overWebSocket } from "@wirefault/core/protocol";
+import {
+  type CloseClassification,
+  decodeOf,
+  definePipeline,
+  defineProtocol,
+  field,
+  fromCloseOf,
+  fromResponseOf,
+  overHttp,
+  overWebSocket,
+  parseErrorAsyncOf,
+  parseErrorOf,
+} from "@wirefault/core/protocol";
 import { catalog, closeCodes, codeAliases, MAX_ERROR_BYTES } from "./catalog.js";
 import { CkgRelayError, type CkgRelayErrorInit } from "./error.js";
 import { readers } from "./readers.js";
 import type { CkgRelayMessageType } from "./wire.js";
 
-/**
- * CKG Relay as core builds it: the catalog, the reader and the close codes,
- * handed to `defineProtocol`. The CLI, the docs and the checks read every fact from it.
- */
-export const protocol = /* @__PURE__ */ defineProtocol({
+// CKG Relay's definition, but for its close codes: they are fromClose's alone, and stay out of what parseError is built from.
+const definition = {
   name: "ckg-relay",
   title: "CKG Relay",
   maxBytes: MAX_ERROR_BYTES,
   catalog,
   aliases: codeAliases,
-  http: overHttp("relay"),
-  websocket: overWebSocket({ closeCodes }),
+  http: /* @__PURE__ */ overHttp("relay"),
   readers,
   create: (init: CkgRelayErrorInit) => new CkgRelayError(init),
-});
+};
+
+const pipeline = /* @__PURE__ */ definePipeline(definition);
+const websocket = /* @__PURE__ */ overWebSocket({ closeCodes });
 
 /**
  * Reads a CKG Relay error message, from the WebSocket (`{"type":"error",...}`,
@@ -26,13 +37,13 @@ export const protocol = /* @__PURE__ */ defineProtocol({
  * error that kept the response's status and body, read by its shape. Never throws: input that is not such an error
  * gives `code: MALFORMED` (or `TOO_LARGE`), `known: false`, the raw input kept.
  */
-export const parseError = protocol.parseError;
+export const parseError = /* @__PURE__ */ parseErrorOf(pipeline);
 
 /**
  * parseError for every form of WebSocket data, a browser's Blob included (read
  * first when it is within the size cap). Never rejects.
  */
-export const parseErrorAsync = protocol.parseErrorAsync;
+export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parseError);
 
 /**
  * The error of a CKG Relay HTTP response. Reads at most 1 MiB of the body and
@@ -41,7 +52,7 @@ export const parseErrorAsync = protocol.parseErrorAsync;
  * RELAY_INTERNAL_ERROR. Never rejects.
  * `options.signal` (e.g. `AbortSignal.timeout(ms)`) stops a stalled body.
  */
-export const fromResponse = protocol.fromResponse;
+export const fromResponse = /* @__PURE__ */ fromResponseOf(pipeline);
 
 /**
  * A WebSocket close as a {@link CkgRelayError} (`surface: "close"`, the close
@@ -49,7 +60,20 @@ export const fromResponse = protocol.fromResponse;
  * `CloseEvent`, or its code and reason (a string, or the Buffer `ws` hands over).
  * 4001 (bad agent token) needs a person; standard codes follow RFC 6455. Never throws.
  */
-export const fromClose = protocol.fromClose;
+export const fromClose = /* @__PURE__ */ fromCloseOf(pipeline, websocket);
+
+/**
+ * CKG Relay as core builds it: the catalog, the reader and the close codes,
+ * with the functions above. The CLI, the docs and the checks read every fact from it.
+ */
+export const protocol = /* @__PURE__ */ defineProtocol(definition, {
+  pipeline,
+  websocket,
+  parseError,
+  parseErrorAsync,
+  fromResponse,
+  fromClose,
+});
 
 /**
  * How a WebSocket close code should be handled: 4001 (bad agent token) needs a
@@ -59,13 +83,15 @@ export const fromClose = protocol.fromClose;
 export function classifyCloseCode(code: number): CloseClassification | undefined {
   let found: CloseClassification | undefined;
   // Later rows win, as in fromClose: the protocol's own come after the standard ones.
-  for (const row of protocol.closes) if (row.code === code && row.reason === undefined) found = row;
+  for (const row of websocket.closes) if (row.code === code && row.reason === undefined) found = row;
   return found && { name: found.name, retryable: found.retryable, action: found.action };
 }
 
+const decode = /* @__PURE__ */ decodeOf(pipeline);
+
 // ws hands over a string, bytes or Buffer[]; a caller may have decoded the message already.
 function decoded(message: unknown): unknown {
-  const result = protocol.decode(message);
+  const result = decode(message);
   return result.kind === "value" ? result.value : undefined;
 }
 

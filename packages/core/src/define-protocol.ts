@@ -1,28 +1,33 @@
-// defineProtocol: a protocol package's definition in, the protocol out. It
-// derives what the pipeline needs once (the index, the unlisted rows, the
-// rows a bare status stands for) and composes the steps of parse.ts with the
-// transports' bindings; it holds no step of its own.
+// defineProtocol: a protocol package's definition in, the protocol out.
+// definePipeline derives what every step needs once (the index, the unlisted
+// rows, the rows a bare status stands for); each of the protocol's functions is
+// then built from that pipeline by a top-level function of its own (parseErrorOf
+// here, fromResponseOf in http.ts, fromCloseOf in websocket.ts, fromSocketErrorOf
+// in socket.ts), so that a bundle keeps only the functions it imports.
+// defineProtocol composes them all; it holds no step of its own.
 import { type CatalogEntry, type CatalogIndex, indexCatalog } from "./catalog.js";
 import { definitionProblems } from "./check-definition.js";
 import { type ParseContext, readContext } from "./context.js";
 import { blobSize, readBlob } from "./data.js";
 import type { DecodedInput } from "./decode.js";
-import type { CloseCodeEntry, ErrorInit, Pipeline, ProtocolDefinition, SocketContext } from "./definition.js";
-import { type LocalCode, MALFORMED, type Parsed, ProtocolError } from "./error.js";
+import type {
+  CloseCodeEntry,
+  ErrorInit,
+  Pipeline,
+  ProtocolDefinition,
+  SocketBinding,
+  SocketContext,
+  WebSocketBinding,
+} from "./definition.js";
+import { type LocalCode, type Parsed, ProtocolError } from "./error.js";
+import { fromResponseOf, unreadBodyOf } from "./http.js";
 import { decode, localError, parseSafely } from "./parse.js";
 import type { ReadOptions, ResponseBody } from "./response.js";
+import { fromSocketErrorOf } from "./socket.js";
 import { atCaller, withoutStack } from "./stack.js";
-import type { StandardCloseCode } from "./websocket.js";
+import { fromCloseOf, type ParsedClose, type StandardCloseCode } from "./websocket.js";
 
-/**
- * What `fromClose` returns: the protocol's error with the close code as its
- * `code`, narrowed by `known` like {@link Parsed}, so a `switch` over the
- * documented close codes is exhaustive-checked.
- */
-export type ParsedClose<Err extends ProtocolError, C extends number> = Parsed<
-  ProtocolError<number | LocalCode> & Omit<Err, keyof ProtocolError>,
-  C
->;
+export type { ParsedClose } from "./websocket.js";
 
 /** A protocol built by {@link defineProtocol}: its definition, plus everything core derives from it. */
 export interface DefinedProtocol<
@@ -70,7 +75,7 @@ export interface DefinedProtocol<
 function pipelineOf<E extends CatalogEntry, Err extends ProtocolError, D extends object>(
   definition: ProtocolDefinition<E, Err, CloseCodeEntry, D, SocketContext>,
   index: CatalogIndex<E>,
-): Pipeline<Err> {
+): Pipeline<Err, E> {
   const { name: protocol, title } = definition;
   const bare = new Map<number, CatalogEntry>();
   for (const entry of definition.catalog)
@@ -104,7 +109,107 @@ const safeCreate =
   };
 
 /**
- * Builds a protocol from its definition. The rules core applies to all of them:
+ * What every function of a protocol is built from: its definition, checked,
+ * with what core derives from it once. Only the definition's `http` binding is
+ * read of its transports (a thrown HTTP client error is a parse's); leave the
+ * `websocket` and `socket` bindings out of what is handed here, so that a
+ * bundle of `parseError` alone holds none of them.
+ *
+ * Throws one TypeError naming every problem of the definition: a `maxBytes`
+ * that is not a positive integer (NaN, Infinity), a repeated code, a code or
+ * alias that spells a `WIREFAULT_*` local code, or an alias or unlisted code
+ * that collides with a catalog code.
+ */
+export function definePipeline<const E extends CatalogEntry, Err extends ProtocolError, D extends object = object>(
+  definition: ProtocolDefinition<E, Err, CloseCodeEntry, D, SocketContext>,
+): Pipeline<Err, E> {
+  const problems = definitionProblems(definition);
+  if (problems !== undefined) throw new TypeError(`defineProtocol(${JSON.stringify(definition.name)}): ${problems}`);
+  const index = indexCatalog(definition.catalog, { ranges: definition.ranges, aliases: definition.aliases });
+  return pipelineOf(definition, index);
+}
+
+/**
+ * The protocol's `parseError`: the pipeline of parse.ts on any input, its
+ * stack taken from the caller's frame (none with `stack: false`). Never throws.
+ */
+export function parseErrorOf<Err extends ProtocolError, E extends CatalogEntry>(
+  p: Pipeline<Err, E>,
+): (input: unknown, context?: ParseContext) => Parsed<Err, E["code"]> {
+  function parseError(input: unknown, context?: ParseContext): ProtocolError {
+    // Read once, safely: a null or hostile context must not break a valid error.
+    const ctx = readContext(context);
+    // `stack: false` takes none. Else it is taken once, from the caller's frame: the parse's own frames were the costliest part of an error.
+    return ctx.stack === false
+      ? withoutStack(() => parseSafely(p, input, ctx))
+      : atCaller(() => parseSafely(p, input, ctx), parseError);
+  }
+  return parseError as (input: unknown, context?: ParseContext) => Parsed<Err, E["code"]>;
+}
+
+/**
+ * The protocol's `parseErrorAsync`: `parseError` (the one given, else one
+ * built here) for every form of data, a browser's Blob included. Only a Blob
+ * within the cap is read; anything else is parsed as it is, never awaited, so
+ * a thenable given as input is not followed. Never rejects.
+ */
+export function parseErrorAsyncOf<Err extends ProtocolError, E extends CatalogEntry>(
+  p: Pipeline<Err, E>,
+  parseError: (input: unknown, context?: ParseContext) => Parsed<Err, E["code"]> = parseErrorOf(p),
+): (input: unknown, context?: ParseContext) => Promise<Parsed<Err, E["code"]>> {
+  const { maxBytes } = p;
+  return async (input, context) => {
+    const size = blobSize(input);
+    if (size === undefined || size > maxBytes) return parseError(input, context);
+    // Boxed, so that nothing read is awaited as a thenable.
+    const read = await readBlob(input, maxBytes).then(
+      (bytes) => ({ bytes }),
+      () => ({ bytes: input }),
+    );
+    return parseError(read.bytes, context);
+  };
+}
+
+/** The protocol's `decode`: the input as parseError decodes it, under the size cap. Never throws. */
+export const decodeOf =
+  (p: Pipeline) =>
+  (input: unknown): DecodedInput =>
+    decode(p, input);
+
+/** The protocol's `localError`: an error wirefault raises itself, of the protocol's class. */
+export const localErrorOf =
+  <Err extends ProtocolError>(p: Pipeline<Err>) =>
+  (code: LocalCode, message: string, raw?: unknown, cause?: unknown): Err =>
+    localError(p, code, message, raw, cause) as Err;
+
+/**
+ * What a package built apart from its definition, handed to `defineProtocol`
+ * so that the protocol holds the very objects the package exports, built once:
+ * the pipeline and functions built by `definePipeline` and the `…Of` builders,
+ * and the transports kept out of the definition the pipeline was built from
+ * (a spread of the definition would keep them in every bundle).
+ */
+export interface ProtocolParts<
+  E extends CatalogEntry = CatalogEntry,
+  Err extends ProtocolError = ProtocolError,
+  K extends CloseCodeEntry = CloseCodeEntry,
+  S extends SocketContext = SocketContext,
+> {
+  readonly pipeline?: Pipeline<Err, E>;
+  /** The WebSocket binding, in place of the definition's. */
+  readonly websocket?: WebSocketBinding<K>;
+  /** The socket binding, in place of the definition's. */
+  readonly socket?: SocketBinding<S>;
+  readonly parseError?: DefinedProtocol<E, Err, K, object, S>["parseError"];
+  readonly parseErrorAsync?: DefinedProtocol<E, Err, K, object, S>["parseErrorAsync"];
+  readonly fromResponse?: DefinedProtocol<E, Err, K, object, S>["fromResponse"];
+  readonly fromClose?: DefinedProtocol<E, Err, K, object, S>["fromClose"];
+  readonly fromSocketError?: DefinedProtocol<E, Err, K, object, S>["fromSocketError"];
+}
+
+/**
+ * Builds a protocol from its definition: `definePipeline`, then every
+ * function of the protocol from it. The rules core applies to all of them:
  * - input is capped at `maxBytes` before decoding, a decoded object's text too (`WIREFAULT_TOO_LARGE`);
  * - a network failure, a timeout or the caller's abort is `WIREFAULT_NETWORK`, `WIREFAULT_TIMEOUT`
  *   or `WIREFAULT_ABORTED`, by the one network table `isRetryable` reads;
@@ -117,10 +222,12 @@ const safeCreate =
  * - a close's message is its reason, else `WebSocket closed with code N (NAME)`;
  * - a `create` that throws gives a core `ProtocolError` of the same init, so parsing never throws.
  *
- * The definition is checked first: a `maxBytes` that is not a positive integer
- * (NaN, Infinity), a repeated code, a code or alias that spells a `WIREFAULT_*`
- * local code, or an alias or unlisted code that collides with a catalog code
- * throws one TypeError naming every problem.
+ * The definition is checked first (see `definePipeline`). `parts`, the
+ * functions a package built itself from the same definition, are used as
+ * they are, so that `protocol.parseError` is the package's `parseError`.
+ * Everything a protocol can do is reachable from what this returns: a
+ * package exports its functions built one by one, so that a bundler keeps
+ * only those imported.
  */
 export function defineProtocol<
   const E extends CatalogEntry,
@@ -128,65 +235,29 @@ export function defineProtocol<
   const K extends CloseCodeEntry = never,
   D extends object = object,
   S extends SocketContext = SocketContext,
->(definition: ProtocolDefinition<E, Err, K, D, S>): DefinedProtocol<E, Err, K, D, S> {
-  const problems = definitionProblems(definition);
-  if (problems !== undefined) throw new TypeError(`defineProtocol(${JSON.stringify(definition.name)}): ${problems}`);
-  const index = indexCatalog(definition.catalog, { ranges: definition.ranges, aliases: definition.aliases });
-  const p = pipelineOf(definition as ProtocolDefinition<E, Err, CloseCodeEntry, D, SocketContext>, index);
-  const { http, websocket, socket, title, maxBytes } = definition;
-
-  function parseError(input: unknown, context?: ParseContext): ProtocolError {
-    // Read once, safely: a null or hostile context must not break a valid error.
-    const ctx = readContext(context);
-    // `stack: false` takes none. Else it is taken once, from the caller's frame: the parse's own frames were the costliest part of an error.
-    return ctx.stack === false
-      ? withoutStack(() => parseSafely(p, input, ctx))
-      : atCaller(() => parseSafely(p, input, ctx), parseError);
-  }
-
+>(
+  definition: ProtocolDefinition<E, Err, K, D, S>,
+  parts: ProtocolParts<E, Err, K, S> = {},
+): DefinedProtocol<E, Err, K, D, S> {
+  const p =
+    parts.pipeline ?? definePipeline(definition as ProtocolDefinition<E, Err, CloseCodeEntry, D, SocketContext>);
+  const websocket = parts.websocket ?? definition.websocket;
+  const socket = parts.socket ?? definition.socket;
+  const parseError = parts.parseError ?? parseErrorOf(p);
   return Object.freeze({
     ...definition,
-    index,
-    decode: (input: unknown) => decode(p, input),
+    websocket,
+    socket,
+    index: p.index,
+    decode: decodeOf(p),
     closes: websocket?.closes ?? [],
     closeCodes: websocket?.closeCodes ?? [],
     parseError,
-    // Only a Blob within the cap is read; anything else is parsed as it is, never awaited,
-    // so a thenable given as input is not followed. Never rejects.
-    parseErrorAsync: async (input: unknown, context?: ParseContext) => {
-      const size = blobSize(input);
-      if (size === undefined || size > maxBytes) return parseError(input, context);
-      // Boxed, so that nothing read is awaited as a thenable.
-      const read = await readBlob(input, maxBytes).then(
-        (bytes) => ({ bytes }),
-        () => ({ bytes: input }),
-      );
-      return parseError(read.bytes, context);
-    },
-    // A misuse gets an answer, not a rejection.
-    fromResponse: async (res: Response, options?: ReadOptions) =>
-      http ? http.fromResponse(p, res, options) : localError(p, MALFORMED, `${title} does not answer over HTTP`),
-    unreadBody: (body: ResponseBody) => (http ? http.unreadBody(p, body) : undefined),
-    fromClose: (event: unknown, reason?: unknown) =>
-      websocket ? websocket.fromClose(p, event, reason) : closeless(p, title, event),
-    fromSocketError: (error?: unknown, context?: S) =>
-      socket
-        ? socket.fromSocketError(p, error, context)
-        : localError(p, MALFORMED, `${title} has no socket binding`, error),
-    localError: (code: LocalCode, message: string, raw?: unknown, cause?: unknown) =>
-      localError(p, code, message, raw, cause),
+    parseErrorAsync: parts.parseErrorAsync ?? parseErrorAsyncOf(p, parseError),
+    fromResponse: parts.fromResponse ?? fromResponseOf(p),
+    unreadBody: unreadBodyOf(p),
+    fromClose: parts.fromClose ?? fromCloseOf(p, websocket),
+    fromSocketError: parts.fromSocketError ?? fromSocketErrorOf(p, socket),
+    localError: localErrorOf(p),
   }) as DefinedProtocol<E, Err, K, D, S>;
-}
-
-// A close code is checked before the missing binding, as fromClose does: a bad code is never a close.
-function closeless(p: Pipeline, title: string, event: unknown): ProtocolError {
-  let code: unknown = event;
-  try {
-    if (typeof event === "object" && event !== null) code = (event as { code?: unknown }).code;
-  } catch {
-    code = undefined;
-  }
-  return typeof code === "number" && Number.isInteger(code) && code >= 1000 && code <= 4999
-    ? localError(p, MALFORMED, `${title} has no WebSocket closes`, event)
-    : localError(p, MALFORMED, "Not a WebSocket close code", event);
 }

@@ -5,7 +5,6 @@ import type { CatalogEntry, CatalogIndex, CodeRange, RetryPolicy } from "./catal
 import type { ParseContext } from "./context.js";
 import type { DecodedInput } from "./decode.js";
 import type { ProtocolError, ProtocolErrorInit, RecoveryAction, Retryable } from "./error.js";
-import type { ReadOptions, ResponseBody } from "./response.js";
 
 /** A WebSocket close code a protocol documents, as one catalog row. */
 export interface CloseCodeEntry {
@@ -90,15 +89,15 @@ export interface SocketContext {
 
 /**
  * A protocol as the pipeline reads it: its definition, with what core derives
- * from it once. Every step (parse.ts) and every binding takes it first.
+ * from it once (`definePipeline`). Every step (parse.ts) and every binding takes it first.
  */
-export interface Pipeline<Err extends ProtocolError = ProtocolError> {
+export interface Pipeline<Err extends ProtocolError = ProtocolError, E extends CatalogEntry = CatalogEntry> {
   readonly protocol: string;
   readonly title: string;
   /** "an Atlas error", "a Teale error". */
   readonly aTitle: string;
   readonly maxBytes: number;
-  readonly index: CatalogIndex;
+  readonly index: CatalogIndex<E>;
   /** Rows of codes beyond the page, by `surface\0code`. */
   readonly unlisted: ReadonlyMap<string, UnlistedCode>;
   /** The catalog rows a bare status stands for. */
@@ -109,16 +108,16 @@ export interface Pipeline<Err extends ProtocolError = ProtocolError> {
   readonly create: (init: ErrorInit) => Err;
 }
 
-/** A protocol that answers over HTTP. Made by `overHttp`. */
+/**
+ * A protocol that answers over HTTP. Made by `overHttp`. It holds only what a
+ * parse needs (a thrown client error is read by `parseError`): reading a
+ * response is `fromResponseOf`'s, so a bundle without `fromResponse` has none of it.
+ */
 export interface HttpBinding {
   /** The surface its bodies are read in: a body that names no code falls back to the status there. */
   readonly surface: string;
   /** What openai-node or the AI SDK threw, read as the protocol's error; undefined for anything else. @internal */
   readonly readThrown: (p: Pipeline, input: unknown, context: ParseContext) => ProtocolError | undefined;
-  /** @internal */
-  readonly fromResponse: (p: Pipeline, res: unknown, options?: ReadOptions) => Promise<ProtocolError>;
-  /** @internal */
-  readonly unreadBody: (p: Pipeline, body: ResponseBody) => ProtocolError | undefined;
 }
 
 /** A protocol whose WebSocket closes mean something. Made by `overWebSocket`. */

@@ -1,13 +1,16 @@
-// The HTTP binding: a protocol that answers over HTTP reads a failed
-// response (fromResponse) and what openai-node or the AI SDK threw. A
-// separate binding so that a protocol without HTTP bundles none of it.
+// The HTTP binding: a protocol that answers over HTTP reads what openai-node
+// or the AI SDK threw (in parseError, through overHttp's binding) and a failed
+// response (fromResponse, built apart by fromResponseOf). Separate, so that a
+// protocol without HTTP bundles none of it, and parseError alone no response reading.
+
+import type { CatalogEntry } from "./catalog.js";
 import { readClientError } from "./client.js";
 import { safeCause } from "./client-error-copy.js";
 import type { ParseContext } from "./context.js";
 import type { HttpBinding, Pipeline } from "./definition.js";
-import { MALFORMED, type ProtocolError } from "./error.js";
+import { MALFORMED, type Parsed, type ProtocolError } from "./error.js";
 import { type NetworkFailure, networkFailure } from "./network.js";
-import { failed, nameless, parse, parseSafely, tooLarge } from "./parse.js";
+import { failed, localError, nameless, parse, parseSafely, tooLarge } from "./parse.js";
 import { type ReadOptions, type ResponseBody, readResponse } from "./response.js";
 import { httpStatus } from "./status.js";
 
@@ -72,8 +75,32 @@ async function fromResponse(p: Pipeline, res: unknown, options?: ReadOptions): P
 }
 
 /**
- * A protocol answers over HTTP, its bodies read in `surface`: `fromResponse`
- * reads them, and `parseError` reads what openai-node and the AI SDK throw.
+ * A protocol answers over HTTP, its bodies read in `surface`: `parseError`
+ * reads what openai-node and the AI SDK throw; `fromResponseOf` builds the
+ * protocol's `fromResponse`.
  */
-export const overHttp = (surface: string): HttpBinding =>
-  Object.freeze({ surface, readThrown, fromResponse, unreadBody });
+export const overHttp = (surface: string): HttpBinding => Object.freeze({ surface, readThrown });
+
+/**
+ * The protocol's `fromResponse`: reads a failed HTTP response under the size
+ * cap; of the headers, only `Retry-After`. Never rejects: a protocol without
+ * `overHttp` answers every response with `WIREFAULT_MALFORMED`.
+ */
+export function fromResponseOf<Err extends ProtocolError, E extends CatalogEntry>(
+  p: Pipeline<Err, E>,
+): (res: Response, options?: ReadOptions) => Promise<Parsed<Err, E["code"]>> {
+  const read = p.http
+    ? (res: Response, options?: ReadOptions) => fromResponse(p, res, options)
+    : // A misuse gets an answer, not a rejection.
+      async () => localError(p, MALFORMED, `${p.title} does not answer over HTTP`);
+  return read as (res: Response, options?: ReadOptions) => Promise<Parsed<Err, E["code"]>>;
+}
+
+/**
+ * The protocol's `unreadBody`: the error of a response body a network failure,
+ * a timeout or the caller's abort kept from being read. Always undefined
+ * without `overHttp`.
+ */
+export function unreadBodyOf<Err extends ProtocolError>(p: Pipeline<Err>): (body: ResponseBody) => Err | undefined {
+  return (body) => (p.http ? (unreadBody(p, body) as Err | undefined) : undefined);
+}

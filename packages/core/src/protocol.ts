@@ -1,7 +1,9 @@
 /**
  * Everything a protocol package is built with: `defineProtocol`, the
- * transport bindings (`overHttp`, `overWebSocket`, `overSocket`), the types of
- * a definition, and the helpers its readers and codecs use. The one public
+ * transport bindings (`overHttp`, `overWebSocket`, `overSocket`), the builders
+ * of each function on its own (`definePipeline`, then `parseErrorOf`,
+ * `fromResponseOf`, `fromCloseOf`…), the types of a definition, and the
+ * helpers its readers and codecs use. The one public
  * entry for protocol authors, covered by semver like the main one.
  * @module @wirefault/core/protocol
  */
@@ -10,7 +12,17 @@ export { RECOVERY_ACTIONS } from "./actions.js";
 export { type CodeMap, codeMap } from "./catalog.js";
 export type { ParseContext } from "./context.js";
 export { asBytes, type DecodedInput, decodeInput, MAX_DEPTH, utf8Length } from "./decode.js";
-export { type DefinedProtocol, defineProtocol, type ParsedClose } from "./define-protocol.js";
+export {
+  type DefinedProtocol,
+  decodeOf,
+  definePipeline,
+  defineProtocol,
+  localErrorOf,
+  type ParsedClose,
+  type ProtocolParts,
+  parseErrorAsyncOf,
+  parseErrorOf,
+} from "./define-protocol.js";
 export type {
   CloseCodeEntry,
   CloseLike,
@@ -27,7 +39,7 @@ export type {
 } from "./definition.js";
 export { echoWire } from "./echo.js";
 export { check, field, NULLABLE_TEXT, NUMBER, pick, type Schema, TEXT } from "./field.js";
-export { overHttp } from "./http.js";
+export { fromResponseOf, overHttp, unreadBodyOf } from "./http.js";
 export { MAX_RAW_VALUES } from "./kept-raw.js";
 export { LOCAL_CODES, type LocalCodeRow } from "./local-codes.js";
 export { NETWORK_CODES, type NetworkFailure, networkFailure } from "./network.js";
@@ -39,11 +51,12 @@ export {
   type ResponseBody,
   readResponse,
 } from "./response.js";
-export { overSocket, type SocketCodes } from "./socket.js";
+export { fromSocketErrorOf, overSocket, type SocketCodes } from "./socket.js";
 export { classifyStatus, httpStatus, type StatusReading } from "./status.js";
 export {
   type CloseClassification,
   closeRow,
+  fromCloseOf,
   overWebSocket,
   type StandardCloseCode,
   standardCloses,

@@ -2,10 +2,12 @@
 // failures with codes of its own (Tryll's 1001, 1002, 1003). Which failure an
 // error is comes from the one network table (network.ts), so fromSocketError
 // agrees with isRetryable and with every other parser.
+import type { CatalogEntry } from "./catalog.js";
 import type { ErrorInit, Pipeline, SocketBinding, SocketContext } from "./definition.js";
-import { isProtocolError, type ProtocolError } from "./error.js";
+import { isProtocolError, MALFORMED, type Parsed, type ProtocolError } from "./error.js";
 import { read } from "./field.js";
 import { type NetworkFailure, networkFailure } from "./network.js";
+import { localError } from "./parse.js";
 
 /** The protocol's code for each network failure it names, and for everything else (the caller's abort included). */
 export interface SocketCodes<C extends string | number = string | number> {
@@ -71,4 +73,19 @@ export function overSocket<S extends SocketContext = SocketContext>(codes: Socke
   return Object.freeze({
     fromSocketError: (p: Pipeline, error: unknown, context?: S) => fromSocketError(p, codes, error, context),
   });
+}
+
+/**
+ * The protocol's `fromSocketError`: maps a socket failure to the protocol's
+ * code for it. Never throws: a protocol without `overSocket` answers every
+ * failure with `WIREFAULT_MALFORMED`.
+ */
+export function fromSocketErrorOf<Err extends ProtocolError, E extends CatalogEntry, S extends SocketContext>(
+  p: Pipeline<Err, E>,
+  socket: SocketBinding<S> | undefined,
+): (error?: unknown, context?: S) => Parsed<Err, E["code"]> {
+  const read = socket
+    ? (error?: unknown, context?: S) => socket.fromSocketError(p, error, context)
+    : (error?: unknown) => localError(p, MALFORMED, `${p.title} has no socket binding`, error);
+  return read as (error?: unknown, context?: S) => Parsed<Err, E["code"]>;
 }

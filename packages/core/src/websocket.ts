@@ -1,10 +1,17 @@
 // The WebSocket binding: a protocol whose closes mean something reads them
 // with fromClose, the standard codes (RFC 6455 and the IANA registry) first,
 // then the protocol's own rows.
-import type { RetryPolicy } from "./catalog.js";
+import type { CatalogEntry, RetryPolicy } from "./catalog.js";
 import { asBytes, utf8Text } from "./decode.js";
 import type { CloseCodeEntry, CloseLike, Pipeline, WebSocketBinding } from "./definition.js";
-import { MALFORMED, type ProtocolError, type RecoveryAction, type Retryable } from "./error.js";
+import {
+  type LocalCode,
+  MALFORMED,
+  type Parsed,
+  type ProtocolError,
+  type RecoveryAction,
+  type Retryable,
+} from "./error.js";
 import { localError } from "./parse.js";
 
 /** How a standard WebSocket close code (RFC 6455 and IANA registry) should be handled. */
@@ -123,4 +130,42 @@ export function overWebSocket<const K extends CloseCodeEntry = never>(
     closes,
     fromClose: (p: Pipeline, event: unknown, reason?: unknown) => fromClose(p, closes, reconnect, event, reason),
   });
+}
+
+/**
+ * What `fromClose` returns: the protocol's error with the close code as its
+ * `code`, narrowed by `known` like {@link Parsed}, so a `switch` over the
+ * documented close codes is exhaustive-checked.
+ */
+export type ParsedClose<Err extends ProtocolError, C extends number> = Parsed<
+  ProtocolError<number | LocalCode> & Omit<Err, keyof ProtocolError>,
+  C
+>;
+
+/**
+ * The protocol's `fromClose`: classifies a WebSocket close, a `CloseEvent` or
+ * a code and reason. Never throws: a protocol without `overWebSocket` answers
+ * every close with `WIREFAULT_MALFORMED`.
+ */
+export function fromCloseOf<Err extends ProtocolError, E extends CatalogEntry, K extends CloseCodeEntry = never>(
+  p: Pipeline<Err, E>,
+  websocket: WebSocketBinding<K> | undefined,
+): (event: unknown, reason?: unknown) => ParsedClose<Err, StandardCloseCode | K["code"]> {
+  const read = websocket
+    ? (event: unknown, reason?: unknown) => websocket.fromClose(p, event, reason)
+    : (event: unknown) => closeless(p, event);
+  return read as (event: unknown, reason?: unknown) => ParsedClose<Err, StandardCloseCode | K["code"]>;
+}
+
+// A close code is checked before the missing binding, as fromClose does: a bad code is never a close.
+function closeless(p: Pipeline, event: unknown): ProtocolError {
+  let code: unknown = event;
+  try {
+    if (typeof event === "object" && event !== null) code = (event as { code?: unknown }).code;
+  } catch {
+    code = undefined;
+  }
+  return typeof code === "number" && Number.isInteger(code) && code >= 1000 && code <= 4999
+    ? localError(p, MALFORMED, `${p.title} has no WebSocket closes`, event)
+    : localError(p, MALFORMED, "Not a WebSocket close code", event);
 }

@@ -1,25 +1,35 @@
-import { defineProtocol, field, overHttp, overWebSocket } from "@wirefault/core/protocol";
+import {
+  decodeOf,
+  definePipeline,
+  defineProtocol,
+  field,
+  fromCloseOf,
+  fromResponseOf,
+  overHttp,
+  overWebSocket,
+  parseErrorAsyncOf,
+  parseErrorOf,
+} from "@wirefault/core/protocol";
 import { catalog, closeCodes, codeAliases, MAX_BYTES, reconnect, unlisted } from "./catalog.js";
 import { TealeRelayError, type TealeRelayErrorInit } from "./error.js";
 import { decodeTeale, inferencePayload, readers } from "./readers.js";
 
-/**
- * Teale as core builds it: the catalog, the readers and the closes, handed to
- * `defineProtocol`. The CLI, the docs and the checks read every fact from it.
- */
-export const protocol = /* @__PURE__ */ defineProtocol({
+// Teale's definition, but for its closes: they are fromClose's alone, and stay out of what parseError is built from.
+const definition = {
   name: "teale-relay",
   title: "Teale",
   maxBytes: MAX_BYTES,
   catalog,
   aliases: codeAliases,
   unlisted,
-  http: overHttp("api"),
-  websocket: overWebSocket({ closeCodes, reconnect }),
+  http: /* @__PURE__ */ overHttp("api"),
   codec: decodeTeale,
   readers,
   create: (init: TealeRelayErrorInit<TealeRelayError["code"]>) => new TealeRelayError(init),
-});
+};
+
+const pipeline = /* @__PURE__ */ definePipeline(definition);
+const websocket = /* @__PURE__ */ overWebSocket({ closeCodes, reconnect });
 
 /**
  * Reads any Teale error: a relay frame (string, bytes or object), a local API body
@@ -27,13 +37,13 @@ export const protocol = /* @__PURE__ */ defineProtocol({
  * or an error thrown by openai-node or the AI SDK calling the local API.
  * Never throws: input that is not a Teale error gives `code: MALFORMED` (or `TOO_LARGE`), `known: false`.
  */
-export const parseError = protocol.parseError;
+export const parseError = /* @__PURE__ */ parseErrorOf(pipeline);
 
 /**
  * parseError for every form of WebSocket data, a browser's Blob included (read
  * first when it is within the size cap). Never rejects.
  */
-export const parseErrorAsync = protocol.parseErrorAsync;
+export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parseError);
 
 /**
  * Reads a failed response of the local API (:11435) into a typed error, under the size cap.
@@ -41,7 +51,7 @@ export const parseErrorAsync = protocol.parseErrorAsync;
  * from the headers, so a request's `Authorization` can never end up in the error. Never rejects.
  * `options.signal` (e.g. `AbortSignal.timeout(ms)`) stops a stalled body.
  */
-export const fromResponse = protocol.fromResponse;
+export const fromResponse = /* @__PURE__ */ fromResponseOf(pipeline);
 
 /**
  * Classifies a WebSocket close so a client knows whether to reconnect: pass a `CloseEvent`
@@ -50,7 +60,22 @@ export const fromResponse = protocol.fromResponse;
  * 1012 with `Replaced by newer session` means a newer socket took the session: `no`, `abort`.
  * Never throws.
  */
-export const fromClose = protocol.fromClose;
+export const fromClose = /* @__PURE__ */ fromCloseOf(pipeline, websocket);
+
+/**
+ * Teale as core builds it: the catalog, the readers and the closes, with the
+ * functions above. The CLI, the docs and the checks read every fact from it.
+ */
+export const protocol = /* @__PURE__ */ defineProtocol(definition, {
+  pipeline,
+  websocket,
+  parseError,
+  parseErrorAsync,
+  fromResponse,
+  fromClose,
+});
+
+const decode = /* @__PURE__ */ decodeOf(pipeline);
 
 /**
  * True when a relay message is an error frame, `{"error":{"code":...}}`, and not an offer,
@@ -59,7 +84,7 @@ export const fromClose = protocol.fromClose;
  * Never throws.
  */
 export function isErrorFrame(message: unknown): boolean {
-  const decoded = protocol.decode(message);
+  const decoded = decode(message);
   return decoded.kind === "value" && typeof field(field(decoded.value, "error"), "code") === "string";
 }
 
@@ -69,7 +94,7 @@ export function isErrorFrame(message: unknown): boolean {
  * an error to hand to parseError, not traffic. Takes the same inputs as isErrorFrame. Never throws.
  */
 export function isInferenceError(message: unknown): boolean {
-  const decoded = protocol.decode(message);
+  const decoded = decode(message);
   if (decoded.kind !== "value") return false;
   const payload = inferencePayload(decoded.value);
   return typeof field(payload, "requestID") === "string" && typeof field(payload, "errorMessage") === "string";

@@ -5,7 +5,7 @@ import { type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { field, httpStatus, NUMBER, pick, type ReadOptions, readResponse, TEXT } from "@wirefault/core/protocol";
 import { MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
 import { type BlockError, createError, type TelemetryServerError } from "./error.js";
-import { fromResponse, parseError, protocol } from "./protocol.js";
+import { decode, fromResponse, localError, parseError, unreadBody } from "./protocol.js";
 import { isKey } from "./readers.js";
 
 type ResponseLike = Parameters<typeof readResponse>[0];
@@ -103,7 +103,7 @@ export function parseBatchResponse(status: number, body: unknown, options: Parse
           stack: field(options, "stack") !== false,
         }),
       );
-    const decoded = protocol.decode(body);
+    const decoded = decode(body);
     if (decoded.kind === "too-large") return failed(code, tooLarge(code));
     const value = decoded.kind === "value" ? decoded.value : field(decoded, "text");
     const bad = (problem: string, cause?: unknown): BatchResult =>
@@ -143,7 +143,7 @@ export function parseBatchResponse(status: number, body: unknown, options: Parse
       error: undefined,
     };
   } catch (cause) {
-    return failed(code, protocol.localError(MALFORMED, "Unreadable batch answer", body, cause));
+    return failed(code, localError(MALFORMED, "Unreadable batch answer", body, cause));
   }
 }
 
@@ -165,7 +165,7 @@ export async function readBatchResponse(
   const code = status as number;
   if (body.tooLarge) return failed(code, tooLarge(code));
   // Cut off by a network failure: the blocks may not be stored, and resending is safe (duplicates are accepted).
-  const lost = protocol.unreadBody(body);
+  const lost = unreadBody(body);
   if (lost) return failed(code, lost);
   if (body.text === undefined)
     return failed(code, untrusted(MALFORMED, "Body could not be read", code, undefined, body.cause));

@@ -1,18 +1,25 @@
-import { defineProtocol, overHttp } from "@wirefault/core/protocol";
+import {
+  decodeOf,
+  definePipeline,
+  defineProtocol,
+  fromResponseOf,
+  localErrorOf,
+  overHttp,
+  parseErrorAsyncOf,
+  parseErrorOf,
+  unreadBodyOf,
+} from "@wirefault/core/protocol";
 import { catalog, isBlockCode, MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
 import { createError, type TelemetryServerError, type TelemetryServerErrorInit } from "./error.js";
 import { readers } from "./readers.js";
 
-/**
- * The telemetry server as core builds it: the catalog and the readers, handed
- * to `defineProtocol`. The CLI, the docs and the checks read every fact from it.
- */
-export const protocol = /* @__PURE__ */ defineProtocol({
+// The telemetry server's definition: the catalog and the readers. Every function below is built from it on its own.
+const definition = {
   name: PROTOCOL,
   title: "Telemetry server",
   maxBytes: MAX_BYTES,
   catalog,
-  http: overHttp(SURFACE),
+  http: /* @__PURE__ */ overHttp(SURFACE),
   readers,
   // A per-block message no template knows, from a newer server, gets one more try:
   // resending a block is always safe, because duplicates are accepted. A block's
@@ -24,7 +31,9 @@ export const protocol = /* @__PURE__ */ defineProtocol({
         ? { ...init, known: false, codeName: undefined, policy: undefined, retryable: "maybe", action: "retry" }
         : init,
     ),
-});
+};
+
+const pipeline = /* @__PURE__ */ definePipeline(definition);
 
 /**
  * Reads a top-level error body (a JSON string, UTF-8 bytes, a decoded value, or an
@@ -34,14 +43,34 @@ export const protocol = /* @__PURE__ */ defineProtocol({
  * no code is classified by its status (`Device not found` for a bare 404, say), else
  * it is `WIREFAULT_MALFORMED` (or `WIREFAULT_TOO_LARGE`), `known: false`.
  */
-export const parseError = protocol.parseError;
+export const parseError = /* @__PURE__ */ parseErrorOf(pipeline);
 
 /** parseError for every form of body data, a browser's Blob included (read first when within the cap). Never rejects. */
-export const parseErrorAsync = protocol.parseErrorAsync;
+export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parseError);
 
 /**
  * Reads a failed response (at most 1 MiB, only `Retry-After` among headers)
  * into a typed error; falls back to the status when the body is empty or not JSON.
  * `options.signal` (e.g. `AbortSignal.timeout(ms)`) stops a stalled body. Never rejects.
  */
-export const fromResponse = protocol.fromResponse;
+export const fromResponse = /* @__PURE__ */ fromResponseOf(pipeline);
+
+/** A body's decoded value under the cap, as parseError decodes it. @internal */
+export const decode = /* @__PURE__ */ decodeOf(pipeline);
+
+/** An error the package raises itself, of the protocol's class. @internal */
+export const localError = /* @__PURE__ */ localErrorOf(pipeline);
+
+/** The error of a response body a network failure kept from being read. @internal */
+export const unreadBody = /* @__PURE__ */ unreadBodyOf(pipeline);
+
+/**
+ * The telemetry server as core builds it: the catalog and the readers, with
+ * the functions above. The CLI, the docs and the checks read every fact from it.
+ */
+export const protocol = /* @__PURE__ */ defineProtocol(definition, {
+  pipeline,
+  parseError,
+  parseErrorAsync,
+  fromResponse,
+});

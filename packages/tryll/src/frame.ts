@@ -4,11 +4,19 @@
  * @module @wirefault/tryll/frame
  */
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
-import { asBytes, type DecodedInput, defineProtocol } from "@wirefault/core/protocol";
+import {
+  asBytes,
+  type DecodedInput,
+  definePipeline,
+  defineProtocol,
+  localErrorOf,
+  parseErrorAsyncOf,
+  parseErrorOf,
+} from "@wirefault/core/protocol";
 import { Builder, ByteBuffer } from "flatbuffers";
 import { MAX_FRAME_BYTES } from "./catalog.js";
 import type { ParsedTryllError, TryllError } from "./error.js";
-import { definition } from "./protocol.js";
+import { definition, socket } from "./protocol.js";
 import { decodeWith, FailedTurn, type TurnCompleteBody, UnreadFrame } from "./readers.js";
 import { MIN_FRAME_BYTES, PREFIX_BYTES, readLength, toUint64 } from "./wire.js";
 
@@ -156,11 +164,10 @@ const other = (bytes: Uint8Array, tag: number): DecodedInput => {
   return { kind: "malformed", message: problem, raw: new UnreadFrame(bytes, problem, tag) };
 };
 
-/**
- * Tryll with the frame codec: the main entry's definition, catalog and
- * readers, with binary frames decoded. The CLI reads Tryll's wire with it.
- */
-export const protocol = /* @__PURE__ */ defineProtocol({ ...definition, codec: decodeWith(readFrame) });
+// The main entry's definition, catalog and readers, with binary frames decoded.
+const framed = { ...definition, codec: /* @__PURE__ */ decodeWith(readFrame) };
+const pipeline = /* @__PURE__ */ definePipeline(framed);
+const localError = /* @__PURE__ */ localErrorOf(pipeline);
 
 const tooShort = (length: number): string =>
   `Tryll frame of ${length} bytes is ${length === 0 ? "empty" : "too short to hold a message"}: a protocol violation`;
@@ -168,19 +175,19 @@ const tooShort = (length: number): string =>
 // What is wrong with bytes as one frame, before they are decoded: decodeFrame says it precisely.
 function refuse(bytes: Uint8Array): TryllError | undefined {
   if (bytes.byteLength > PREFIX_BYTES + MAX_FRAME_BYTES)
-    return protocol.localError(TOO_LARGE, `Tryll frame of ${bytes.byteLength} bytes exceeds the 1 MiB limit`, bytes);
+    return localError(TOO_LARGE, `Tryll frame of ${bytes.byteLength} bytes exceeds the 1 MiB limit`, bytes);
   if (bytes.byteLength < PREFIX_BYTES)
-    return protocol.localError(MALFORMED, "Truncated Tryll frame: no 4-byte length prefix", bytes);
+    return localError(MALFORMED, "Truncated Tryll frame: no 4-byte length prefix", bytes);
   const length = readLength(bytes);
   if (length > MAX_FRAME_BYTES)
-    return protocol.localError(TOO_LARGE, `Tryll frame length prefix ${length} exceeds the 1 MiB limit`, bytes);
+    return localError(TOO_LARGE, `Tryll frame length prefix ${length} exceeds the 1 MiB limit`, bytes);
   if (length !== bytes.byteLength - PREFIX_BYTES)
-    return protocol.localError(
+    return localError(
       MALFORMED,
       `Tryll frame length prefix says ${length} bytes but ${bytes.byteLength - PREFIX_BYTES} follow`,
       bytes,
     );
-  if (length < MIN_FRAME_BYTES) return protocol.localError(MALFORMED, tooShort(length), bytes);
+  if (length < MIN_FRAME_BYTES) return localError(MALFORMED, tooShort(length), bytes);
   return undefined;
 }
 
@@ -193,12 +200,12 @@ function refuse(bytes: Uint8Array): TryllError | undefined {
 export function decodeFrame(bytes: Uint8Array | ArrayBuffer): ParsedTryllError | undefined;
 export function decodeFrame(bytes: Uint8Array | ArrayBuffer): TryllError | undefined {
   const frame = asBytes(bytes);
-  if (!frame) return protocol.localError(MALFORMED, "A Tryll frame must be a Uint8Array or ArrayBuffer", bytes);
+  if (!frame) return localError(MALFORMED, "A Tryll frame must be a Uint8Array or ArrayBuffer", bytes);
   const refused = refuse(frame);
   if (refused) return refused;
   // Most frames are traffic: known to be no error from their tag alone, without building one.
   if (isTraffic(frame)) return undefined;
-  const err = protocol.parseError(frame);
+  const err = parseError(frame);
   // A well-formed message of another kind is traffic, not an error.
   return err.raw instanceof UnreadFrame && err.raw.tag !== undefined ? undefined : err;
 }
@@ -208,10 +215,16 @@ export function decodeFrame(bytes: Uint8Array | ArrayBuffer): TryllError | undef
  * that carries no error is MALFORMED. Everything else is read as the main
  * entry's `parseError` reads it. Never throws.
  */
-export const parseError = protocol.parseError;
+export const parseError = /* @__PURE__ */ parseErrorOf(pipeline);
 
 /** parseError with frame support, for every form of data, a browser's Blob included. Never rejects. */
-export const parseErrorAsync = protocol.parseErrorAsync;
+export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parseError);
+
+/**
+ * Tryll with the frame codec: the main entry's definition, catalog and
+ * readers, with binary frames decoded. The CLI reads Tryll's wire with it.
+ */
+export const protocol = /* @__PURE__ */ defineProtocol(framed, { pipeline, socket, parseError, parseErrorAsync });
 
 /** What an ErrorResponse frame is built from; a TryllError fits. */
 export interface ErrorFrameInput {
@@ -377,13 +390,13 @@ export class FrameReader {
   #refuse(length: number): TryllError | undefined {
     const prefix = () => this.#buf.slice(this.#start, this.#start + PREFIX_BYTES);
     if (length > MAX_FRAME_BYTES)
-      return protocol.localError(
+      return localError(
         TOO_LARGE,
         `Tryll frame length prefix ${length} exceeds the 1 MiB limit; the stream cannot be resynchronised`,
         prefix(),
       );
     if (length < MIN_FRAME_BYTES)
-      return protocol.localError(MALFORMED, `${tooShort(length)}; the stream cannot be trusted`, prefix());
+      return localError(MALFORMED, `${tooShort(length)}; the stream cannot be trusted`, prefix());
     return undefined;
   }
 

@@ -1,4 +1,12 @@
-import { defineProtocol, field, overSocket, type ProtocolDefinition } from "@wirefault/core/protocol";
+import {
+  definePipeline,
+  defineProtocol,
+  field,
+  overSocket,
+  type ProtocolDefinition,
+  parseErrorAsyncOf,
+  parseErrorOf,
+} from "@wirefault/core/protocol";
 import { CLIENT_FAILURE, catalog, MAX_FRAME_BYTES, ranges, type TryllCatalogEntry, TryllErrorCode } from "./catalog.js";
 import { TryllError, type TryllErrorInit } from "./error.js";
 import { decode, readers } from "./readers.js";
@@ -10,9 +18,10 @@ function contextId(context: unknown, key: "requestId" | "agentId"): bigint | und
 }
 
 /**
- * What Tryll hands to `defineProtocol`: the catalog, the layer ranges and the
- * readers. The frame subpath builds its protocol from the same definition with
- * its FlatBuffers codec. No HTTP and no WebSocket: Tryll is framed TCP.
+ * What Tryll hands to core: the catalog, the layer ranges and the readers.
+ * The frame subpath builds its protocol from the same definition with its
+ * FlatBuffers codec. No HTTP and no WebSocket: Tryll is framed TCP. Its socket
+ * binding is apart, `fromSocketError`'s alone.
  * @internal
  */
 export const definition: ProtocolDefinition<TryllCatalogEntry, TryllError> = {
@@ -23,28 +32,29 @@ export const definition: ProtocolDefinition<TryllCatalogEntry, TryllError> = {
   ranges,
   codec: decode,
   readers,
-  // A socket's failures by core's network table: a failure to connect, a drop, a timeout; anything else is code 0.
-  socket: overSocket({
-    surface: "response",
-    unreachable: TryllErrorCode.ConnectionFailed,
-    dropped: TryllErrorCode.ConnectionDropped,
-    timeout: TryllErrorCode.Timeout,
-    other: CLIENT_FAILURE,
-    // Code 0 has no summary: what the client raised is its message, on the wire too.
-    details: (context, said) => ({
-      wireMessage: said ?? "",
-      requestId: contextId(context, "requestId"),
-      agentId: contextId(context, "agentId"),
-    }),
-  }),
   create: (init: TryllErrorInit) => new TryllError(init),
 };
 
 /**
- * Tryll as core builds it, without the frame codec. The CLI, the docs and the
- * checks read every fact from it.
+ * A socket's failures by core's network table: a failure to connect, a drop, a timeout; anything else is code 0.
+ * @internal
  */
-export const protocol = /* @__PURE__ */ defineProtocol(definition);
+export const socket = /* @__PURE__ */ overSocket({
+  surface: "response",
+  unreachable: TryllErrorCode.ConnectionFailed,
+  dropped: TryllErrorCode.ConnectionDropped,
+  timeout: TryllErrorCode.Timeout,
+  other: CLIENT_FAILURE,
+  // Code 0 has no summary: what the client raised is its message, on the wire too.
+  details: (context, said) => ({
+    wireMessage: said ?? "",
+    requestId: contextId(context, "requestId"),
+    agentId: contextId(context, "agentId"),
+  }),
+});
+
+/** What the main entry's functions are built from. @internal */
+export const pipeline = /* @__PURE__ */ definePipeline(definition);
 
 /**
  * Parses a Tryll error: a decoded `{code, message, request_id?, agent_id?}`,
@@ -52,7 +62,13 @@ export const protocol = /* @__PURE__ */ defineProtocol(definition);
  * (`TOO_LARGE` past 1 MiB), `known: false`. Binary frames need the frame
  * codec: use `parseError` from `@wirefault/tryll/frame`; here they give MALFORMED.
  */
-export const parseError = protocol.parseError;
+export const parseError = /* @__PURE__ */ parseErrorOf(pipeline);
 
 /** parseError for every form of data, a browser's Blob included (read first when it is within the cap). Never rejects. */
-export const parseErrorAsync = protocol.parseErrorAsync;
+export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parseError);
+
+/**
+ * Tryll as core builds it, without the frame codec. The CLI, the docs and the
+ * checks read every fact from it.
+ */
+export const protocol = /* @__PURE__ */ defineProtocol(definition, { pipeline, socket, parseError, parseErrorAsync });

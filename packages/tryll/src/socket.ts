@@ -1,5 +1,6 @@
+import { fromSocketErrorOf } from "@wirefault/core/protocol";
 import type { TryllError } from "./error.js";
-import { protocol } from "./protocol.js";
+import { pipeline, socket } from "./protocol.js";
 
 /** What the caller knows about the socket when it failed. */
 export interface SocketErrorContext {
@@ -15,4 +16,5 @@ export interface SocketErrorContext {
  * else (an abort, a TLS or programming error) becomes code 0, the
  * client-failure code: unknown, `abort`. Never throws.
  */
-export const fromSocketError: (err?: unknown, context?: SocketErrorContext) => TryllError = protocol.fromSocketError;
+export const fromSocketError: (err?: unknown, context?: SocketErrorContext) => TryllError =
+  /* @__PURE__ */ fromSocketErrorOf(pipeline, socket);

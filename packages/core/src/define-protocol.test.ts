@@ -1,0 +1,122 @@
+// Each function of a protocol built on its own from one pipeline answers as
+// defineProtocol's does, and a protocol handed them holds the very same ones.
+import { describe, expect, it } from "vitest";
+import { defineCatalog } from "./catalog.js";
+import { MALFORMED, NETWORK, ProtocolError } from "./error.js";
+import {
+  decodeOf,
+  definePipeline,
+  defineProtocol,
+  type ErrorInit,
+  fromCloseOf,
+  fromResponseOf,
+  fromSocketErrorOf,
+  localErrorOf,
+  overHttp,
+  overSocket,
+  overWebSocket,
+  parseErrorAsyncOf,
+  parseErrorOf,
+  unreadBodyOf,
+} from "./protocol.js";
+
+// biome-ignore format: one row per code
+const catalog = defineCatalog([
+  { surface: "api", code: "busy", name: "Busy", status: 503, retryable: "yes", action: "retry", summary: "Busy." },
+  { surface: "api", code: 7, name: "Seven", retryable: "no", action: "abort", summary: "Seven." },
+] as const);
+
+const closeCodes = [
+  { code: 4001, name: "BAD_TOKEN", retryable: "no", action: "user-action", summary: "Bad token." },
+] as const;
+
+// No transport in what the pipeline is built from: only parseError's needs.
+const bare = {
+  name: "sample",
+  title: "Sample",
+  maxBytes: 1024,
+  catalog,
+  readers: [(value: unknown) => ({ surface: "api", code: (value as { code?: string | number })?.code })],
+  create: (init: ErrorInit) => new ProtocolError(init),
+};
+const http = { ...bare, http: overHttp("api") };
+const websocket = overWebSocket({ closeCodes });
+const socket = overSocket({ surface: "api", unreachable: 7, dropped: 7, timeout: 7, other: "busy" });
+
+const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+const answer = (err: ProtocolError) => ({ ...err.toJSON(), stack: undefined, local: err.local });
+
+describe("a protocol's functions, each built on its own", () => {
+  const pipeline = definePipeline(http);
+  const whole = defineProtocol({ ...http, websocket, socket });
+
+  it("answer as defineProtocol's do", async () => {
+    const parseError = parseErrorOf(pipeline);
+    for (const input of [{ code: "busy" }, '{"code":7}', "not json", new Uint8Array([1]), { code: "other" }])
+      expect(answer(parseError(input, { status: 503 }))).toEqual(answer(whole.parseError(input, { status: 503 })));
+    expect(answer(await parseErrorAsyncOf(pipeline)(new Blob(['{"code":"busy"}'])))).toEqual(
+      answer(whole.parseError({ code: "busy" })),
+    );
+    const res = () => new Response('{"code":"busy"}', { status: 503, headers: { "retry-after": "2" } });
+    expect(answer(await fromResponseOf(pipeline)(res()))).toEqual(answer(await whole.fromResponse(res())));
+    expect(answer(fromCloseOf(pipeline, websocket)(4001, "bad"))).toEqual(answer(whole.fromClose(4001, "bad")));
+    expect(answer(fromSocketErrorOf(pipeline, socket)(reset))).toEqual(answer(whole.fromSocketError(reset)));
+    const lost = { status: 503, text: undefined, tooLarge: false, retryAfterMs: undefined, cause: reset };
+    expect(unreadBodyOf(pipeline)(lost)?.code).toBe(NETWORK);
+    expect(answer(unreadBodyOf(pipeline)(lost) as ProtocolError)).toEqual(
+      answer(whole.unreadBody(lost) as ProtocolError),
+    );
+    expect(decodeOf(pipeline)('{"code":7}')).toEqual(whole.decode('{"code":7}'));
+    expect(answer(localErrorOf(pipeline)(MALFORMED, "no"))).toEqual(answer(whole.localError(MALFORMED, "no")));
+  });
+
+  it("a parseError built alone still points its stack at the caller", () => {
+    const parseError = parseErrorOf(pipeline);
+    function callersFrame(): ProtocolError {
+      return parseError({ code: "busy" });
+    }
+    expect(callersFrame().stack?.split("\n")[1]).toContain("callersFrame");
+  });
+
+  it("a protocol handed them holds the very same functions and transports", () => {
+    const parseError = parseErrorOf(pipeline);
+    const parseErrorAsync = parseErrorAsyncOf(pipeline, parseError);
+    const fromResponse = fromResponseOf(pipeline);
+    const fromClose = fromCloseOf(pipeline, websocket);
+    const fromSocketError = fromSocketErrorOf(pipeline, socket);
+    const protocol = defineProtocol(http, {
+      pipeline,
+      websocket,
+      socket,
+      parseError,
+      parseErrorAsync,
+      fromResponse,
+      fromClose,
+      fromSocketError,
+    });
+    expect(protocol).toMatchObject({ parseError, parseErrorAsync, fromResponse, fromClose, fromSocketError });
+    expect(protocol.index).toBe(pipeline.index);
+    expect(protocol.websocket).toBe(websocket);
+    expect(protocol.socket).toBe(socket);
+    expect(protocol.closeCodes).toEqual(closeCodes);
+    expect(protocol.closes.at(-1)).toEqual(closeCodes[0]);
+  });
+
+  it("without a transport, its function answers a misuse with MALFORMED, never a throw or a rejection", async () => {
+    const p = definePipeline(bare);
+    const res = await fromResponseOf(p)(new Response("{}", { status: 503 }));
+    expect([res.code, res.message]).toEqual([MALFORMED, "Sample does not answer over HTTP"]);
+    expect(
+      unreadBodyOf(p)({ status: 503, text: undefined, tooLarge: false, retryAfterMs: 1, cause: reset }),
+    ).toBeUndefined();
+    expect(fromCloseOf(p, undefined)(4001).message).toBe("Sample has no WebSocket closes");
+    expect(fromCloseOf(p, undefined)(99).message).toBe("Not a WebSocket close code");
+    expect(fromSocketErrorOf(p, undefined)(new Error("x")).message).toBe("Sample has no socket binding");
+  });
+
+  it("definePipeline checks the definition as defineProtocol does", () => {
+    expect(() => definePipeline({ ...bare, maxBytes: 0 })).toThrow(
+      /^defineProtocol\("sample"\): maxBytes must be a positive integer/,
+    );
+  });
+});
