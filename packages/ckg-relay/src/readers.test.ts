@@ -117,6 +117,22 @@ describe("parseError: context", () => {
     expect(parseError({ code: "RATE_LIMITED", retry_after: 0 }).retryAfterMs).toBe(0);
   });
 
+  // Issue 27: a retry_after too large for a number of ms was dropped, so the transport's hint or the
+  // code's own backoff applied: a larger value meant a shorter wait. Clamped now, as the Retry-After header is.
+  it("clamps a `retry_after` too large for a number of ms to 2^53-1 ms, never drops it", () => {
+    for (const seconds of ["9007199254741", "999999999999999", "1e300", "1e400"]) {
+      const text = `{"type":"error","code":"RATE_LIMITED","message":"m","retry_after":${seconds}}`;
+      expect(parseError(text).retryAfterMs, seconds).toBe(Number.MAX_SAFE_INTEGER);
+      // The message's own hint still wins over the transport's, however large.
+      expect(parseError(text, { retryAfterMs: 5000 }).retryAfterMs, seconds).toBe(Number.MAX_SAFE_INTEGER);
+    }
+    expect(parseError({ code: "RATE_LIMITED", retry_after: Number.POSITIVE_INFINITY }).retryAfterMs).toBe(
+      Number.MAX_SAFE_INTEGER,
+    );
+    expect(parseError('{"code":"RATE_LIMITED","retry_after":9007199254740}').retryAfterMs).toBe(9_007_199_254_740_000);
+    expect(parseError({ code: "RATE_LIMITED", retry_after: Number.NaN }).retryAfterMs).toBeUndefined();
+  });
+
   it("falls back to the status when the body names no code, keeping why", () => {
     const error = parseError("Service Unavailable", { status: 503 });
     expect(error).toMatchObject({ code: "AGENT_OFFLINE", known: true, status: 503 });

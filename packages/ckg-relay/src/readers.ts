@@ -2,7 +2,7 @@
 // WebSocket and over HTTP. Everything else (caps, status fallback,
 // classification) is core's.
 
-import { sanitizeDelay } from "@wirefault/core";
+import { retryHintFromSeconds } from "@wirefault/core";
 import type { Reader } from "@wirefault/core/protocol";
 import { check, field, NUMBER, pick, TEXT } from "@wirefault/core/protocol";
 
@@ -22,13 +22,12 @@ const readMessage: Reader = (value) => {
   const error = field(value, "error");
   const message = pick(TEXT, value, "message") ?? (typeof error === "string" ? error : pick(TEXT, error, "message"));
   const id = pick(CODE, value, "event_id");
-  const seconds = pick(NUMBER, value, "retry_after");
   return {
     surface: "relay",
     code: pick(CODE, value, "code") ?? pick(CODE, error, "code"),
     message,
-    // Only a non-negative number of seconds is a hint; anything else is ignored, not fatal.
-    retryAfterMs: seconds === undefined ? undefined : sanitizeDelay(seconds * 1000),
+    // Seconds, by core's hint rule: too large is clamped, not dropped; not a non-negative number is no hint.
+    retryAfterMs: retryHintFromSeconds(field(value, "retry_after")),
     details: { eventId: id === undefined ? undefined : String(id) },
   };
 };

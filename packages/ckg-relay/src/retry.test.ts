@@ -179,6 +179,16 @@ describe("RATE_LIMITED: throttle, max(10 s, 2^attempt s)", () => {
     expect(clock.delays).toEqual([30_000, 30_000]);
   });
 
+  // Issue 27: past 2^53-1 ms the hint was dropped and RATE_LIMITED's own 10 s applied.
+  it("a retry_after past 2^53-1 ms waits the 60 s clamp, never less than the code's own backoff", async () => {
+    for (const seconds of ["9007199254740", "9007199254741", "999999999999999", "1e400"]) {
+      const clock = recordingClock();
+      const message = `{"type":"error","code":"RATE_LIMITED","message":"m","retry_after":${seconds}}`;
+      await retry(flaky(JSON.parse(message), 1).fn, { clock, jitter: "none" });
+      expect(clock.delays, seconds).toEqual([60_000]);
+    }
+  });
+
   it("honours a Retry-After header, clamped so that a hostile server cannot park the client", async () => {
     const clock = recordingClock();
     let calls = 0;

@@ -3,6 +3,7 @@ import type { RetryPolicy } from "./policy.js";
 export type { Jitter } from "./policy.js";
 
 import { sanitizeDelay } from "./error.js";
+import { retryHintFromSeconds } from "./retry-hint.js";
 
 /** The policy used where neither the catalog nor the caller says otherwise. */
 export const DEFAULT_POLICY: Required<RetryPolicy> = /* @__PURE__ */ Object.freeze({
@@ -55,7 +56,8 @@ const HTTP_DATE =
  * only) or an HTTP-date (RFC 9110: IMF-fixdate, RFC 850 or asctime), always
  * read as GMT whatever the process's time zone. A delay too large for a
  * number (any count of digits) is clamped to 2^53−1 ms, never dropped, so
- * `retry()`'s own clamp (`maxRetryAfterMs`) applies to it. Decimal seconds,
+ * `retry()`'s own clamp (`maxRetryAfterMs`) applies to it: the rule of
+ * `retryHintMs`, which a body's hint in seconds follows too. Decimal seconds,
  * signs, ISO 8601 dates, dates in another zone and garbage give undefined
  * (no hint, so the caller's own backoff applies), never 0. Dates in the past
  * give 0. The date itself is read by `Date.parse`, which is lenient: it
@@ -65,9 +67,8 @@ const HTTP_DATE =
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (typeof value !== "string") return undefined;
   const text = value.trim();
-  // Digits only, linear in their count; past 15 digits the number is clamped anyway.
-  if (/^\d+$/.test(text))
-    return text.length > 15 ? Number.MAX_SAFE_INTEGER : Math.min(Number(text) * 1000, Number.MAX_SAFE_INTEGER);
+  // Digits only, linear in their count; too many for a number read as Infinity, which the hint rule clamps.
+  if (/^\d+$/.test(text)) return retryHintFromSeconds(Number(text));
   if (text.length > MAX_DATE_LENGTH) return undefined;
   // Every HTTP-date ends in GMT, or, in asctime, in the year: a GMT that
   // Date.parse would otherwise read as local time.

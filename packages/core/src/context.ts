@@ -1,5 +1,6 @@
 // What a parser takes besides its input, read without trusting it.
 import { field } from "./field.js";
+import { retryHintMs } from "./retry-hint.js";
 import { httpStatus } from "./status.js";
 
 /** What a parser takes besides its input: the transport's status and retry hint, and whether to take a stack. */
@@ -19,7 +20,8 @@ export interface ParseContext {
 /**
  * A parser's `context`, read without trusting it: `null`, a hostile Proxy or
  * a throwing getter give `{}`; a status must be an integer from 100 to 599,
- * a hint a finite non-negative number; only `stack: false` turns the stack off.
+ * a hint a non-negative number (one too large is clamped, by `retryHintMs`);
+ * only `stack: false` turns the stack off.
  */
 export function readContext(context: unknown): ParseContext {
   const status = field(context, "status");
@@ -27,8 +29,7 @@ export function readContext(context: unknown): ParseContext {
   return {
     midStream: field(context, "midStream") === true || undefined,
     status: httpStatus(status),
-    retryAfterMs:
-      typeof retryAfterMs === "number" && retryAfterMs >= 0 && retryAfterMs < Infinity ? retryAfterMs : undefined,
+    retryAfterMs: retryHintMs(retryAfterMs),
     // Only an explicit false turns it off: anything else keeps the default.
     stack: field(context, "stack") === false ? false : undefined,
   };

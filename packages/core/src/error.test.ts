@@ -105,9 +105,12 @@ describe("ProtocolError", () => {
     expect(JSON.stringify(err)).not.toContain("abcdef123");
   });
 
-  it("rejects a non-finite or negative retry hint", () => {
-    for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+  it("rejects a NaN or negative retry hint, and clamps one too large (Infinity too) to 2^53-1 ms", () => {
+    for (const bad of [Number.NaN, -1, Number.NEGATIVE_INFINITY]) {
       expect(new ProtocolError({ ...init, retryAfterMs: bad }).retryAfterMs).toBeUndefined();
+    }
+    for (const huge of [Number.MAX_SAFE_INTEGER + 2, Number.POSITIVE_INFINITY]) {
+      expect(new ProtocolError({ ...init, retryAfterMs: huge }).retryAfterMs).toBe(Number.MAX_SAFE_INTEGER);
     }
   });
 

@@ -2,6 +2,7 @@ import { printable, safeCause } from "./client-error-copy.js";
 import { maskJson, maskValue } from "./mask.js";
 import type { RetryPolicy } from "./policy.js";
 import { setPrototype } from "./prototype.js";
+import { retryHintMs } from "./retry-hint.js";
 import { displayText, escapeTerminal } from "./terminal-text.js";
 
 /** The name of a wire protocol: one of wirefault's five, or one built with `defineProtocol`. */
@@ -165,7 +166,7 @@ export class ProtocolError<C extends string | number = string | number> extends 
     self.status = init.status ?? verdict.status;
     self.retryable = init.retryable ?? verdict.retryable;
     self.action = init.action ?? verdict.action;
-    self.retryAfterMs = sanitizeDelay(init.retryAfterMs);
+    self.retryAfterMs = retryHintMs(init.retryAfterMs);
     self.known = known;
     // Only when true: most errors never began a response, and toJSON() shows what an error carries.
     if (init.midStream === true) self.midStream = true;

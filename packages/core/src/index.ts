@@ -56,6 +56,7 @@ export {
 export { escapeControls, redactSecrets } from "./redact.js";
 export { policyFor, type RetryEvent, type RetryOptions, retry } from "./retry.js";
 export { type RetryBudget, type RetryBudgetOptions, retryBudget } from "./retry-budget.js";
+export { retryHintFromSeconds, retryHintMs } from "./retry-hint.js";
 export { SECRET_FORMS, type SecretForm } from "./secret-forms.js";
 export { isSecretKey, SECRET_KEYS } from "./secret-keys.js";
 export { DISPLAY_CAP } from "./terminal-text.js";

@@ -138,6 +138,15 @@ describe("retry classification, as retry() applies it", () => {
     expect(clock.delays).toEqual([60_000]);
   });
 
+  // Issue 27: past 2^53-1 ms the hint was dropped and the code's own 10 s applied; a larger hint meant a shorter wait.
+  it("retryAfterSeconds past 2^53-1 ms (9007199254741, 15 digits, 1e300) waits the 60 s clamp, never the 10 s backoff", async () => {
+    for (const seconds of ["9007199254740", "9007199254741", "999999999999999", "1e300", "1e400"]) {
+      const frame = `{"error":{"code":"rate_limited","message":"m","retryAfterSeconds":${seconds}}}`;
+      const { clock } = await run(parseError(frame), { maxAttempts: 2, jitter: "none" });
+      expect(clock.delays, seconds).toEqual([60_000]);
+    }
+  });
+
   it("peer_not_found and model_not_loaded (reset, maybe): never re-sent without recover.reset; with it, one retry after it", async () => {
     for (const error of [
       parseError('{"error":{"code":"peer_not_found","message":"Peer n1 is not connected"}}'),

@@ -425,11 +425,9 @@ describe("bad input", () => {
   it.each([
     ["negative", -8],
     ["NaN", Number.NaN],
-    ["Infinity", Number.POSITIVE_INFINITY],
     ["a string", "8"],
     ["null", null],
     ["an object", { seconds: 8 }],
-    ["1e300", 1e300],
   ])("retryAfterSeconds that is %s is ignored", (_, retryAfterSeconds) => {
     const error = parseError({ error: { code: "rate_limited", message: "m", retryAfterSeconds } });
     expect(error).toMatchObject({ code: "rate_limited", known: true, retryable: "yes", action: "throttle" });
@@ -440,6 +438,31 @@ describe("bad input", () => {
     expect(error.toWire()).toEqual({
       error: { code: "rate_limited", message: "m", ...(json && { retryAfterSeconds }) },
     });
+  });
+
+  // Issue 27: a hint too large for a number of ms (1e300, 9007199254741 s) was dropped, so the code's own
+  // 10 s backoff applied: a larger value meant a shorter wait. Clamped now, as the Retry-After header is.
+  it.each([
+    ["9007199254741", "9007199254741", 9007199254741],
+    ["1e300", "1e300", 1e300],
+    ["15 digits", "999999999999999", 999999999999999],
+  ])("retryAfterSeconds of %s is clamped to 2^53-1 ms, never dropped, and kept as sent", (_, text, seconds) => {
+    const error = parseError(`{"error":{"code":"rate_limited","message":"m","retryAfterSeconds":${text}}}`);
+    expect(error.retryAfterMs).toBe(Number.MAX_SAFE_INTEGER);
+    expect(error.retryAfterSeconds).toBe(seconds);
+    expect(error.toWire()).toEqual({ error: { code: "rate_limited", message: "m", retryAfterSeconds: seconds } });
+  });
+
+  it("retryAfterSeconds of 1e400 (Infinity once parsed) is clamped too; no JSON wire carries Infinity back", () => {
+    for (const input of [
+      '{"error":{"code":"rate_limited","message":"m","retryAfterSeconds":1e400}}',
+      { error: { code: "rate_limited", message: "m", retryAfterSeconds: Number.POSITIVE_INFINITY } },
+    ]) {
+      const error = parseError(input);
+      expect(error.retryAfterMs).toBe(Number.MAX_SAFE_INTEGER);
+      expect(error.retryAfterSeconds).toBeUndefined();
+      expect(JSON.stringify(error.toJSON())).not.toContain("null");
+    }
   });
 
   it("retryAfterSeconds of 1e12 is kept as the server's hint (retry() clamps it)", () => {

@@ -1,7 +1,7 @@
 // What is peculiar to Teale's wire: the three payload shapes its readers
 // know. Everything else (caps, status fallback, classification) is core's.
 
-import { sanitizeDelay } from "@wirefault/core";
+import { retryHintFromSeconds } from "@wirefault/core";
 import type { ParseContext, Reader, Reading } from "@wirefault/core/protocol";
 import { type DecodedInput, decodeInput, field, NULLABLE_TEXT, NUMBER, pick, TEXT } from "@wirefault/core/protocol";
 import { MAX_BYTES } from "./catalog.js";
@@ -191,16 +191,17 @@ const readRelay: Reader = (value) => {
   if (code === undefined) return undefined;
   const message = pick(TEXT, error, "message");
   const seconds = field(error, "retryAfterSeconds");
-  // Only a finite, non-negative number of seconds is a hint; anything else is ignored, not fatal.
-  const ms = typeof seconds === "number" ? sanitizeDelay(seconds * 1000) : undefined;
+  // Seconds, by core's hint rule: too large is clamped, not dropped; not a non-negative number is no hint.
+  const ms = retryHintFromSeconds(seconds);
   return {
     surface: "relay",
     code,
     message,
     retryAfterMs: ms,
     details: {
-      // +0 turns a -0 into 0, so that the frame and the error say the same.
-      retryAfterSeconds: ms === undefined ? undefined : (seconds as number) + 0,
+      // +0 turns a -0 into 0, so that the frame and the error say the same; Infinity (1e400 read
+      // by JSON.parse) is a hint, clamped, but no JSON wire carries it back.
+      retryAfterSeconds: ms === undefined || !Number.isFinite(seconds) ? undefined : (seconds as number) + 0,
       peerNodeId: code === "peer_not_found" && message !== undefined ? peerNodeIdOf(message) : undefined,
     },
   };
