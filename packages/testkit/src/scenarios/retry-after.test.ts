@@ -150,6 +150,37 @@ describe("a 10-hour retry hint", () => {
     });
   });
 
+  // Issue 27: 9007199254741 s (or 15 digits) was dropped, in the header and in the body's field alike,
+  // and the code's own backoff applied: a larger value meant a shorter wait.
+  it("a hint too large for a number of ms is clamped to the same 60 s, header or body field, never dropped", async () => {
+    const rows: Record<string, number> = {};
+    for (const seconds of [9_007_199_254_741, 999_999_999_999_999]) {
+      for (const c of cases()) {
+        c.plan({ kind: "retry-after", seconds });
+        const clock = recordingClock();
+        const hints: (number | undefined)[] = [];
+        await retry(() => c.attempt(), {
+          ...c.options,
+          clock,
+          onRetry: ({ error }) => {
+            hints.push((error as { retryAfterMs?: number }).retryAfterMs);
+          },
+        });
+        expect(hints, `${c.name}: ${seconds}`).toEqual([Number.MAX_SAFE_INTEGER]);
+        expect(clock.delays, `${c.name}: ${seconds}`).toEqual([DEFAULT_CLAMP_MS]);
+        rows[`${c.name}: ${seconds}`] = (clock.delays[0] as number) / DEFAULT_CLAMP_MS;
+      }
+    }
+    report("retry-after-too-large-all", {
+      scenario: "Retry-After / retry_after / retryAfterSeconds of 9007199254741 and 999999999999999 s (5 servers)",
+      faults: Object.keys(rows).length,
+      sent: Object.keys(rows).length,
+      waitOverClamp: Math.max(...Object.values(rows)),
+      lost: 0,
+      duplicated: 0,
+    });
+  });
+
   // On the real clock: the only wait scheduled is the clamp (the delays say so); how long
   // it took is a figure for the report, never a bound (the test's timeout catches a 10-hour wait).
   it("waits at most a caller's smaller clamp, in real time", async () => {
