@@ -186,4 +186,25 @@ describe("fromResponse: a body that trickles is read within a budget of reads", 
     figures.fromResponseTrickle = { time: +ratio.toFixed(3) };
     expect(ratio).toBeLessThanOrEqual(2);
   });
+
+  // Issue 27: a body stand-in whose read() never settles ignored the signal. The caller's abort
+  // (or, without a signal, the read budget's time) ends the read with a typed error.
+  it("a read that never settles gives way to the caller's signal, and to the time budget without one", async () => {
+    const stalled = () =>
+      ({
+        status: 503,
+        headers: new Headers(),
+        body: {
+          getReader: () => ({ read: () => new Promise<never>(() => {}), cancel: () => new Promise<never>(() => {}) }),
+        },
+      }) as unknown as Response;
+    const controller = new AbortController();
+    const pending = telemetry.fromResponse(stalled(), { signal: controller.signal });
+    setTimeout(() => controller.abort(), 5);
+    const aborted = await pending;
+    expect(aborted).toMatchObject({ code: "WIREFAULT_ABORTED", status: 503 });
+    const timedOut = await telemetry.fromResponse(stalled(), { timeoutMs: 5 });
+    expect(timedOut).toMatchObject({ code: "WIREFAULT_TIMEOUT", status: 503 });
+    figures.fromResponseStalled = { aborted: aborted.code, timedOut: timedOut.code };
+  });
 });
