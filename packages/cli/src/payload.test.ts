@@ -1,3 +1,5 @@
+import { MAX_DEPTH } from "@wirefault/core/protocol";
+import { costRatio } from "@wirefault/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeText, detectPayload } from "./payload.js";
@@ -82,5 +84,34 @@ describe("detectPayload", () => {
     const body = new TextEncoder().encode('{"code":4001}');
     expect(detectPayload(body, body.byteLength)).toEqual({ kind: "json", value: { code: 4001 } });
     expect(detectPayload(body, body.byteLength - 1)).toEqual({ kind: "text", text: '{"code":4001}' });
+  });
+});
+
+// Issue 27: 15 MiB of "[" on stdin took seconds before it was refused, nearly all of it
+// detectPayload's JSON.parse of the nesting (about 1 s of CPU against 10 ms for the protocols).
+describe("detectPayload on hostile nesting", () => {
+  const MiB = 1 << 20;
+  const bytes = (text: string) => new TextEncoder().encode(text);
+
+  it("reads JSON up to core's MAX_DEPTH, and deeper nesting as text, unparsed", () => {
+    // Long enough (over 4,096 characters) that core scans it; shorter, JSON.parse is fast whatever the nesting.
+    const nested = (depth: number) => bytes(`${"[".repeat(depth)}"${"x".repeat(5000)}"${"]".repeat(depth)}`);
+    expect(detectPayload(nested(MAX_DEPTH)).kind).toBe("json");
+    expect(detectPayload(nested(MAX_DEPTH + 1)).kind).toBe("text");
+  });
+
+  it("1 MiB of '[' costs about what 1 MiB of ordinary JSON does", () => {
+    const hostile = bytes("[".repeat(MiB));
+    const ordinary = bytes(JSON.stringify({ error: { message: "m".repeat(MiB - 40), code: "internal_error" } }));
+    expect(detectPayload(hostile).kind).toBe("text");
+    expect(detectPayload(ordinary).kind).toBe("json");
+    // Was 5x and more (JSON.parse walks the nesting before it fails); a linear scan and a refusal now.
+    expect(
+      costRatio(
+        () => detectPayload(ordinary),
+        () => detectPayload(hostile),
+        { rounds: 3 },
+      ),
+    ).toBeLessThan(3);
   });
 });

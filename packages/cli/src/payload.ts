@@ -1,3 +1,5 @@
+import { decodeInput } from "@wirefault/core/protocol";
+
 /** A captured payload, as far as its bytes tell. */
 export type Payload =
   | { readonly kind: "empty" }
@@ -79,8 +81,9 @@ const WORD = /^(?:[a-z]+|[A-Z]+)$/;
  * plain text (an HTML error page, a proxy's message). Hex and base64 are
  * only what is well-formed as such and not a plain word; the caller still
  * decides whether the decoded bytes mean anything. JSON is parsed only up to
- * `maxJsonBytes` (a parse of hostile nesting costs far more than a read); a
- * longer payload stays text. Never throws.
+ * `maxJsonBytes`, and only when it nests at most core's `MAX_DEPTH` levels (a
+ * parse of hostile nesting costs far more than a read); anything else stays
+ * text. Never throws.
  */
 export function detectPayload(input: Uint8Array, maxJsonBytes = Number.POSITIVE_INFINITY): Payload {
   let text: string;
@@ -92,11 +95,10 @@ export function detectPayload(input: Uint8Array, maxJsonBytes = Number.POSITIVE_
   if (text === "") return { kind: "empty" };
   if (CONTROL.test(text)) return { kind: "binary", bytes: input };
   if (/^[[{"]/.test(text) && input.byteLength <= maxJsonBytes) {
-    try {
-      return { kind: "json", value: JSON.parse(text) };
-    } catch {
-      // Not JSON after all (cut off, or a look-alike): it stays text.
-    }
+    // Read as every protocol reads JSON: nesting past core's MAX_DEPTH is refused by a linear
+    // scan first, where JSON.parse of 15 MiB of "[" took a second. Not JSON (cut off, a look-alike): text.
+    const decoded = decodeInput(text, Number.POSITIVE_INFINITY);
+    if (decoded.kind === "value") return { kind: "json", value: decoded.value };
   }
   const decoded = WORD.test(text) ? undefined : decodeText(text);
   return decoded ? { ...decoded, text } : { kind: "text", text };
