@@ -20,7 +20,7 @@ export function idleSignal(): AbortSignal {
   if (current !== undefined && ++handedOut < GENERATION) return current;
   const signal = new AbortController().signal;
   // An own method, one function for every such signal, so that V8 keeps their shape.
-  Object.defineProperty(signal, "addEventListener", { configurable: true, writable: true, value: retiring });
+  signal.addEventListener = retiring;
   current = signal;
   handedOut = 0;
   return signal;

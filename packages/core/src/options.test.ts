@@ -51,6 +51,22 @@ describe("retry(): options checked at the boundary", () => {
     });
   }
 
+  it("reads each option once, so that a getter cannot pass the check and hand over something else", async () => {
+    const reads: Record<string, number> = {};
+    const options = {};
+    for (const name of ["shouldRetry", "onRetry", "onGiveUp", "random", "budget", "limiter", "clock"])
+      Object.defineProperty(options, name, {
+        get() {
+          reads[name] = (reads[name] ?? 0) + 1;
+          // Nothing the first time, a string after.
+          return reads[name] === 1 ? undefined : "swapped";
+        },
+      });
+    let calls = 0;
+    await expect(retry(() => ++calls, options)).resolves.toBe(1);
+    expect(Object.values(reads)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+  });
+
   it("an AbortController passed as the signal: the caller's catch is the only rejection (the process survives)", async () => {
     const controller = new AbortController();
     const caught = await retry(async () => 1, { signal: controller as never }).catch((e: unknown) => e);

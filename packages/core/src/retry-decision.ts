@@ -10,7 +10,7 @@ export interface Decision {
   /** Try again; otherwise give up for `reason`. */
   readonly again: boolean;
   readonly reason: GiveUpReason;
-  /** The `recover` handler to run before the next attempt. */
+  /** The `recover` handler to run before the next attempt (read only when `again`). */
   readonly handler: RecoverHandler | undefined;
   readonly step: RecoveryStep | undefined;
 }
@@ -27,25 +27,29 @@ export function decide(error: unknown, attempt: number, s: Settings): Decision {
   const action = actionOf(error);
   const step = action === undefined ? undefined : RECOVERY_PLAN[action];
   const handler = step?.handler === undefined ? undefined : s.recover?.[step.handler];
+  const verdict = (again: boolean, reason: GiveUpReason = "not-retryable"): Decision => ({
+    again,
+    reason,
+    handler,
+    step,
+  });
   // After the response began, a retry repeats delivered work: only an idempotent call may.
-  if (!s.idempotent && isProtocolError(error) && error.midStream === true)
-    return { again: false, reason: "not-retryable", handler: undefined, step };
-  if (s.shouldRetry !== undefined)
-    return { again: Boolean(s.shouldRetry(error, attempt)), reason: "not-retryable", handler, step };
-  if (step === undefined) return { again: isRetryable(error), reason: "not-retryable", handler, step };
+  if (!s.idempotent && isProtocolError(error) && error.midStream === true) return verdict(false);
+  if (s.shouldRetry !== undefined) return verdict(Boolean(s.shouldRetry(error, attempt)));
+  if (step === undefined) return verdict(isRetryable(error));
   // The handler performs what the row asks for, so even a `retryable: "no"` reset may go again.
-  if (handler !== undefined) return { again: true, reason: "not-retryable", handler, step };
+  if (handler !== undefined) return verdict(true);
   switch (step.unhandled) {
     case "classify":
-      return { again: isRetryable(error), reason: "not-retryable", handler, step };
+      return verdict(isRetryable(error));
     case "policy-or-give-up":
       // A row with a policy is a poll: wait as it says. Without one, the wait is for an event.
       return isProtocolError(error) && error.policy !== undefined
-        ? { again: isRetryable(error), reason: "not-retryable", handler, step }
-        : { again: false, reason: "no-handler", handler, step };
+        ? verdict(isRetryable(error))
+        : verdict(false, "no-handler");
     case "give-up":
-      return { again: false, reason: "no-handler", handler, step };
+      return verdict(false, "no-handler");
     case "never":
-      return { again: false, reason: "not-retryable", handler, step };
+      return verdict(false);
   }
 }

@@ -102,6 +102,16 @@ export interface Settings {
 
 const HOOKS = ["shouldRetry", "onRetry", "onGiveUp", "random"] as const;
 const HANDLERS = ["reconnect", "reset", "wait"] as const;
+// The objects callers share between calls: what each is, and the methods it must have.
+const SHARED = [
+  ["budget", "a retryBudget()", ["tryAcquire", "succeeded"]],
+  ["limiter", "a rateLimiter()", ["acquire", "succeeded", "throttled"]],
+  ["clock", "a clock", ["setTimeout", "clearTimeout"]],
+] as const;
+
+const wrong = (name: string, expected: string): TypeError => optionError(WHERE, `options${name}`, expected);
+/** "a, b and c". */
+const listed = (names: readonly string[]): string => `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 
 /**
  * Reads and checks every option that is not a number. Throws a TypeError
@@ -109,48 +119,27 @@ const HANDLERS = ["reconnect", "reset", "wait"] as const;
  */
 export function readSettings(options: RetryOptions): Settings {
   if (typeof options !== "object" || options === null)
-    throw optionError(WHERE, "options", `an object (got ${options === null ? "null" : typeof options})`);
-  const { signal, budget, limiter, recover, clock } = options;
+    throw wrong("", `an object (got ${options === null ? "null" : typeof options})`);
+  // Each option is read once and checked as read: a getter cannot pass the check with one value and hand over another.
+  const { signal, budget, limiter, recover, clock, shouldRetry, onRetry, onGiveUp, random } = options;
+  const read = { signal, budget, limiter, recover, shouldRetry, onRetry, onGiveUp, clock, random };
   if (signal !== undefined && !isAbortSignal(signal))
-    throw optionError(WHERE, "options.signal", "an AbortSignal (pass controller.signal, not the controller)");
-  for (const hook of HOOKS) if (!isHook(options[hook])) throw optionError(WHERE, `options.${hook}`, "a function");
+    throw wrong(".signal", "an AbortSignal (pass controller.signal, not the controller)");
+  for (const hook of HOOKS) if (!isHook(read[hook])) throw wrong(`.${hook}`, "a function");
   if (recover !== undefined) {
-    if (typeof recover !== "object" || recover === null) throw optionError(WHERE, "options.recover", "an object");
-    for (const name of HANDLERS)
-      if (!isHook(recover[name])) throw optionError(WHERE, `options.recover.${name}`, "a function");
+    if (typeof recover !== "object" || recover === null) throw wrong(".recover", "an object");
+    for (const name of HANDLERS) if (!isHook(recover[name])) throw wrong(`.recover.${name}`, "a function");
   }
-  if (!hasMethods(budget, ["tryAcquire", "succeeded"]))
-    throw optionError(WHERE, "options.budget", "a retryBudget() (tryAcquire and succeeded)");
-  if (!hasMethods(limiter, ["acquire", "succeeded", "throttled"]))
-    throw optionError(WHERE, "options.limiter", "a rateLimiter() (acquire, succeeded and throttled)");
-  if (!hasMethods(clock, ["setTimeout", "clearTimeout"]))
-    throw optionError(WHERE, "options.clock", "a clock (setTimeout and clearTimeout)");
+  for (const [name, what, methods] of SHARED)
+    if (!hasMethods(read[name], methods)) throw wrong(`.${name}`, `${what} (${listed(methods)})`);
   return {
-    signal,
-    budget,
-    limiter,
-    recover,
-    shouldRetry: options.shouldRetry,
+    ...read,
     idempotent: options.idempotent === true,
-    onRetry: options.onRetry,
-    onGiveUp: options.onGiveUp,
     clock: clock ?? realClock,
-    random: options.random ?? Math.random,
+    random: random ?? Math.random,
     options,
   };
 }
 
 // No options: nothing to read, so nothing that could throw.
-export const NO_SETTINGS: Settings = /* @__PURE__ */ Object.freeze({
-  signal: undefined,
-  budget: undefined,
-  limiter: undefined,
-  recover: undefined,
-  shouldRetry: undefined,
-  idempotent: false,
-  onRetry: undefined,
-  onGiveUp: undefined,
-  clock: realClock,
-  random: Math.random,
-  options: {},
-});
+export const NO_SETTINGS: Settings = /* @__PURE__ */ readSettings({});
