@@ -17,13 +17,13 @@ let handedOut = 0;
  * calls hold (Node's MaxListenersExceededWarning from the eleventh).
  */
 export function idleSignal(): AbortSignal {
-  if (current !== undefined && ++handedOut < GENERATION) return current;
-  const signal = new AbortController().signal;
-  // An own method, one function for every such signal, so that V8 keeps their shape.
-  signal.addEventListener = retiring;
-  current = signal;
-  handedOut = 0;
-  return signal;
+  if (current === undefined || ++handedOut >= GENERATION) {
+    current = new AbortController().signal;
+    // An own method, one function for every such signal, so that V8 keeps their shape.
+    current.addEventListener = retiring;
+    handedOut = 0;
+  }
+  return current;
 }
 
 /** The idle signal's addEventListener: the first listener retires it, then adds as any AbortSignal does. */
