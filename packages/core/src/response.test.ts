@@ -4,6 +4,18 @@ import { MAX_EMPTY_READS, readResponse } from "./response.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
+/** A body that sends `first`, then never another chunk nor its end. */
+const stalling = (first: string) =>
+  new ReadableStream<Uint8Array>({
+    start: (c) => c.enqueue(bytes(first)),
+    pull: () => new Promise(() => {}),
+  });
+
+/** Aborts `controller` with `reason` once the read is waiting on the stalled stream. */
+function abortWhileStalled(controller: AbortController, reason: unknown): void {
+  setImmediate(() => controller.abort(reason));
+}
+
 describe("readResponse", () => {
   it("reads the body and the Retry-After header only", async () => {
     const res = new Response('{"error":"x"}', {
@@ -11,7 +23,14 @@ describe("readResponse", () => {
       headers: { "retry-after": "8", authorization: "Bearer secret" },
     });
     const body = await readResponse(res, 1024);
-    expect(body).toEqual({ status: 429, text: '{"error":"x"}', tooLarge: false, retryAfterMs: 8000, cause: undefined });
+    expect(body).toEqual({
+      status: 429,
+      text: '{"error":"x"}',
+      tooLarge: false,
+      retryAfterMs: 8000,
+      cause: undefined,
+      aborted: false,
+    });
   });
 
   it("stops reading at the cap, even without a content-length", async () => {
@@ -113,6 +132,51 @@ describe("readResponse", () => {
     expect(stream.locked).toBe(true);
     const already = await readResponse(new Response("{}"), 1000, Date.now(), { signal: AbortSignal.abort("no") });
     expect(already).toMatchObject({ text: undefined, cause: "no" });
+  });
+
+  it("says the caller's signal stopped it, whatever the reason value is", async () => {
+    const hostile = Proxy.revocable({}, {});
+    hostile.revoke();
+    for (const reason of [new Error("user left"), "bye", null, 0, false, "", Symbol("s"), hostile.proxy]) {
+      const controller = new AbortController();
+      const pending = readResponse(new Response(stalling('{"err'), { status: 503 }), 1000, Date.now(), {
+        signal: controller.signal,
+      });
+      abortWhileStalled(controller, reason);
+      // A revoked proxy cannot be compared by toEqual: the cause is checked by identity.
+      const { cause, ...rest } = await pending;
+      expect(cause === reason, typeof reason).toBe(true);
+      expect(rest).toEqual({ status: 503, text: undefined, tooLarge: false, retryAfterMs: undefined, aborted: true });
+    }
+  });
+
+  it("says so for a signal aborted before the call, and for a text() body", async () => {
+    const res = new Response("{}", { status: 503 });
+    expect(await readResponse(res, 1000, 0, { signal: AbortSignal.abort(null) })).toMatchObject({
+      cause: null,
+      aborted: true,
+    });
+    expect(res.bodyUsed).toBe(false);
+    const controller = new AbortController();
+    const text = { status: 503, text: () => new Promise<string>(() => {}) };
+    const pending = readResponse(text, 1000, 0, { signal: controller.signal });
+    abortWhileStalled(controller, "bye");
+    expect(await pending).toMatchObject({ text: undefined, cause: "bye", aborted: true });
+  });
+
+  it("keeps the signal's TimeoutError as it is, and its own time budget is no abort", async () => {
+    const timedOut = await readResponse(new Response(stalling("{}")), 1000, 0, { signal: AbortSignal.timeout(1) });
+    expect(timedOut).toMatchObject({ text: undefined, cause: { name: "TimeoutError" }, aborted: true });
+    // The budget cancels the stream, which ends its pending read as done: the bytes so far ('{}') are not the body.
+    const budget = await readResponse(new Response(stalling("{}")), 1000, 0, { timeoutMs: 1 });
+    expect(budget).toMatchObject({ text: undefined, cause: { name: "TimeoutError" }, aborted: false });
+  });
+
+  it("is no abort when the stream failed by itself", async () => {
+    const controller = new AbortController();
+    const stream = new ReadableStream<Uint8Array>({ start: (c) => c.error(new Error("socket hang up")) });
+    const body = await readResponse(new Response(stream), 1000, 0, { signal: controller.signal });
+    expect(body).toMatchObject({ cause: { message: "socket hang up" }, aborted: false });
   });
 
   it("never rejects on a stream of non-bytes, a hostile cancel or hostile options", async () => {

@@ -15,6 +15,11 @@ export interface ResponseBody {
   readonly retryAfterMs: number | undefined;
   /** Why the body could not be read (a dropped connection, an abort). */
   readonly cause: unknown;
+  /**
+   * True when the caller's signal stopped the read: `cause` is then its
+   * reason, whatever value that is (an Error, a string, `null`).
+   */
+  readonly aborted?: boolean;
 }
 
 interface ResponseLike {
@@ -28,7 +33,7 @@ interface ResponseLike {
 export interface ReadOptions {
   /**
    * Stops reading a stalled or endless body: the read settles with the signal's
-   * reason as `cause`, even when the stream's own read never settles.
+   * reason as `cause` and `aborted` true, even when the stream's own read never settles.
    */
   readonly signal?: AbortSignal | undefined;
   /** Reads of the body stream allowed in all, whatever they carry. Default 65,536 (`MAX_BODY_READS`). */
@@ -95,11 +100,15 @@ export async function readResponse(
     tooLarge: false,
     retryAfterMs: undefined as number | undefined,
     cause: undefined as unknown,
+    aborted: false,
   };
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let signal: AbortSignal | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
+  // Why the read was stopped, set before the stream is cancelled: a cancelled
+  // stream's pending read resolves as done, which must not pass for the body's end.
+  let halt: { readonly bySignal: boolean; readonly reason: unknown } | undefined;
   try {
     const given = field(options, "signal");
     signal = given instanceof AbortSignal ? given : undefined;
@@ -107,7 +116,10 @@ export async function readResponse(
     const timeoutMs = budgetOption(field(options, "timeoutMs"), BODY_TIMEOUT_MS);
     out.status = res.status;
     out.retryAfterMs = parseRetryAfter(res.headers?.get("retry-after"), now);
-    signal?.throwIfAborted();
+    if (signal?.aborted) {
+      halt = { bySignal: true, reason: signal.reason };
+      throw halt.reason;
+    }
     // One promise that rejects when the read must stop (the caller's abort, or
     // the time budget): raced against every read, so even a read that never
     // settles gives way. Cancelling the stream as well frees the source.
@@ -116,16 +128,20 @@ export async function readResponse(
       fail = reject;
     });
     stopped.catch(() => {});
-    const stop = (reason: unknown) => {
+    const stop = (bySignal: boolean, reason: unknown) => {
+      halt ??= { bySignal, reason };
       cancel(reader, reason);
       fail(reason);
     };
-    onAbort = () => stop(signal?.reason);
+    onAbort = () => stop(true, signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
-    timer = setTimeout(() => stop(timeoutError(timeoutMs)), Math.min(timeoutMs, 2_147_483_647));
+    timer = setTimeout(() => stop(false, timeoutError(timeoutMs)), Math.min(timeoutMs, 2_147_483_647));
     reader = res.body?.getReader();
-    if (!reader) out.text = (await Promise.race([res.text?.(), stopped])) ?? "";
-    else if (Number(res.headers?.get("content-length")) > maxBytes) out.tooLarge = true;
+    if (!reader) {
+      const text = await Promise.race([res.text?.(), stopped]);
+      if (halt) throw halt.reason;
+      out.text = text ?? "";
+    } else if (Number(res.headers?.get("content-length")) > maxBytes) out.tooLarge = true;
     else {
       // Bytes are copied into one buffer that doubles as it fills, counted
       // from the chunks and decoded once: linear in the body, at most 2x its
@@ -138,7 +154,7 @@ export async function readResponse(
       for (let reads = 1; ; reads++) {
         if (reads > maxReads) throw new Error(`response body took more than ${maxReads} reads`);
         const r = await Promise.race([reader.read(), stopped]);
-        signal?.throwIfAborted();
+        if (halt) throw halt.reason;
         if (r.done) break;
         const bytes = asBytes(r.value);
         if (!bytes) throw new TypeError("response body chunk is not bytes");
@@ -174,7 +190,9 @@ export async function readResponse(
       out.text = undefined;
     }
   } catch (cause) {
-    out.cause = cause;
+    // Once stopped, the stop is why, whatever the stream threw meanwhile.
+    out.cause = halt ? halt.reason : cause;
+    out.aborted = halt?.bySignal === true;
     out.text = undefined;
     cancel(reader);
   } finally {
