@@ -102,6 +102,8 @@ describe("fromResponse and the caller's signal", () => {
     const err = await api.fromResponse(stalled(), { signal: AbortSignal.timeout(1) });
     expect(err).toMatchObject({ code: TIMEOUT, retryable: "yes", action: "retry", status: 503 });
     expect(err.cause).toMatchObject({ name: "TimeoutError" });
+    // fromResponse's own time budget: the bytes before the stall ('{"err') are not read as the body.
+    expect(await api.fromResponse(stalled(), { timeoutMs: 1 })).toMatchObject({ code: TIMEOUT, status: 503 });
   });
 
   it("reads a body that came whole as the body, the signal never aborted", async () => {

@@ -51,23 +51,15 @@ const LOST: Readonly<Record<NetworkFailure, string>> = {
 };
 
 /**
- * What kept a body from being read. The caller's signal stopped it: an abort,
- * whatever its reason, unless that reason names a failure itself
- * (`AbortSignal.timeout()`'s TimeoutError is a timeout, as fetch reads it).
- */
-function lostTo(body: ResponseBody): NetworkFailure | undefined {
-  if (body.aborted === true) return networkFailure(body.cause) ?? "aborted";
-  return body.cause === undefined ? undefined : networkFailure(body.cause);
-}
-
-/**
  * The error of a body a network failure, a timeout or the caller's abort kept
  * from being read: the answer was lost, so its local code says what happened
  * whatever the status said, and the status is kept. Undefined when the body
  * was read, or failed for another reason (the status then decides).
  */
 export function unreadBody(p: Pipeline, body: ResponseBody): ProtocolError | undefined {
-  const failure = lostTo(body);
+  // The caller's signal stopped it: an abort whatever its reason, unless that reason names a
+  // failure itself (AbortSignal.timeout()'s TimeoutError is a timeout, as fetch reads it).
+  const failure = networkFailure(body.cause) ?? (body.aborted ? "aborted" : undefined);
   if (failure === undefined) return undefined;
   const context = { status: httpStatus(body.status), retryAfterMs: body.retryAfterMs };
   return failed(p, failure, `HTTP ${body.status} response body ${LOST[failure]}`, body.cause, context);

@@ -106,9 +106,9 @@ export async function readResponse(
   let signal: AbortSignal | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
-  // Why the read was stopped, set before the stream is cancelled: a cancelled
-  // stream's pending read resolves as done, which must not pass for the body's end.
-  let halt: { readonly bySignal: boolean; readonly reason: unknown } | undefined;
+  // Who stopped the read (the caller's signal, or the time budget) and why.
+  let bySignal: boolean | undefined;
+  let why: unknown;
   try {
     const given = field(options, "signal");
     signal = given instanceof AbortSignal ? given : undefined;
@@ -116,10 +116,7 @@ export async function readResponse(
     const timeoutMs = budgetOption(field(options, "timeoutMs"), BODY_TIMEOUT_MS);
     out.status = res.status;
     out.retryAfterMs = parseRetryAfter(res.headers?.get("retry-after"), now);
-    if (signal?.aborted) {
-      halt = { bySignal: true, reason: signal.reason };
-      throw halt.reason;
-    }
+    signal?.throwIfAborted();
     // One promise that rejects when the read must stop (the caller's abort, or
     // the time budget): raced against every read, so even a read that never
     // settles gives way. Cancelling the stream as well frees the source.
@@ -128,8 +125,9 @@ export async function readResponse(
       fail = reject;
     });
     stopped.catch(() => {});
-    const stop = (bySignal: boolean, reason: unknown) => {
-      halt ??= { bySignal, reason };
+    const stop = (signalled: boolean, reason: unknown) => {
+      bySignal = signalled;
+      why = reason;
       cancel(reader, reason);
       fail(reason);
     };
@@ -137,11 +135,8 @@ export async function readResponse(
     signal?.addEventListener("abort", onAbort, { once: true });
     timer = setTimeout(() => stop(false, timeoutError(timeoutMs)), Math.min(timeoutMs, 2_147_483_647));
     reader = res.body?.getReader();
-    if (!reader) {
-      const text = await Promise.race([res.text?.(), stopped]);
-      if (halt) throw halt.reason;
-      out.text = text ?? "";
-    } else if (Number(res.headers?.get("content-length")) > maxBytes) out.tooLarge = true;
+    if (!reader) out.text = (await Promise.race([res.text?.(), stopped])) ?? "";
+    else if (Number(res.headers?.get("content-length")) > maxBytes) out.tooLarge = true;
     else {
       // Bytes are copied into one buffer that doubles as it fills, counted
       // from the chunks and decoded once: linear in the body, at most 2x its
@@ -154,7 +149,6 @@ export async function readResponse(
       for (let reads = 1; ; reads++) {
         if (reads > maxReads) throw new Error(`response body took more than ${maxReads} reads`);
         const r = await Promise.race([reader.read(), stopped]);
-        if (halt) throw halt.reason;
         if (r.done) break;
         const bytes = asBytes(r.value);
         if (!bytes) throw new TypeError("response body chunk is not bytes");
@@ -183,6 +177,8 @@ export async function readResponse(
       }
       if (!out.tooLarge) out.text = utf8Text(buffer.subarray(0, size));
     }
+    // A stop ends the stream's pending read as done: what came before it is not the body.
+    if (bySignal !== undefined) throw why;
     if (out.tooLarge) cancel(reader);
     // Only a text() body is measured after the fact; a stream's bytes were counted as they came.
     else if (!reader && out.text !== undefined && utf8Length(out.text) > maxBytes) {
@@ -191,8 +187,9 @@ export async function readResponse(
     }
   } catch (cause) {
     // Once stopped, the stop is why, whatever the stream threw meanwhile.
-    out.cause = halt ? halt.reason : cause;
-    out.aborted = halt?.bySignal === true;
+    out.cause = bySignal === undefined ? cause : why;
+    // Unset, the signal can only have aborted before the read began (a later abort sets it).
+    out.aborted = bySignal ?? signal?.aborted === true;
     out.text = undefined;
     cancel(reader);
   } finally {
