@@ -2,7 +2,7 @@
 // defineProtocol's does, and a protocol handed them holds the very same ones.
 import { describe, expect, it } from "vitest";
 import { defineCatalog } from "./catalog.js";
-import { MALFORMED, NETWORK, ProtocolError } from "./error.js";
+import { MALFORMED, NETWORK, ProtocolError, TOO_LARGE } from "./error.js";
 import {
   decodeOf,
   definePipeline,
@@ -118,5 +118,85 @@ describe("a protocol's functions, each built on its own", () => {
     expect(() => definePipeline({ ...bare, maxBytes: 0 })).toThrow(
       /^defineProtocol\("sample"\): maxBytes must be a positive integer/,
     );
+  });
+});
+
+describe("parseErrorAsyncOf never rejects, and awaits nothing but a Blob it reads", () => {
+  const parseErrorAsync = parseErrorAsyncOf(definePipeline(bare));
+  const settle = (input: unknown, context?: unknown) =>
+    parseErrorAsync(input, context as never).then(
+      (err) => err,
+      (rejected: unknown) => ({ rejected }),
+    );
+
+  it("answers a revoked Proxy, a throwing then getter and a hostile context with MALFORMED", async () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    // biome-ignore lint/suspicious/noThenProperty: the hostile input under test.
+    const throwingThen = Object.defineProperty({}, "then", {
+      get() {
+        throw new Error("then getter");
+      },
+    });
+    for (const input of [proxy, throwingThen]) expect(await settle(input)).toMatchObject({ code: MALFORMED });
+    // A context that cannot be read is no context: the payload is still read.
+    expect(await settle({ code: "busy" }, proxy)).toMatchObject({ code: "busy", known: true });
+  });
+
+  it("parses a thenable as the object it is, never calling then, even when it would resolve to an error", async () => {
+    let calls = 0;
+    const thenable = {
+      code: 7,
+      // biome-ignore lint/suspicious/noThenProperty: the hostile input under test.
+      then(resolve: (value: unknown) => void) {
+        calls++;
+        resolve({ code: "busy" });
+      },
+    };
+    expect(await settle(thenable)).toMatchObject({ code: 7, known: true });
+    expect(calls).toBe(0);
+  });
+
+  it("answers a Blob-like whose read fails, throws or never starts with an error, not a rejection", async () => {
+    const blobLike = (arrayBuffer: () => unknown, size: unknown = 4) => ({
+      [Symbol.toStringTag]: "Blob",
+      size,
+      arrayBuffer,
+    });
+    const inputs = [
+      blobLike(() => Promise.reject(new Error("read failed"))),
+      blobLike(() => {
+        throw new Error("sync throw");
+      }),
+      // biome-ignore lint/suspicious/noThenProperty: a read that resolves to a thenable, under test.
+      blobLike(async () => ({ then: (resolve: (v: unknown) => void) => resolve(new ArrayBuffer(1)) })),
+      blobLike(() => Promise.resolve(new ArrayBuffer(0)), Number.NaN),
+      Object.defineProperty(
+        blobLike(() => Promise.resolve(new ArrayBuffer(0))),
+        "size",
+        {
+          get() {
+            throw new Error("size getter");
+          },
+        },
+      ),
+    ];
+    for (const input of inputs) {
+      const err = await settle(input);
+      expect(err).toBeInstanceOf(ProtocolError);
+      expect(err).toMatchObject({ local: true });
+    }
+  });
+
+  it("refuses a Blob over the cap by its size, without reading it", async () => {
+    const big = new Blob([new Uint8Array(2048)]);
+    let read = 0;
+    big.arrayBuffer = () => {
+      read++;
+      return Promise.resolve(new ArrayBuffer(0));
+    };
+    expect(await settle(big)).toMatchObject({ code: TOO_LARGE });
+    expect(read).toBe(0);
+    expect(await settle(new Blob(['{"code":"busy"}']))).toMatchObject({ code: "busy", known: true });
   });
 });
