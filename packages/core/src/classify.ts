@@ -1,7 +1,7 @@
 import { clientRetryable } from "./client.js";
 import { isProtocolError } from "./error.js";
 import { read } from "./field.js";
-import { FAILURE_RETRYABLE, failureOf, isFetchFailure } from "./network.js";
+import { failureOf, isFetchFailure } from "./network.js";
 
 const MAX_DEPTH = 8;
 
@@ -15,7 +15,8 @@ function verdict(value: unknown, depth: number): boolean | undefined {
   const client = clientRetryable(value);
   if (client !== undefined) return client;
   const failure = failureOf(value);
-  if (failure !== undefined) return FAILURE_RETRYABLE[failure];
+  // Every failure in the table may pass; only the caller's own abort may not.
+  if (failure !== undefined) return failure !== "aborted";
   const inner = verdict(read(value, "cause"), depth + 1);
   if (inner !== undefined) return inner;
   return isFetchFailure(value) ? true : undefined;

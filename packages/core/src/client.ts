@@ -38,9 +38,13 @@ function header(headers: unknown, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** A client failure before its headers are read: what isRetryable needs, without the header parsing. */
-interface Shape extends Omit<ClientFailure, "retryAfterMs"> {
-  readonly headers: unknown;
+/**
+ * A client failure as isRetryable needs it: its body as the client keeps it and no headers. The
+ * envelope and the headers, which only readClientError needs, stay out of a bundle of retry().
+ */
+interface Shape extends Omit<ClientFailure, "retryAfterMs" | "body"> {
+  readonly aiSdk: boolean;
+  readonly kept: unknown;
 }
 
 function shapeAt(value: unknown, depth: number): Shape | undefined {
@@ -53,7 +57,7 @@ function shapeAt(value: unknown, depth: number): Shape | undefined {
   // openai-node's APIError and every subclass: status, headers and error are own fields, set even when undefined.
   if (!aiSdk && !(own(value, "status") && own(value, "headers") && own(value, "error"))) return undefined;
   const status = httpStatus(read(value, aiSdk ? "statusCode" : "status"));
-  const body = read(value, aiSdk ? "responseBody" : "error");
+  const kept = read(value, aiSdk ? "responseBody" : "error");
   // openai-node raises its status-less subclasses with their default messages.
   const message = value.message;
   return {
@@ -61,7 +65,7 @@ function shapeAt(value: unknown, depth: number): Shape | undefined {
       status !== undefined
         ? "http"
         : // openai-node's stream iterator throws an error event's body as a status-less APIError.
-          !aiSdk && typeof body === "object" && body !== null
+          !aiSdk && typeof kept === "object" && kept !== null
           ? "stream"
           : message === "Request was aborted."
             ? "abort"
@@ -69,11 +73,10 @@ function shapeAt(value: unknown, depth: number): Shape | undefined {
               ? "timeout"
               : "connection",
     status,
-    // openai keeps the envelope's `error` field; put it back in its envelope.
-    body: aiSdk ? (typeof body === "string" ? body : undefined) : body === undefined ? undefined : { error: body },
-    headers: read(value, aiSdk ? "responseHeaders" : "headers"),
     retryable: aiSdk ? (verdict as boolean) : undefined,
     error: value,
+    aiSdk,
+    kept,
   };
 }
 
@@ -100,12 +103,21 @@ export function readClientError(value: unknown, now: number = Date.now()): Clien
   try {
     const shape = shapeAt(value, 0);
     if (!shape) return undefined;
-    const { headers, ...failure } = shape;
+    const { aiSdk, kept, ...failure } = shape;
+    const headers = read(shape.error, aiSdk ? "responseHeaders" : "headers");
     // openai-node honours its own `retry-after-ms` before the standard header.
     const ms = header(headers, "retry-after-ms");
     const retryAfterMs =
       ms && /^\d+(\.\d+)?$/.test(ms) ? Number(ms) : parseRetryAfter(header(headers, "retry-after"), now);
-    return { ...failure, retryAfterMs };
+    // openai keeps the envelope's `error` field; put it back in its envelope.
+    const body = aiSdk
+      ? typeof kept === "string"
+        ? kept
+        : undefined
+      : kept === undefined
+        ? undefined
+        : { error: kept };
+    return { ...failure, body, retryAfterMs };
   } catch {
     return undefined;
   }

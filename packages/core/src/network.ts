@@ -34,14 +34,6 @@ export const NETWORK_CODES: Readonly<Record<string, Exclude<NetworkFailure, "abo
     UND_ERR_BODY_TIMEOUT: "timeout",
   });
 
-/** Whether the same request may succeed after each failure: all but the caller's own abort. */
-export const FAILURE_RETRYABLE: Readonly<Record<NetworkFailure, boolean>> = /* @__PURE__ */ Object.freeze({
-  unreachable: true,
-  dropped: true,
-  timeout: true,
-  aborted: false,
-});
-
 // fetch() rejects with a TypeError whose message differs per engine:
 // undici "fetch failed", Chrome "Failed to fetch", Firefox "NetworkError…", Safari "Load failed".
 const FETCH_FAILURE = /fetch failed|failed to fetch|networkerror|load failed/i;
