@@ -5,8 +5,9 @@ import { type GiveUpReason, notifyGiveUp } from "./give-up.js";
 import { idleSignal } from "./idle-signal.js";
 import { countOption, delayOption, MAX_TIMER_MS } from "./options.js";
 import type { RateLimiter } from "./rate-limiter.js";
+import { RECOVERY_PLAN, type RecoverHandler, type RecoveryStep } from "./recover.js";
 import type { RetryBudget } from "./retry-budget.js";
-import { actionOf, type Decision, decide } from "./retry-decision.js";
+import { decide, stepOf } from "./retry-decision.js";
 import {
   DEFAULT_MAX_RECOVERIES,
   DEFAULT_MAX_RETRY_AFTER_MS,
@@ -181,31 +182,37 @@ async function loop<T>(
     notifyGiveUp(s.onGiveUp, { error: failed ? lastError : reason, attempts, recoveries, reason: "aborted" });
     return reason;
   };
+  // A step of the caller's (the limiter, a hook, a handler, a sleep): raced against the signal; its
+  // failure ends the call, as `fail` says, unless the signal aborted, whose reason wins.
+  const guard = async <V>(run: () => V | PromiseLike<V>, fail: (e: unknown) => unknown, cleanup?: () => void) => {
+    try {
+      return await abortable(run(), signal, cleanup);
+    } catch (e) {
+      throw signal?.aborted ? aborted() : fail(e);
+    }
+  };
 
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw aborted();
     let error: unknown;
     let ticket: number | undefined;
-    try {
-      if (first && attempt === 1) {
-        attempts = 1;
-        throw first.error;
-      }
-      if (limiter !== undefined) {
-        try {
-          ticket = await abortable(limiter.acquire(signal), signal);
-        } catch (limiterError) {
-          if (signal?.aborted) throw aborted();
-          throw giveUp(limiterError, "hook-failed");
-        }
-      }
+    if (first && attempt === 1) {
+      attempts = 1;
+      error = first.error;
+    } else {
+      if (limiter !== undefined)
+        ticket = await guard(
+          () => limiter.acquire(signal),
+          (limiterError) => giveUp(limiterError, "hook-failed"),
+        );
       attempts = attempt;
-      const value = await abortable(fn(attempt, fnSignal), signal);
-      succeeded(budget, limiter, ticket);
-      return value;
-    } catch (caught) {
-      if (attempts < attempt) throw caught;
-      error = caught;
+      try {
+        const value = await abortable(fn(attempt, fnSignal), signal);
+        succeeded(budget, limiter, ticket);
+        return value;
+      } catch (caught) {
+        error = caught;
+      }
     }
     // An attempt's own failure is kept for onGiveUp even when the signal aborted as it failed;
     // the signal's reason, when the abort cut the attempt off, is not an attempt's failure.
@@ -215,88 +222,78 @@ async function loop<T>(
     }
     if (signal?.aborted) throw aborted();
     const hint = isProtocolError(error) ? error.retryAfterMs : undefined;
-    const action = actionOf(error);
-    if (action === "throttle" && limiter !== undefined) {
+    // The server's hint, clamped, so that it cannot park the caller.
+    const hinted = hint === undefined ? undefined : Math.min(hint, maxHint);
+    const step = stepOf(error);
+    const throttled = step === RECOVERY_PLAN.throttle && limiter !== undefined;
+    if (throttled) {
       try {
-        limiter.throttled(ticket, hint === undefined ? undefined : Math.min(hint, maxHint));
+        limiter.throttled(ticket, hinted);
       } catch (limiterError) {
         throw giveUp(error, "hook-failed", { limiterError });
       }
     }
 
-    let decision: Decision;
+    let handler: RecoverHandler | undefined;
+    let reason: GiveUpReason | undefined;
     try {
-      decision = decide(error, attempt, s);
+      handler = step?.handler === undefined ? undefined : s.recover?.[step.handler];
+      reason = decide(error, attempt, s, step, handler);
     } catch (shouldRetryError) {
       throw giveUp(error, "hook-failed", { shouldRetryError });
     }
-    const { handler, step } = decision;
-    if (!decision.again) throw giveUp(error, decision.reason);
+    if (reason !== undefined) throw giveUp(error, reason);
     const policy = policyFor(error, options.policy);
     const limit = Math.min(ceiling, countOption(policy.maxAttempts, 1, ceiling));
-    if (attempt >= limit) throw giveUp(error, "exhausted");
-    if (handler !== undefined && recoveries >= maxRecoveries) throw giveUp(error, "exhausted");
+    if (attempt >= limit || (handler !== undefined && recoveries >= maxRecoveries)) throw giveUp(error, "exhausted");
     // The retry spends a token, and so does a handler's run.
-    if (budget !== undefined && !budget.tryAcquire()) throw giveUp(error, "budget");
-    if (handler !== undefined && budget !== undefined && !budget.tryAcquire()) throw giveUp(error, "budget");
+    if (budget !== undefined && (!budget.tryAcquire() || (handler !== undefined && !budget.tryAcquire())))
+      throw giveUp(error, "budget");
 
-    // A reset or a wait with its handler does not back off: the handler is the wait.
-    const backoff = handler === undefined || step?.backoff !== false;
     // The server's own hint replaces the computed backoff, and is kept before
-    // any handler: it knows when it will take the request again. Clamped, so
-    // it cannot park the caller. Without one, a limiter paces a throttle for
-    // every caller instead.
-    const paced = hint === undefined && action === "throttle" && limiter !== undefined;
-    const sleeps = (backoff || hint !== undefined) && !paced;
+    // any handler: it knows when it will take the request again. Without one,
+    // a limiter paces a throttle for every caller instead. A reset or a wait
+    // with its handler does not back off: the handler is the wait.
+    const sleeps = hinted !== undefined || (!throttled && (handler === undefined || (step as RecoveryStep).backoff));
     const delayMs = !sleeps
       ? 0
-      : hint !== undefined
-        ? Math.min(hint, maxHint)
-        : Math.min(
-            Math.max(
-              backoffDelay(
-                attempt,
-                options.jitter ? { ...policy, jitter: options.jitter } : policy,
-                s.random,
-                previousMs,
-              ),
-              minDelay,
+      : (hinted ??
+        Math.min(
+          Math.max(
+            backoffDelay(
+              attempt,
+              options.jitter ? { ...policy, jitter: options.jitter } : policy,
+              s.random,
+              previousMs,
             ),
-            maxDelay,
-          );
+            minDelay,
+          ),
+          maxDelay,
+        ));
     if (sleeps) previousMs = delayMs;
-    try {
-      await abortable(s.onRetry?.({ error, attempt, delayMs }), signal);
-    } catch (onRetryError) {
-      if (signal?.aborted) throw aborted();
-      // The error being retried is what the caller handles; the hook's
-      // failure rides along instead of replacing it.
-      throw giveUp(error, "hook-failed", { onRetryError });
-    }
+    // The error being retried is what the caller handles; a hook's failure rides along instead of replacing it.
+    await guard(
+      () => s.onRetry?.({ error, attempt, delayMs }),
+      (onRetryError) => giveUp(error, "hook-failed", { onRetryError }),
+    );
     if (sleeps) {
       let timer: unknown;
-      try {
-        await abortable(
+      await guard(
+        () =>
           new Promise<void>((resolve) => {
             timer = clock.setTimeout(resolve, delayMs);
           }),
-          signal,
-          () => clock.clearTimeout(timer),
-        );
-      } catch (sleepError) {
-        if (signal?.aborted) throw aborted();
-        throw giveUp(sleepError, "hook-failed");
-      }
+        (sleepError) => giveUp(sleepError, "hook-failed"),
+        () => clock.clearTimeout(timer),
+      );
       totalDelayMs += delayMs;
     }
     if (handler !== undefined) {
       recoveries++;
-      try {
-        await abortable(handler(error, { attempt, signal: fnSignal }), signal);
-      } catch (recoverError) {
-        if (signal?.aborted) throw aborted();
-        throw giveUp(error, "handler-failed", { recoverError });
-      }
+      await guard(
+        () => handler(error, { attempt, signal: fnSignal }),
+        (recoverError) => giveUp(error, "handler-failed", { recoverError }),
+      );
     }
   }
 }
