@@ -51,6 +51,19 @@ describe("retry(): options checked at the boundary", () => {
     });
   }
 
+  it("names the methods a shared object lacks", async () => {
+    const messageOf = (options: RetryOptions) =>
+      retry(() => 1, options).then(
+        () => "",
+        (e: TypeError) => e.message,
+      );
+    expect(await messageOf({ budget: {} as never })).toContain("a retryBudget() (tryAcquire and succeeded)");
+    expect(await messageOf({ limiter: { acquire() {} } as never })).toContain(
+      "a rateLimiter() (acquire, succeeded and throttled)",
+    );
+    expect(await messageOf({ clock: Date as never })).toContain("a clock (setTimeout and clearTimeout)");
+  });
+
   it("reads each option once, so that a getter cannot pass the check and hand over something else", async () => {
     const reads: Record<string, number> = {};
     const options = {};

@@ -104,14 +104,12 @@ const HOOKS = ["shouldRetry", "onRetry", "onGiveUp", "random"] as const;
 const HANDLERS = ["reconnect", "reset", "wait"] as const;
 // The objects callers share between calls: what each is, and the methods it must have.
 const SHARED = [
-  ["budget", "a retryBudget()", ["tryAcquire", "succeeded"]],
-  ["limiter", "a rateLimiter()", ["acquire", "succeeded", "throttled"]],
-  ["clock", "a clock", ["setTimeout", "clearTimeout"]],
+  ["budget", "a retryBudget() (tryAcquire and succeeded)", ["tryAcquire", "succeeded"]],
+  ["limiter", "a rateLimiter() (acquire, succeeded and throttled)", ["acquire", "succeeded", "throttled"]],
+  ["clock", "a clock (setTimeout and clearTimeout)", ["setTimeout", "clearTimeout"]],
 ] as const;
 
 const wrong = (name: string, expected: string): TypeError => optionError(WHERE, `options${name}`, expected);
-/** "a, b and c". */
-const listed = (names: readonly string[]): string => `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 
 /**
  * Reads and checks every option that is not a number. Throws a TypeError
@@ -130,8 +128,7 @@ export function readSettings(options: RetryOptions): Settings {
     if (typeof recover !== "object" || recover === null) throw wrong(".recover", "an object");
     for (const name of HANDLERS) if (!isHook(recover[name])) throw wrong(`.recover.${name}`, "a function");
   }
-  for (const [name, what, methods] of SHARED)
-    if (!hasMethods(read[name], methods)) throw wrong(`.${name}`, `${what} (${listed(methods)})`);
+  for (const [name, what, methods] of SHARED) if (!hasMethods(read[name], methods)) throw wrong(`.${name}`, what);
   return {
     ...read,
     idempotent: options.idempotent === true,
