@@ -119,18 +119,15 @@ function firstAttempt<T>(fn: (attempt: number, signal: AbortSignal) => T | Promi
     // `then` runs later, where a throw is a rejection, never a throw from retry().
     const promise = value instanceof Promise && value.constructor === Promise ? value : Promise.resolve(value);
     const { budget } = s;
-    return (
+    // No fulfilment handler without a budget: passing undefined costs nothing.
+    const done =
       budget === undefined
-        ? Promise.prototype.then.call(promise, undefined, failed)
-        : Promise.prototype.then.call(
-            promise,
-            (done) => {
-              succeeded(budget, undefined, undefined);
-              return done;
-            },
-            failed,
-          )
-    ) as Promise<T>;
+        ? undefined
+        : (value: unknown) => {
+            succeeded(budget, undefined, undefined);
+            return value;
+          };
+    return Promise.prototype.then.call(promise, done, failed) as Promise<T>;
   } catch (error) {
     // A throwing fn: the loop takes it as attempt 1's failure.
     return failed(error);
