@@ -64,7 +64,7 @@ export interface UserTexts {
  * caller's own deadline, which is an agent that did not answer in time. Ours:
  * the page shows users none for these.
  */
-export const situationTexts = Object.freeze({
+export const situationTexts = /* @__PURE__ */ Object.freeze({
   BAD_AGENT_TOKEN: { userMessage: "This app could not connect to {agent}: its agent token was refused. Contact your administrator." },
   reconnect: { userMessage: "The connection to {agent} was lost. Please try again.", retryingUserMessage: "The connection to {agent} was lost. Reconnecting..." },
   deadline: { userMessage: "{agent} is taking longer than expected. Please try again." },
@@ -72,7 +72,7 @@ export const situationTexts = Object.freeze({
 
 // biome-ignore format: one line per close
 /** The relay's own WebSocket close codes; the standard ones are core's. */
-export const closeCodes = Object.freeze([
+export const closeCodes = /* @__PURE__ */ Object.freeze([
   { code: 4001, name: "BAD_AGENT_TOKEN", retryable: "no", action: "user-action", summary: "The relay rejected the agent token; a person must fix it, as reconnecting with the same token fails again." },
 ] as const satisfies readonly CloseCodeEntry[]);
 

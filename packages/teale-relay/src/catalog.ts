@@ -114,14 +114,14 @@ export const REPLACED_BY_NEWER_SESSION = "Replaced by newer session";
 
 // biome-ignore format: one line per close
 /** The relay's own WebSocket closes: a standard code that the relay's reason gives another meaning. */
-export const closeCodes = Object.freeze([
+export const closeCodes = /* @__PURE__ */ Object.freeze([
   { code: 1012, reason: REPLACED_BY_NEWER_SESSION, name: "SESSION_REPLACED", retryable: "no", action: "abort", summary: "A newer socket registered the same node and took its session; reconnecting would take it back.", advice: "Do not reconnect from this client: another connection registered as the same node now holds the session, and reconnecting would take it back in turn." },
 ] as const satisfies readonly CloseCodeEntry[]);
 
 /** The relay's own close events, by name: `TealeRelayCloseEvent.SESSION_REPLACED` is `{ code: 1012, reason }`. */
-export const TealeRelayCloseEvent = Object.freeze({
-  SESSION_REPLACED: Object.freeze({ code: 1012, reason: REPLACED_BY_NEWER_SESSION } as const),
+export const TealeRelayCloseEvent = /* @__PURE__ */ Object.freeze({
+  SESSION_REPLACED: /* @__PURE__ */ Object.freeze({ code: 1012, reason: REPLACED_BY_NEWER_SESSION } as const),
 });
 
 /** Swift clients reconnect with backoff from 1 s up to 60 s. */
-export const reconnect = Object.freeze({ baseMs: 1000, capMs: 60_000 } as const);
+export const reconnect = /* @__PURE__ */ Object.freeze({ baseMs: 1000, capMs: 60_000 } as const);

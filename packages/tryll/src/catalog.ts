@@ -108,7 +108,7 @@ export const catalog = defineCatalog([
 ] as const, { ranges });
 
 /** Code constants by the Tryll clients' enum names: `TryllErrorCode.AgentBusy === 3004`. */
-export const TryllErrorCode = codeMap(catalog);
+export const TryllErrorCode = /* @__PURE__ */ codeMap(catalog);
 /** The code a failed `TurnComplete` is read as: it names none, so it is the inference layer's generic failure. */
 export const FAILED_TURN = TryllErrorCode.InferenceFailed;
 

@@ -39,19 +39,21 @@ export const definition: ProtocolDefinition<TryllCatalogEntry, TryllError> = {
  * A socket's failures by core's network table: a failure to connect, a drop, a timeout; anything else is code 0.
  * @internal
  */
-export const socket = /* @__PURE__ */ overSocket({
-  surface: "response",
-  unreachable: TryllErrorCode.ConnectionFailed,
-  dropped: TryllErrorCode.ConnectionDropped,
-  timeout: TryllErrorCode.Timeout,
-  other: CLIENT_FAILURE,
-  // Code 0 has no summary: what the client raised is its message, on the wire too.
-  details: (context, said) => ({
-    wireMessage: said ?? "",
-    requestId: contextId(context, "requestId"),
-    agentId: contextId(context, "agentId"),
-  }),
-});
+// In a pure closure: a bundler keeps a pure call whose arguments read properties (TryllErrorCode.X).
+export const socket = /* @__PURE__ */ (() =>
+  overSocket({
+    surface: "response",
+    unreachable: TryllErrorCode.ConnectionFailed,
+    dropped: TryllErrorCode.ConnectionDropped,
+    timeout: TryllErrorCode.Timeout,
+    other: CLIENT_FAILURE,
+    // Code 0 has no summary: what the client raised is its message, on the wire too.
+    details: (context, said) => ({
+      wireMessage: said ?? "",
+      requestId: contextId(context, "requestId"),
+      agentId: contextId(context, "agentId"),
+    }),
+  }))();
 
 /** What the main entry's functions are built from. @internal */
 export const pipeline = /* @__PURE__ */ definePipeline(definition);
