@@ -36,6 +36,12 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
     expect(size.alone).toHaveLength(6);
     expect(size.packages.map((p) => p.name)).toContain("@wirefault/core: retry alone");
     expect(coldstart.rows.length).toBeGreaterThanOrEqual(6);
+    expect(coldstart.rows.every((r) => isRatio(r.ratio))).toBe(true);
+    // Each codec subpath beside its codec alone, in the same rounds.
+    expect(coldstart.codecs.map((r) => [r.name, r.library.name])).toEqual([
+      ["@wirefault/atlas/msgpack", "@msgpack/msgpack"],
+      ["@wirefault/tryll/frame", "flatbuffers"],
+    ]);
     expect(results.limiter.rows.map((r) => r.name)).toEqual(["none", "fixed", "ours", "smithy"]);
     expect(results.limiter.rows.every((r) => r.attempts >= 4)).toBe(true);
     expect(results.limiter.simulation).toHaveLength(5);

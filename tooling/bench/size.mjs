@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { basename } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { protocolPackages } from "../scripts/protocols.mjs";
 import { sizeEntries } from "../size/entries.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -25,9 +26,9 @@ export const BUDGETS = sizeEntries().map((entry) => [
 ]);
 // One function imported alone (issue 31): what a bundler keeps of a package, core included.
 const ALONE = [
-  ...["teale-relay", "telemetry-server", "ckg-relay", "atlas", "tryll"].map((name) => [
-    `parseError alone (@wirefault/${name})`,
-    `import { parseError } from "@wirefault/${name}"; console.log(parseError);`,
+  ...protocolPackages().map(({ name }) => [
+    `parseError alone (${name})`,
+    `import { parseError } from "${name}"; console.log(parseError);`,
   ]),
   ["isRetryable alone (@wirefault/core)", 'import { isRetryable } from "@wirefault/core"; console.log(isRetryable);'],
 ];

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { discover, explain } from "@wirefault/cli";
 import { afterAll, describe, expect, it } from "vitest";
-import { PACKAGES as COLDSTART } from "../bench/coldstart.mjs";
+import { targets as coldStartTargets } from "../bench/coldstart.mjs";
 import { smoke } from "../consumers/smoke.mjs";
 import { entrySource, expectedSmoke } from "../runtimes/runtimes.mjs";
 import { sizeEntries } from "../size/entries.mjs";
@@ -117,7 +117,17 @@ describe("a sixth protocol package, added as a folder", () => {
   });
 
   it("the dual-package check and cold start list no package: they loop over what is found", () => {
-    expect(COLDSTART).toEqual(["core", ...protocolPackages().map((pkg) => pkg.folder)]);
+    expect(coldStartTargets().mains).toEqual(["@wirefault/core", ...protocolPackages().map((pkg) => pkg.name)]);
+    expect(coldStartTargets(protocolPackages(scratch)).mains).toContain("@wirefault/quill");
+    // A codec subpath is measured beside its codec alone: the package's one dependency that is not wirefault's.
+    expect(coldStartTargets().codecs).toEqual(
+      protocolPackages()
+        .filter((pkg) => pkg.meta.entry)
+        .map((pkg) => ({
+          subpath: pkg.entry,
+          library: Object.keys(pkg.manifest.dependencies).find((dep) => !dep.startsWith("@wirefault/")),
+        })),
+    );
     const dual = readFileSync(join(root, "tooling", "consumers", "dual-package.test.mjs"), "utf8");
     expect(dual).toContain("protocolPackages()");
     for (const source of [dual, readFileSync(join(root, "tooling", "bench", "coldstart.mjs"), "utf8")])

@@ -7,10 +7,10 @@ import { decode, encode } from "@msgpack/msgpack";
 import { MALFORMED } from "@wirefault/core";
 import {
   asBytes,
+  assembleProtocol,
   type DecodedInput,
   decodeInput,
   definePipeline,
-  defineProtocol,
   localErrorOf,
   type ParseContext,
   parseErrorAsyncOf,
@@ -245,7 +245,7 @@ export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parse
  * MessagePack decoded under MAX_PAYLOAD_SIZE (4 MB), the page's limit. A
  * decoded object is held to that cap too; JSON text keeps MAX_JSON_BYTES.
  */
-export const protocol = /* @__PURE__ */ defineProtocol(definition, { pipeline, parseError, parseErrorAsync });
+export const protocol = /* @__PURE__ */ assembleProtocol(definition, { pipeline, parseError, parseErrorAsync });
 
 /**
  * Decodes a MessagePack `ErrorMessage` body (the payload of a 0xE0 frame) into

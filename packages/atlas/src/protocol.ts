@@ -1,4 +1,4 @@
-import { definePipeline, defineProtocol, parseErrorAsyncOf, parseErrorOf } from "@wirefault/core/protocol";
+import { assembleProtocol, definePipeline, parseErrorAsyncOf, parseErrorOf } from "@wirefault/core/protocol";
 import { catalog, MAX_JSON_BYTES, ranges } from "./catalog.js";
 import { AtlasError, type AtlasErrorInit } from "./error.js";
 import { readers } from "./readers.js";
@@ -42,4 +42,4 @@ export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parse
  * Atlas as core builds it, reading JSON and decoded objects, with the
  * functions above. The CLI, the docs and the checks read every fact from it.
  */
-export const protocol = /* @__PURE__ */ defineProtocol(definition, { pipeline, parseError, parseErrorAsync });
+export const protocol = /* @__PURE__ */ assembleProtocol(definition, { pipeline, parseError, parseErrorAsync });

@@ -1,8 +1,8 @@
 import {
+  assembleProtocol,
   type CloseClassification,
   decodeOf,
   definePipeline,
-  defineProtocol,
   field,
   fromCloseOf,
   fromResponseOf,
@@ -10,6 +10,7 @@ import {
   overWebSocket,
   parseErrorAsyncOf,
   parseErrorOf,
+  unreadBodyOf,
 } from "@wirefault/core/protocol";
 import { catalog, closeCodes, codeAliases, MAX_ERROR_BYTES } from "./catalog.js";
 import { CkgRelayError, type CkgRelayErrorInit } from "./error.js";
@@ -66,12 +67,13 @@ export const fromClose = /* @__PURE__ */ fromCloseOf(pipeline, websocket);
  * CKG Relay as core builds it: the catalog, the reader and the close codes,
  * with the functions above. The CLI, the docs and the checks read every fact from it.
  */
-export const protocol = /* @__PURE__ */ defineProtocol(definition, {
+export const protocol = /* @__PURE__ */ assembleProtocol(definition, {
   pipeline,
   websocket,
   parseError,
   parseErrorAsync,
   fromResponse,
+  unreadBody: /* @__PURE__ */ unreadBodyOf(pipeline),
   fromClose,
 });
 

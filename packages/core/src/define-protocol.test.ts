@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { defineCatalog } from "./catalog.js";
 import { MALFORMED, NETWORK, ProtocolError, TOO_LARGE } from "./error.js";
 import {
+  assembleProtocol,
   decodeOf,
   definePipeline,
   defineProtocol,
@@ -84,17 +85,26 @@ describe("a protocol's functions, each built on its own", () => {
     const fromResponse = fromResponseOf(pipeline);
     const fromClose = fromCloseOf(pipeline, websocket);
     const fromSocketError = fromSocketErrorOf(pipeline, socket);
-    const protocol = defineProtocol(http, {
+    const unreadBody = unreadBodyOf(pipeline);
+    const protocol = assembleProtocol(http, {
       pipeline,
       websocket,
       socket,
       parseError,
       parseErrorAsync,
       fromResponse,
+      unreadBody,
       fromClose,
       fromSocketError,
     });
-    expect(protocol).toMatchObject({ parseError, parseErrorAsync, fromResponse, fromClose, fromSocketError });
+    expect(protocol).toMatchObject({
+      parseError,
+      parseErrorAsync,
+      fromResponse,
+      unreadBody,
+      fromClose,
+      fromSocketError,
+    });
     expect(protocol.index).toBe(pipeline.index);
     expect(protocol.websocket).toBe(websocket);
     expect(protocol.socket).toBe(socket);
@@ -102,8 +112,32 @@ describe("a protocol's functions, each built on its own", () => {
     expect(protocol.closes.at(-1)).toEqual(closeCodes[0]);
   });
 
+  it("assembleProtocol refuses a transport without its function, and a function without its transport", () => {
+    const parseError = parseErrorOf(pipeline);
+    const parsers = { pipeline, parseError, parseErrorAsync: parseErrorAsyncOf(pipeline, parseError) };
+    expect(() => assembleProtocol(http, parsers)).toThrow(
+      'assembleProtocol("sample"): each transport needs its function, and each function its transport',
+    );
+    expect(() => assembleProtocol(bare, { ...parsers, websocket })).toThrow(TypeError);
+    expect(() => assembleProtocol(bare, { ...parsers, fromSocketError: fromSocketErrorOf(pipeline, socket) })).toThrow(
+      TypeError,
+    );
+  });
+
   it("without a transport, its function answers a misuse with MALFORMED, never a throw or a rejection", async () => {
     const p = definePipeline(bare);
+    const parseError = parseErrorOf(p);
+    const lean = assembleProtocol(bare, { pipeline: p, parseError, parseErrorAsync: parseErrorAsyncOf(p, parseError) });
+    for (const protocol of [lean, defineProtocol(bare)]) {
+      expect((await protocol.fromResponse(new Response("{}", { status: 503 }))).message).toBe(
+        "Sample does not answer over HTTP",
+      );
+      expect(
+        protocol.unreadBody({ status: 503, text: undefined, tooLarge: false, retryAfterMs: 1, cause: reset }),
+      ).toBe(undefined);
+      expect(protocol.fromClose(4001).message).toBe("Sample has no WebSocket closes");
+      expect(protocol.fromSocketError(reset).message).toBe("Sample has no socket binding");
+    }
     const res = await fromResponseOf(p)(new Response("{}", { status: 503 }));
     expect([res.code, res.message]).toEqual([MALFORMED, "Sample does not answer over HTTP"]);
     expect(

@@ -20,12 +20,12 @@ import type {
   WebSocketBinding,
 } from "./definition.js";
 import { type LocalCode, type Parsed, ProtocolError } from "./error.js";
-import { fromResponseOf, unreadBodyOf } from "./http.js";
+import { fromResponseOf, notOverHttp, unreadBodyOf } from "./http.js";
 import { decode, localError, parseSafely } from "./parse.js";
 import type { ReadOptions, ResponseBody } from "./response.js";
-import { fromSocketErrorOf } from "./socket.js";
+import { fromSocketErrorOf, noSocket } from "./socket.js";
 import { atCaller, withoutStack } from "./stack.js";
-import { fromCloseOf, type ParsedClose, type StandardCloseCode } from "./websocket.js";
+import { closeless, fromCloseOf, type ParsedClose, type StandardCloseCode } from "./websocket.js";
 
 export type { ParsedClose } from "./websocket.js";
 
@@ -183,11 +183,9 @@ export const localErrorOf =
     localError(p, code, message, raw, cause) as Err;
 
 /**
- * What a package built apart from its definition, handed to `defineProtocol`
- * so that the protocol holds the very objects the package exports, built once:
- * the pipeline and functions built by `definePipeline` and the `…Of` builders,
- * and the transports kept out of the definition the pipeline was built from
- * (a spread of the definition would keep them in every bundle).
+ * What a package built itself from its definition, with `definePipeline` and
+ * the `…Of` builders, for `assembleProtocol`: the pipeline, the parsers, and
+ * for each transport the package has, its binding and the function built from it.
  */
 export interface ProtocolParts<
   E extends CatalogEntry = CatalogEntry,
@@ -195,16 +193,68 @@ export interface ProtocolParts<
   K extends CloseCodeEntry = CloseCodeEntry,
   S extends SocketContext = SocketContext,
 > {
-  readonly pipeline?: Pipeline<Err, E>;
-  /** The WebSocket binding, in place of the definition's. */
-  readonly websocket?: WebSocketBinding<K>;
-  /** The socket binding, in place of the definition's. */
-  readonly socket?: SocketBinding<S>;
-  readonly parseError?: DefinedProtocol<E, Err, K, object, S>["parseError"];
-  readonly parseErrorAsync?: DefinedProtocol<E, Err, K, object, S>["parseErrorAsync"];
+  readonly pipeline: Pipeline<Err, E>;
+  readonly parseError: DefinedProtocol<E, Err, K, object, S>["parseError"];
+  readonly parseErrorAsync: DefinedProtocol<E, Err, K, object, S>["parseErrorAsync"];
+  /** With the definition's `http`: `fromResponseOf(pipeline)` and `unreadBodyOf(pipeline)`. */
   readonly fromResponse?: DefinedProtocol<E, Err, K, object, S>["fromResponse"];
+  readonly unreadBody?: DefinedProtocol<E, Err, K, object, S>["unreadBody"];
+  /** The WebSocket binding, kept out of the definition the pipeline was built from, and `fromCloseOf(pipeline, websocket)`. */
+  readonly websocket?: WebSocketBinding<K>;
   readonly fromClose?: DefinedProtocol<E, Err, K, object, S>["fromClose"];
+  /** The socket binding, kept out of the definition, and `fromSocketErrorOf(pipeline, socket)`. */
+  readonly socket?: SocketBinding<S>;
   readonly fromSocketError?: DefinedProtocol<E, Err, K, object, S>["fromSocketError"];
+}
+
+/**
+ * A protocol from the parts a package built itself: the protocol holds the
+ * very functions the package exports, and refers to no function it was not
+ * handed, so that a bundle of the whole package holds no transport it lacks.
+ * A transport without its function (`http` without `fromResponse` and
+ * `unreadBody`, `websocket` without `fromClose`, `socket` without
+ * `fromSocketError`), or a function without its transport, is a TypeError
+ * when the package is built. Without a transport, its function answers every
+ * call with `WIREFAULT_MALFORMED`.
+ */
+export function assembleProtocol<
+  const E extends CatalogEntry,
+  Err extends ProtocolError,
+  const K extends CloseCodeEntry = never,
+  D extends object = object,
+  S extends SocketContext = SocketContext,
+>(
+  definition: ProtocolDefinition<E, Err, K, D, S>,
+  parts: ProtocolParts<E, Err, K, S>,
+): DefinedProtocol<E, Err, K, D, S> {
+  const p = parts.pipeline;
+  const websocket = parts.websocket ?? definition.websocket;
+  const socket = parts.socket ?? definition.socket;
+  // Built apart, a transport's function and its binding must come together: checked once, when the package is built.
+  if (
+    !definition.http !== !(parts.fromResponse && parts.unreadBody) ||
+    !websocket !== !parts.fromClose ||
+    !socket !== !parts.fromSocketError
+  )
+    throw new TypeError(
+      `assembleProtocol(${JSON.stringify(definition.name)}): each transport needs its function, and each function its transport`,
+    );
+  return Object.freeze({
+    ...definition,
+    websocket,
+    socket,
+    index: p.index,
+    decode: decodeOf(p),
+    closes: websocket?.closes ?? [],
+    closeCodes: websocket?.closeCodes ?? [],
+    parseError: parts.parseError,
+    parseErrorAsync: parts.parseErrorAsync,
+    fromResponse: parts.fromResponse ?? notOverHttp(p),
+    unreadBody: parts.unreadBody ?? (() => undefined),
+    fromClose: parts.fromClose ?? ((event: unknown) => closeless(p, event)),
+    fromSocketError: parts.fromSocketError ?? noSocket(p),
+    localError: localErrorOf(p),
+  }) as DefinedProtocol<E, Err, K, D, S>;
 }
 
 /**
@@ -222,12 +272,10 @@ export interface ProtocolParts<
  * - a close's message is its reason, else `WebSocket closed with code N (NAME)`;
  * - a `create` that throws gives a core `ProtocolError` of the same init, so parsing never throws.
  *
- * The definition is checked first (see `definePipeline`). `parts`, the
- * functions a package built itself from the same definition, are used as
- * they are, so that `protocol.parseError` is the package's `parseError`.
- * Everything a protocol can do is reachable from what this returns: a
- * package exports its functions built one by one, so that a bundler keeps
- * only those imported.
+ * The definition is checked first (see `definePipeline`). What this returns
+ * refers to every transport's reading, so a bundle of it holds them all: a
+ * package that cares builds its functions one by one and hands them to
+ * `assembleProtocol` instead.
  */
 export function defineProtocol<
   const E extends CatalogEntry,
@@ -235,29 +283,16 @@ export function defineProtocol<
   const K extends CloseCodeEntry = never,
   D extends object = object,
   S extends SocketContext = SocketContext,
->(
-  definition: ProtocolDefinition<E, Err, K, D, S>,
-  parts: ProtocolParts<E, Err, K, S> = {},
-): DefinedProtocol<E, Err, K, D, S> {
-  const p =
-    parts.pipeline ?? definePipeline(definition as ProtocolDefinition<E, Err, CloseCodeEntry, D, SocketContext>);
-  const websocket = parts.websocket ?? definition.websocket;
-  const socket = parts.socket ?? definition.socket;
-  const parseError = parts.parseError ?? parseErrorOf(p);
-  return Object.freeze({
-    ...definition,
-    websocket,
-    socket,
-    index: p.index,
-    decode: decodeOf(p),
-    closes: websocket?.closes ?? [],
-    closeCodes: websocket?.closeCodes ?? [],
+>(definition: ProtocolDefinition<E, Err, K, D, S>): DefinedProtocol<E, Err, K, D, S> {
+  const pipeline = definePipeline(definition as ProtocolDefinition<E, Err, CloseCodeEntry, D, SocketContext>);
+  const { http, websocket, socket } = definition;
+  const parseError = parseErrorOf(pipeline);
+  return assembleProtocol(definition, {
+    pipeline,
     parseError,
-    parseErrorAsync: parts.parseErrorAsync ?? parseErrorAsyncOf(p, parseError),
-    fromResponse: parts.fromResponse ?? fromResponseOf(p),
-    unreadBody: unreadBodyOf(p),
-    fromClose: parts.fromClose ?? fromCloseOf(p, websocket),
-    fromSocketError: parts.fromSocketError ?? fromSocketErrorOf(p, socket),
-    localError: localErrorOf(p),
-  }) as DefinedProtocol<E, Err, K, D, S>;
+    parseErrorAsync: parseErrorAsyncOf(pipeline, parseError),
+    ...(http && { fromResponse: fromResponseOf(pipeline), unreadBody: unreadBodyOf(pipeline) }),
+    ...(websocket && { fromClose: fromCloseOf(pipeline, websocket) }),
+    ...(socket && { fromSocketError: fromSocketErrorOf(pipeline, socket) }),
+  });
 }

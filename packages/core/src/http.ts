@@ -99,12 +99,13 @@ export const overHttp = (surface: string): HttpBinding => Object.freeze({ surfac
 export function fromResponseOf<Err extends ProtocolError, E extends CatalogEntry>(
   p: Pipeline<Err, E>,
 ): (res: Response, options?: ReadOptions) => Promise<Parsed<Err, E["code"]>> {
-  const read = p.http
-    ? (res: Response, options?: ReadOptions) => fromResponse(p, res, options)
-    : // A misuse gets an answer, not a rejection.
-      async () => localError(p, MALFORMED, `${p.title} does not answer over HTTP`);
+  const read = p.http ? (res: Response, options?: ReadOptions) => fromResponse(p, res, options) : notOverHttp(p);
   return read as (res: Response, options?: ReadOptions) => Promise<Parsed<Err, E["code"]>>;
 }
+
+/** `fromResponse` of a protocol without `overHttp`: a misuse gets an answer, not a rejection. @internal */
+export const notOverHttp = (p: Pipeline) => async (): Promise<ProtocolError> =>
+  localError(p, MALFORMED, `${p.title} does not answer over HTTP`);
 
 /**
  * The protocol's `unreadBody`: the error of a response body a network failure,

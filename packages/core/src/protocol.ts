@@ -13,6 +13,7 @@ export { type CodeMap, codeMap } from "./catalog.js";
 export type { ParseContext } from "./context.js";
 export { asBytes, type DecodedInput, decodeInput, MAX_DEPTH, utf8Length } from "./decode.js";
 export {
+  assembleProtocol,
   type DefinedProtocol,
   decodeOf,
   definePipeline,

@@ -84,8 +84,12 @@ export function fromSocketErrorOf<Err extends ProtocolError, E extends CatalogEn
   p: Pipeline<Err, E>,
   socket: SocketBinding<S> | undefined,
 ): (error?: unknown, context?: S) => Parsed<Err, E["code"]> {
-  const read = socket
-    ? (error?: unknown, context?: S) => socket.fromSocketError(p, error, context)
-    : (error?: unknown) => localError(p, MALFORMED, `${p.title} has no socket binding`, error);
+  const read = socket ? (error?: unknown, context?: S) => socket.fromSocketError(p, error, context) : noSocket(p);
   return read as (error?: unknown, context?: S) => Parsed<Err, E["code"]>;
 }
+
+/** `fromSocketError` of a protocol without `overSocket`: every failure is MALFORMED. @internal */
+export const noSocket =
+  (p: Pipeline) =>
+  (error?: unknown): ProtocolError =>
+    localError(p, MALFORMED, `${p.title} has no socket binding`, error);

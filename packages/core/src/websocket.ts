@@ -157,8 +157,11 @@ export function fromCloseOf<Err extends ProtocolError, E extends CatalogEntry, K
   return read as (event: unknown, reason?: unknown) => ParsedClose<Err, StandardCloseCode | K["code"]>;
 }
 
-// A close code is checked before the missing binding, as fromClose does: a bad code is never a close.
-function closeless(p: Pipeline, event: unknown): ProtocolError {
+/**
+ * `fromClose` of a protocol without `overWebSocket`. A close code is checked
+ * before the missing binding, as fromClose does: a bad code is never a close. @internal
+ */
+export function closeless(p: Pipeline, event: unknown): ProtocolError {
   let code: unknown = event;
   try {
     if (typeof event === "object" && event !== null) code = (event as { code?: unknown }).code;

@@ -1,7 +1,7 @@
 import {
+  assembleProtocol,
   decodeOf,
   definePipeline,
-  defineProtocol,
   field,
   fromCloseOf,
   fromResponseOf,
@@ -9,6 +9,7 @@ import {
   overWebSocket,
   parseErrorAsyncOf,
   parseErrorOf,
+  unreadBodyOf,
 } from "@wirefault/core/protocol";
 import { catalog, closeCodes, codeAliases, MAX_BYTES, reconnect, unlisted } from "./catalog.js";
 import { TealeRelayError, type TealeRelayErrorInit } from "./error.js";
@@ -66,12 +67,13 @@ export const fromClose = /* @__PURE__ */ fromCloseOf(pipeline, websocket);
  * Teale as core builds it: the catalog, the readers and the closes, with the
  * functions above. The CLI, the docs and the checks read every fact from it.
  */
-export const protocol = /* @__PURE__ */ defineProtocol(definition, {
+export const protocol = /* @__PURE__ */ assembleProtocol(definition, {
   pipeline,
   websocket,
   parseError,
   parseErrorAsync,
   fromResponse,
+  unreadBody: /* @__PURE__ */ unreadBodyOf(pipeline),
   fromClose,
 });
 

@@ -1,7 +1,7 @@
 import {
+  assembleProtocol,
   decodeOf,
   definePipeline,
-  defineProtocol,
   fromResponseOf,
   localErrorOf,
   overHttp,
@@ -68,9 +68,10 @@ export const unreadBody = /* @__PURE__ */ unreadBodyOf(pipeline);
  * The telemetry server as core builds it: the catalog and the readers, with
  * the functions above. The CLI, the docs and the checks read every fact from it.
  */
-export const protocol = /* @__PURE__ */ defineProtocol(definition, {
+export const protocol = /* @__PURE__ */ assembleProtocol(definition, {
   pipeline,
   parseError,
   parseErrorAsync,
   fromResponse,
+  unreadBody,
 });

@@ -6,9 +6,9 @@
 import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import {
   asBytes,
+  assembleProtocol,
   type DecodedInput,
   definePipeline,
-  defineProtocol,
   localErrorOf,
   parseErrorAsyncOf,
   parseErrorOf,
@@ -16,7 +16,7 @@ import {
 import { Builder, ByteBuffer } from "flatbuffers";
 import { MAX_FRAME_BYTES } from "./catalog.js";
 import type { ParsedTryllError, TryllError } from "./error.js";
-import { definition, socket } from "./protocol.js";
+import { definition, fromSocketError, socket } from "./protocol.js";
 import { decodeWith, FailedTurn, type TurnCompleteBody, UnreadFrame } from "./readers.js";
 import { MIN_FRAME_BYTES, PREFIX_BYTES, readLength, toUint64 } from "./wire.js";
 
@@ -224,7 +224,13 @@ export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parse
  * Tryll with the frame codec: the main entry's definition, catalog and
  * readers, with binary frames decoded. The CLI reads Tryll's wire with it.
  */
-export const protocol = /* @__PURE__ */ defineProtocol(framed, { pipeline, socket, parseError, parseErrorAsync });
+export const protocol = /* @__PURE__ */ assembleProtocol(framed, {
+  pipeline,
+  socket,
+  fromSocketError,
+  parseError,
+  parseErrorAsync,
+});
 
 /** What an ErrorResponse frame is built from; a TryllError fits. */
 export interface ErrorFrameInput {

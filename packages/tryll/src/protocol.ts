@@ -1,7 +1,8 @@
 import {
+  assembleProtocol,
   definePipeline,
-  defineProtocol,
   field,
+  fromSocketErrorOf,
   overSocket,
   type ProtocolDefinition,
   parseErrorAsyncOf,
@@ -10,6 +11,7 @@ import {
 import { CLIENT_FAILURE, catalog, MAX_FRAME_BYTES, ranges, type TryllCatalogEntry, TryllErrorCode } from "./catalog.js";
 import { TryllError, type TryllErrorInit } from "./error.js";
 import { decode, readers } from "./readers.js";
+import type { SocketErrorContext } from "./socket.js";
 
 /** An id the caller passed, read without trusting the context: null, a Proxy or a throwing getter give nothing. */
 function contextId(context: unknown, key: "requestId" | "agentId"): bigint | undefined {
@@ -41,7 +43,7 @@ export const definition: ProtocolDefinition<TryllCatalogEntry, TryllError> = {
  */
 // In a pure closure: a bundler keeps a pure call whose arguments read properties (TryllErrorCode.X).
 export const socket = /* @__PURE__ */ (() =>
-  overSocket({
+  overSocket<SocketErrorContext>({
     surface: "response",
     unreachable: TryllErrorCode.ConnectionFailed,
     dropped: TryllErrorCode.ConnectionDropped,
@@ -70,7 +72,21 @@ export const parseError = /* @__PURE__ */ parseErrorOf(pipeline);
 export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parseError);
 
 /**
+ * Maps a socket failure to 1001 ConnectionFailed, 1002 ConnectionDropped or
+ * 1003 Timeout, by core's network table (the one `isRetryable` reads). Anything
+ * else (an abort, a TLS or programming error) becomes code 0, the
+ * client-failure code: unknown, `abort`. Never throws.
+ */
+export const fromSocketError = /* @__PURE__ */ fromSocketErrorOf(pipeline, socket);
+
+/**
  * Tryll as core builds it, without the frame codec. The CLI, the docs and the
  * checks read every fact from it.
  */
-export const protocol = /* @__PURE__ */ defineProtocol(definition, { pipeline, socket, parseError, parseErrorAsync });
+export const protocol = /* @__PURE__ */ assembleProtocol(definition, {
+  pipeline,
+  socket,
+  fromSocketError,
+  parseError,
+  parseErrorAsync,
+});
