@@ -11,7 +11,14 @@ import {
 import { CLIENT_FAILURE, catalog, MAX_FRAME_BYTES, ranges, type TryllCatalogEntry, TryllErrorCode } from "./catalog.js";
 import { TryllError, type TryllErrorInit } from "./error.js";
 import { decode, readers } from "./readers.js";
-import type { SocketErrorContext } from "./socket.js";
+
+/** What the caller knows about the socket when it failed. */
+export interface SocketErrorContext {
+  /** False while still connecting: any recognised failure is then 1001 ConnectionFailed. */
+  connected?: boolean;
+  requestId?: bigint;
+  agentId?: bigint;
+}
 
 /** An id the caller passed, read without trusting the context: null, a Proxy or a throwing getter give nothing. */
 function contextId(context: unknown, key: "requestId" | "agentId"): bigint | undefined {
