@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BEFORE, FIGURES, figure, markdown, SMOKE } from "./run.mjs";
+import { acrossRuns, BEFORE, FIGURES, figure, markdown, SMOKE, TIMED } from "./run.mjs";
 import { ratio, summary } from "./turns.mjs";
 
 const isRatio = (r) => r.p10 > 0 && r.p10 <= r.median && r.median <= r.p90;
@@ -10,7 +10,14 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
   it("runs every figure in turn and renders BENCHMARKS.md with the peers and the before figures", () => {
     const results = Object.fromEntries(FIGURES.map((name) => [name, figure(name, SMOKE)]));
     const { parse, response, retry, memory, mask, size, coldstart } = results;
-    expect(parse.rows.length).toBeGreaterThanOrEqual(11);
+    expect(parse.rows.length).toBeGreaterThanOrEqual(13);
+    // Issue 31's payloads: MessagePack bytes in, and a 207 answer's ten entries.
+    expect(parse.rows.map((r) => r.payload)).toEqual(
+      expect.arrayContaining(["wire ErrorMessage, MessagePack", "207 ×10 per-block errors"]),
+    );
+    expect(parse.rows.filter((r) => r.goal !== undefined).map((r) => r.goal)).toEqual(
+      expect.arrayContaining([1, 1.15]),
+    );
     for (const row of parse.rows) {
       expect(Object.keys(row.ns)).toEqual(["ours", "noStack", "openai", "anthropic", "stripe", "floor"]);
       for (const peer of ["ours", "noStack", "anthropic", "stripe", "floor"])
@@ -52,7 +59,7 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
       node: process.versions.node,
       load: "0.0",
     });
-    for (const heading of ["## Goals", "## 1. `parseError(text)`", "## 2. `fromResponse(res)`", "## 3. `retry()`"])
+    for (const heading of ["## Goals", "## 1. `parseError(input)`", "## 2. `fromResponse(res)`", "## 3. `retry()`"])
       expect(text).toContain(heading);
     for (const heading of [
       "## 4. Memory",
@@ -67,6 +74,28 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
     // The figures of 2026-11-22 stay beside the new ones on every re-run.
     expect(text).toContain(BEFORE.label);
     expect(text).toContain(`| @wirefault/core | ${BEFORE.size.packages["core.js"].gzip.toLocaleString("en-US")} |`);
+    expect(text).toContain("in one run");
+
+    // `--runs 3`: the timed figures per run, each ratio per run, goals judged on the median of three.
+    const timed = Object.fromEntries(TIMED.map((name) => [name, results[name]]));
+    const three = markdown(
+      { ...results, runs: [timed, timed, timed] },
+      { date: "2026-01-01", cpu: "test", cores: 2, node: "20", load: "0.0", loads: ["1.0", "2.0", "3.0"] },
+    );
+    expect(three).toContain("in 3 runs");
+    expect(three).toContain("median of 3");
+    expect(three).toContain("(1.0, 2.0, 3.0)");
+    const row = parse.rows[0];
+    const cell = `${row.vsOpenai.ours.median.toFixed(2)}× (${row.vsOpenai.ours.p10.toFixed(2)}–${row.vsOpenai.ours.p90.toFixed(2)})`;
+    expect(three).toContain(`${cell}; ${cell}; ${cell}`);
+  });
+});
+
+describe("three runs", () => {
+  it("are judged on the median of the runs' medians", () => {
+    const runs = [1.3, 0.9, 1.0].map((median) => ({ r: { median, p10: median - 0.1, p90: median + 0.1 } }));
+    expect(acrossRuns(runs, (run) => run.r).median).toBe(1.0);
+    expect(acrossRuns([{ b: 700 }, { b: 600 }, { b: 640 }], (run) => run.b).median).toBe(640);
   });
 });
 

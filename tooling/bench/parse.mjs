@@ -3,11 +3,11 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import Stripe from "stripe";
-import { floor, PAYLOADS } from "./payloads.mjs";
+import { bodiesOf, floor, GOAL, inputOf, PAYLOADS } from "./payloads.mjs";
 import { inTurn, summary, versus } from "./turns.mjs";
 
 /** The status the peers are given: the payload's own, else 400 (they need one to pick a class). */
-export const statusOf = (payload) => payload.context?.status ?? 400;
+export const statusOf = (payload) => payload.status ?? payload.context?.status ?? 400;
 
 const headers = new Headers({ "content-type": "application/json" });
 
@@ -31,6 +31,28 @@ export const PEERS = {
   anthropic: (text, status) => FROM_BODY.anthropic(JSON.parse(text), status, headers),
   stripe: (text, status) => FROM_BODY.stripe(JSON.parse(text), status, headers),
 };
+
+/** A peer on a payload's input: decoded as its client would (JSON, MessagePack), then one error per body. */
+function peerOn(payload, generate, status) {
+  return (input) => {
+    let err;
+    for (const body of bodiesOf(payload, input)) err = generate(body, status, headers);
+    return err;
+  };
+}
+
+/** What the figure calls ours: the entry's parseError, or the payload's own reader (a 207 answer's). */
+async function oursOn(payload) {
+  const mod = await import(`@wirefault/${payload.entry ?? payload.protocol}`);
+  return payload.parse ? payload.parse(mod) : mod.parseError;
+}
+
+/** Throws unless every error ours read is a documented one: a figure of a fallback path would be no figure. */
+function known(payload, result) {
+  const errors = Array.isArray(result?.errors) && result.errors.length > 0 ? result.errors : [result];
+  const unknown = errors.find((err) => !err?.known);
+  if (unknown) throw new Error(`${payload.protocol} ${payload.name}: parsed as unknown (${String(unknown?.code)})`);
+}
 
 async function binaryCodecs(options) {
   const { encodeErrorMessage, decodeErrorMessage } = await import("@wirefault/atlas/msgpack");
@@ -61,27 +83,39 @@ export async function measure({ rounds, batch }) {
   const options = { rounds, batch };
   const rows = [];
   for (const payload of PAYLOADS) {
-    const { parseError } = await import(`@wirefault/${payload.protocol}`);
-    const { text, context } = payload;
+    const parseError = await oursOn(payload);
+    const input = inputOf(payload);
+    const context = payload.context ?? {};
     const status = statusOf(payload);
-    const err = parseError(text, context);
     // The same parse with `stack: false` (issue 31: bulk and classify-only paths).
     const bare = { ...context, stack: false };
-    if (!err.known) throw new Error(`${payload.protocol} ${payload.name}: parsed as unknown (${String(err.code)})`);
+    known(payload, parseError(input, context));
+    known(payload, parseError(input, bare));
+    const openai = peerOn(payload, FROM_BODY.openai, status);
+    const anthropic = peerOn(payload, FROM_BODY.anthropic, status);
+    const stripe = peerOn(payload, FROM_BODY.stripe, status);
     const ns = await inTurn(
       [
-        { name: "ours", fn: () => parseError(text, context) },
-        { name: "noStack", fn: () => parseError(text, bare) },
-        { name: "openai", fn: () => PEERS.openai(text, status) },
-        { name: "anthropic", fn: () => PEERS.anthropic(text, status) },
-        { name: "stripe", fn: () => PEERS.stripe(text, status) },
-        { name: "floor", fn: () => floor(text) },
+        { name: "ours", fn: () => parseError(input, context) },
+        { name: "noStack", fn: () => parseError(input, bare) },
+        { name: "openai", fn: () => openai(input) },
+        { name: "anthropic", fn: () => anthropic(input) },
+        { name: "stripe", fn: () => stripe(input) },
+        { name: "floor", fn: () => floor(payload, input) },
       ],
       options,
     );
     // Every ratio is against openai's generate on the same body, in the same round.
     const { ns: medians, ratios } = versus(ns, "openai", ["ours", "noStack", "anthropic", "stripe", "floor"]);
-    rows.push({ protocol: payload.protocol, payload: payload.name, status, ns: medians, vsOpenai: ratios });
+    rows.push({
+      protocol: payload.protocol,
+      payload: payload.name,
+      status,
+      goal: payload.goal,
+      noStackGoal: GOAL.noStack,
+      ns: medians,
+      vsOpenai: ratios,
+    });
   }
   return { rounds, batch, rows, binary: await binaryCodecs(options) };
 }
