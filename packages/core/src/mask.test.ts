@@ -72,6 +72,31 @@ describe("maskValue and maskJson", () => {
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(out, "__proto__")?.value).toEqual({ token: MASK });
   });
+
+  it("keeps keys Object.prototype has as own keys, also where a setter or a read-only property sits", () => {
+    const parsed = JSON.parse('{"toString":"a","constructor":"b","hasOwnProperty":"token=x","plain":"c"}');
+    const define = (key: string, descriptor: PropertyDescriptor) =>
+      Object.defineProperty(Object.prototype, key, { ...descriptor, configurable: true });
+    const seen: unknown[] = [];
+    define("plain", { set: (value) => seen.push(value) });
+    define("frozenKey", { value: "kept", writable: false });
+    try {
+      const out = maskJson({ ...parsed, frozenKey: "v" }) as Record<string, unknown>;
+      for (const key of ["toString", "constructor", "hasOwnProperty", "plain", "frozenKey"])
+        expect(Object.hasOwn(out, key), key).toBe(true);
+      expect(out).toMatchObject({
+        toString: "a",
+        constructor: "b",
+        hasOwnProperty: "token=[redacted]",
+        frozenKey: "v",
+      });
+      expect(Object.getOwnPropertyDescriptor(out, "plain")?.value).toBe("c");
+      expect(seen).toEqual([]);
+    } finally {
+      Reflect.deleteProperty(Object.prototype, "plain");
+      Reflect.deleteProperty(Object.prototype, "frozenKey");
+    }
+  });
 });
 
 describe("masking is lossless and linear", () => {

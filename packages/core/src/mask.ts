@@ -306,9 +306,11 @@ export function maskJson(value: unknown, depth = 0): unknown {
   return out;
 }
 
-// defineProperty, not assignment: a received `__proto__` key stays a key.
+// defineProperty, not assignment, for a key the prototype has (a received `__proto__`, or any
+// key of a frozen Object.prototype): it stays a key. Any other is assigned, which is far cheaper.
 function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key in out) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 function isHeaders(value: object): value is Headers {

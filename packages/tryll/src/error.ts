@@ -59,7 +59,10 @@ export class TryllError extends ProtocolError<TryllErrorCodeValue> {
 
   constructor(init: TryllErrorInit) {
     super(init, "tryll");
-    this.#wireMessage = init.wireMessage === undefined ? this.message : redactSecrets(init.wireMessage);
+    const said = init.wireMessage;
+    // A message display text left as it was holds no secret: masked once, not twice (a tenth of a parse).
+    this.#wireMessage =
+      said === undefined ? this.message : said === init.message && said === this.message ? said : redactSecrets(said);
     // Core builds its local errors generically; the layer follows from the code, so they sit in `protocol` too.
     this.layer = init.layer ?? errorLayer(this.code);
     this.turnLocal = init.turnLocal === true;
