@@ -128,6 +128,65 @@ describe("MessagePack round trip", () => {
   });
 });
 
+describe("one pass over MessagePack", () => {
+  // Every MessagePack type a documented value may take: scalars the walk reads itself, the rest the decoder's.
+  const VALUES: unknown[] = [
+    0,
+    127,
+    -1,
+    -32,
+    128,
+    255,
+    256,
+    65_535,
+    65_536,
+    2 ** 32 - 1,
+    -33,
+    -128,
+    -129,
+    -32_768,
+    -32_769,
+    -(2 ** 31),
+    2 ** 32,
+    2 ** 53 - 1,
+    -(2 ** 31) - 1,
+    1.5,
+    -0.25,
+    null,
+    true,
+    false,
+    "",
+    "é ü 漢字 🙂",
+    "\uFEFFbom",
+    `\uFEFF${"x".repeat(300)}`,
+    "y".repeat(70_000),
+    new Uint8Array([1, 2]),
+    [1, "a"],
+    { a: 1 },
+  ];
+
+  it("gives each documented value exactly as the decoder does", () => {
+    for (const value of VALUES) {
+      const bytes = encode({ type: value, code: value, message: value, ref_msg_id: value, request_id: value });
+      const expected = decode(encode(value));
+      const decoded = messagePack.decode(bytes);
+      expect(decoded.kind, String(value)).toBe("value");
+      const read = (decoded as { value: Record<string, unknown> }).value;
+      for (const key of ["type", "code", "message", "ref_msg_id", "request_id"]) expect(read[key]).toEqual(expected);
+    }
+  });
+
+  it("keeps a repeated key's last value, whichever reads it", () => {
+    // {"code": 1, "code": 1.5}, then {"code": 1.5, "code": 1}
+    const float = [0xcb, ...new Uint8Array(new Float64Array([1.5]).buffer).reverse()];
+    const key = [0xa4, ...new TextEncoder().encode("code")];
+    const read = (bytes: number[]) =>
+      (messagePack.decode(new Uint8Array(bytes)) as { value: { code: unknown } }).value.code;
+    expect(read([0x82, ...key, 0x01, ...key, ...float])).toBe(1.5);
+    expect(read([0x82, ...key, ...float, ...key, 0x01])).toBe(1);
+  });
+});
+
 describe("parseError from @wirefault/atlas/msgpack", () => {
   it("reads MessagePack bytes and ArrayBuffers, and JSON text or bytes as the main entry does", () => {
     const bytes = encode(page);

@@ -34,7 +34,11 @@ const DECODE_OPTIONS = {
   maxExtLength: 0,
 } as const;
 
-const strictUtf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
+// The BOM is kept, as the decoder keeps it: a string read in the walk is the decoder's string.
+const strictUtf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** A documented key's value in the root map: where it sits, for the decoder. */
+type Span = [from: number, to: number];
 
 /**
  * Walks the MessagePack structure without building it, and says what is
@@ -43,7 +47,7 @@ const strictUtf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
  * every declared length must fit in the bytes left, nesting stops at
  * MAX_DEPTH, ext types are refused, and strings must be valid UTF-8.
  */
-function checkStructure(bytes: Uint8Array, found?: Map<string, [number, number]>): string | undefined {
+function checkStructure(bytes: Uint8Array, found?: Map<string, Span>, read?: Map<string, unknown>): string | undefined {
   const end = bytes.length;
   // Root entries: which documented key was last read, and where its value starts.
   let rootItems = 0;
@@ -78,6 +82,8 @@ function checkStructure(bytes: Uint8Array, found?: Map<string, [number, number]>
       if (valueKey !== undefined) found?.set(valueKey, [valueStart, pos]);
       valueKey = rootItems % 2 === 1 ? pendingKey : undefined;
       valueStart = pos;
+      // A repeated key: its last value counts, as in the decoder.
+      if (valueKey !== undefined) read?.delete(valueKey);
       pendingKey = undefined;
       if (rootItems % 2 === 0 && pos < end) {
         const keyHead = bytes[pos] as number;
@@ -88,6 +94,8 @@ function checkStructure(bytes: Uint8Array, found?: Map<string, [number, number]>
       }
       rootItems++;
     }
+    // A documented value of the root map: a scalar is read here, in the same pass (single pass, issue 31).
+    const documented = open.length === 1 ? valueKey : undefined;
     const head = bytes[pos++];
     if (head === undefined) return "truncated";
     due--;
@@ -114,11 +122,17 @@ function checkStructure(bytes: Uint8Array, found?: Map<string, [number, number]>
     // Each item takes at least a byte, so a count beyond the bytes left is truncation, not a reason to allocate.
     if (skip < 0 || items < 0 || pos + skip > end || items > end - pos) return "truncated";
     if (text) {
+      let decoded: string;
       try {
-        strictUtf8.decode(bytes.subarray(pos, pos + skip));
+        decoded = strictUtf8.decode(bytes.subarray(pos, pos + skip));
       } catch {
         return "invalid UTF-8";
       }
+      // A leading BOM is left to the decoder, whose handling of it depends on the length.
+      if (documented !== undefined && decoded.charCodeAt(0) !== 0xfeff) read?.set(documented, decoded);
+    } else if (documented !== undefined && items === 0) {
+      const scalar = scalarAt(bytes, head, pos);
+      if (scalar !== NOT_READ) read?.set(documented, scalar);
     }
     pos += skip;
     if (items > 0) {
@@ -126,6 +140,41 @@ function checkStructure(bytes: Uint8Array, found?: Map<string, [number, number]>
       open.push(due);
       due = items;
     }
+  }
+}
+
+const NOT_READ = Symbol("not read in the walk");
+
+/**
+ * The value of a nil, boolean or integer of up to 32 bits whose head byte is
+ * `head` and whose bytes start at `pos` (checked to be there), as the decoder
+ * gives it; NOT_READ for any other type, which the decoder reads.
+ */
+function scalarAt(bytes: Uint8Array, head: number, pos: number): unknown {
+  if (head <= 0x7f) return head;
+  if (head >= 0xe0) return head - 0x100;
+  const at = (i: number) => bytes[pos + i] as number;
+  switch (head) {
+    case 0xc0:
+      return null;
+    case 0xc2:
+      return false;
+    case 0xc3:
+      return true;
+    case 0xcc:
+      return at(0);
+    case 0xcd:
+      return at(0) * 0x100 + at(1);
+    case 0xce:
+      return ((at(0) * 0x100 + at(1)) * 0x100 + at(2)) * 0x100 + at(3);
+    case 0xd0:
+      return (at(0) << 24) >> 24;
+    case 0xd1:
+      return (((at(0) << 8) | at(1)) << 16) >> 16;
+    case 0xd2:
+      return (at(0) << 24) | (at(1) << 16) | (at(2) << 8) | at(3);
+    default:
+      return NOT_READ;
   }
 }
 
@@ -167,11 +216,16 @@ const documentedKey = (bytes: Uint8Array, pos: number): string | undefined => {
 // A `__proto__` key would set the prototype of a decoded map: refused, as the decoder refuses it.
 const isProto = (bytes: Uint8Array, pos: number): boolean => keyAt(bytes, pos) === "__proto__";
 
-// The documented entries of a checked map, each value decoded on its own.
+// The documented entries of a checked map: a scalar as the walk read it, anything else decoded on its own.
 // Extra keys (a trace, 4 MB of empty maps) are walked once and never built.
-function documentedEntries(bytes: Uint8Array, found: Map<string, [number, number]>): Record<string, unknown> {
+function documentedEntries(
+  bytes: Uint8Array,
+  found: Map<string, Span>,
+  read: Map<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, [from, to]] of found) out[key] = decode(bytes.subarray(from, to), DECODE_OPTIONS);
+  for (const [key, [from, to]] of found)
+    out[key] = read.has(key) ? read.get(key) : decode(bytes.subarray(from, to), DECODE_OPTIONS);
   return out;
 }
 
@@ -196,12 +250,13 @@ function decodeMessagePack(input: unknown, json: boolean): DecodedInput {
   if (decoded.kind !== "bytes") return decoded;
   const { bytes } = decoded;
   if (json && isJsonText(bytes)) return decodeInput(bytes, MAX_JSON_BYTES);
-  const found = new Map<string, [number, number]>();
+  const found = new Map<string, Span>();
+  const read = new Map<string, unknown>();
   let problem: string | undefined;
   let cause: unknown;
   try {
-    problem = checkStructure(bytes, found);
-    if (problem === undefined) return { kind: "value", value: documentedEntries(bytes, found) };
+    problem = checkStructure(bytes, found, read);
+    if (problem === undefined) return { kind: "value", value: documentedEntries(bytes, found, read) };
   } catch (error) {
     // A value the decoder refuses (a nested `__proto__` key): its error is the cause.
     cause = error;
