@@ -10,7 +10,21 @@ export const MAX_RAW_VALUES = 4096;
  * costs 20 times the input. A value given already decoded is kept as it is.
  */
 export function keptRaw(input: unknown, value: unknown): unknown {
-  return value === input || !moreValuesThan(value, MAX_RAW_VALUES) ? value : input;
+  // Every JSON or MessagePack value takes a character or a byte of its own: a short input holds no more values
+  // than its length, and is not walked (the walk was a twentieth of every parse).
+  if (value === input || lengthOf(input) <= MAX_RAW_VALUES) return value;
+  return moreValuesThan(value, MAX_RAW_VALUES) ? input : value;
+}
+
+/** The characters of a text or the bytes of a buffer; infinite for anything else (a decoded value, fragments). */
+function lengthOf(input: unknown): number {
+  if (typeof input === "string") return input.length;
+  try {
+    if (ArrayBuffer.isView(input) || input instanceof ArrayBuffer) return input.byteLength;
+  } catch {
+    // a detached or hostile buffer is walked
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 /** True when `value` holds more than `max` values (objects, arrays and scalars); stops as soon as it does. */
