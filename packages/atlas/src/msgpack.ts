@@ -153,29 +153,15 @@ const NOT_READ = Symbol("not read in the walk");
 function scalarAt(bytes: Uint8Array, head: number, pos: number): unknown {
   if (head <= 0x7f) return head;
   if (head >= 0xe0) return head - 0x100;
-  const at = (i: number) => bytes[pos + i] as number;
-  switch (head) {
-    case 0xc0:
-      return null;
-    case 0xc2:
-      return false;
-    case 0xc3:
-      return true;
-    case 0xcc:
-      return at(0);
-    case 0xcd:
-      return at(0) * 0x100 + at(1);
-    case 0xce:
-      return ((at(0) * 0x100 + at(1)) * 0x100 + at(2)) * 0x100 + at(3);
-    case 0xd0:
-      return (at(0) << 24) >> 24;
-    case 0xd1:
-      return (((at(0) << 8) | at(1)) << 16) >> 16;
-    case 0xd2:
-      return (at(0) << 24) | (at(1) << 16) | (at(2) << 8) | at(3);
-    default:
-      return NOT_READ;
-  }
+  if (head === 0xc0) return null;
+  if (head === 0xc2 || head === 0xc3) return head === 0xc3;
+  // uint 8, 16, 32 (0xcc-0xce) and int 8, 16, 32 (0xd0-0xd2), big-endian.
+  const signed = head >= 0xd0 && head <= 0xd2;
+  if (!signed && (head < 0xcc || head > 0xce)) return NOT_READ;
+  const width = 1 << (head - (signed ? 0xd0 : 0xcc));
+  let value = 0;
+  for (let i = 0; i < width; i++) value = value * 256 + (bytes[pos + i] as number);
+  return signed && value >= 2 ** (8 * width - 1) ? value - 2 ** (8 * width) : value;
 }
 
 // The keys the readers read; nothing else of a map is decoded or kept.

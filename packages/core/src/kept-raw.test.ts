@@ -10,7 +10,6 @@ describe("keptRaw", () => {
     expect(keptRaw(wideText, wide)).toBe(wideText);
     const wideBytes = new TextEncoder().encode(wideText);
     expect(keptRaw(wideBytes, wide)).toBe(wideBytes);
-    expect(keptRaw(wideBytes.buffer, wide)).toBe(wideBytes.buffer);
     const deep = { a: Array.from({ length: MAX_RAW_VALUES / 2 }, () => [1]) };
     expect(keptRaw(JSON.stringify(deep), deep)).toBe(JSON.stringify(deep));
   });

@@ -16,16 +16,9 @@ export function keptRaw(input: unknown, value: unknown): unknown {
   return moreValuesThan(value, MAX_RAW_VALUES) ? input : value;
 }
 
-/** The characters of a text or the bytes of a buffer; infinite for anything else (a decoded value, fragments). */
-function lengthOf(input: unknown): number {
-  if (typeof input === "string") return input.length;
-  try {
-    if (ArrayBuffer.isView(input) || input instanceof ArrayBuffer) return input.byteLength;
-  } catch {
-    // a detached or hostile buffer is walked
-  }
-  return Number.POSITIVE_INFINITY;
-}
+/** The characters of a text or the bytes of a view; infinite for anything else (a decoded value, fragments). */
+const lengthOf = (input: unknown): number =>
+  typeof input === "string" ? input.length : ArrayBuffer.isView(input) ? input.byteLength : Number.POSITIVE_INFINITY;
 
 /** True when `value` holds more than `max` values (objects, arrays and scalars); stops as soon as it does. */
 function moreValuesThan(value: unknown, max: number): boolean {
