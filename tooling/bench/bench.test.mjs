@@ -75,6 +75,13 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
     expect(text).toContain(BEFORE.label);
     expect(text).toContain(`| @wirefault/core | ${BEFORE.size.packages["core.js"].gzip.toLocaleString("en-US")} |`);
     expect(text).toContain("in one run");
+    // Cold start judged as coldstart.mjs measures it: every main entry, and each codec subpath above its codec.
+    expect(text).toContain(`| cold start of every main entry at most ${coldstart.goals.main}× a bare \`node\` start |`);
+    expect(text).toContain(
+      `| a codec subpath's cold start at most ${coldstart.goals.codecExcess}× of a bare start above`,
+    );
+    for (const r of coldstart.codecs) expect(text).toContain(`| \`${r.name}\` (\`${r.library.name}\`) |`);
+    expect(text).not.toMatch(/NaN|: undefined|\| undefined/);
 
     // `--runs 3`: the timed figures per run, each ratio per run, goals judged on the median of three.
     const timed = Object.fromEntries(TIMED.map((name) => [name, results[name]]));
@@ -88,6 +95,9 @@ describe("npm run bench (smoke)", { timeout: 300_000 }, () => {
     const row = parse.rows[0];
     const cell = `${row.vsOpenai.ours.median.toFixed(2)}× (${row.vsOpenai.ours.p10.toFixed(2)}–${row.vsOpenai.ours.p90.toFixed(2)})`;
     expect(three).toContain(`${cell}; ${cell}; ${cell}`);
+    const excess = coldstart.codecs[0].excess;
+    const above = `+${excess.median.toFixed(2)}× (${excess.p10.toFixed(2)}–${excess.p90.toFixed(2)})`;
+    expect(three).toContain(`${above}; ${above}; ${above} | +${excess.median.toFixed(2)}× |`);
   });
 });
 
