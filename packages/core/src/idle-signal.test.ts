@@ -1,7 +1,8 @@
 import { getEventListeners } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { processEvents } from "@wirefault/test-utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GENERATION, idleSignal } from "./idle-signal.js";
 import { retry } from "./retry.js";
 
@@ -56,16 +57,13 @@ describe("the signal fn gets when the caller passes none", () => {
 describe("fetch(url, { signal }) in many concurrent calls", () => {
   let server: Server;
   let url: string;
-  const warnings: Error[] = [];
-  const onWarning = (warning: Error) => warnings.push(warning);
+  const warnings = processEvents("warning");
   beforeAll(async () => {
     server = createServer((_req, res) => res.end("ok"));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  beforeEach(() => process.on("warning", onWarning));
-  afterEach(() => process.off("warning", onWarning));
 
   it("one listener per signal, no MaxListenersExceededWarning", async () => {
     const signals: AbortSignal[] = [];

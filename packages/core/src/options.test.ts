@@ -1,5 +1,5 @@
-import { recordingClock } from "@wirefault/test-utils";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { processEvents, recordingClock } from "@wirefault/test-utils";
+import { describe, expect, it } from "vitest";
 import { ProtocolError } from "./error.js";
 import { clampOption, hasMethods, isHook } from "./options.js";
 import { type RetryOptions, retry } from "./retry.js";
@@ -7,15 +7,7 @@ import { type RetryOptions, retry } from "./retry.js";
 // Issue 27: `retry(fn, { signal: controller })` rejected the caller's promise, then an internal
 // `.then` rejected with nobody listening and Node exited with code 1.
 describe("retry(): options checked at the boundary", () => {
-  const unhandled: unknown[] = [];
-  const record = (reason: unknown) => unhandled.push(reason);
-  beforeEach(() => {
-    unhandled.length = 0;
-    process.on("unhandledRejection", record);
-  });
-  afterEach(() => {
-    process.off("unhandledRejection", record);
-  });
+  const unhandled = processEvents("unhandledRejection");
   // Unhandled rejections are reported after a macrotask or two; wait them out.
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 

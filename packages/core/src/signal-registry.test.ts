@@ -1,6 +1,6 @@
 import { getEventListeners } from "node:events";
-import { manualClock } from "@wirefault/test-utils";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { manualClock, processEvents } from "@wirefault/test-utils";
+import { describe, expect, it } from "vitest";
 import { retry } from "./retry.js";
 import { isAbortSignal, onAbort, waitersOn } from "./signal-registry.js";
 
@@ -58,15 +58,7 @@ describe("signal registry", () => {
 // Issue 27: 8,000 concurrent retry() calls on one signal took 10–22 s against about 1 s with
 // none, growing ~4x per doubling, and eleven callers printed a false MaxListenersExceededWarning.
 describe("a shared signal costs O(1) per call", () => {
-  const warnings: Error[] = [];
-  const record = (warning: Error) => warnings.push(warning);
-  beforeEach(() => {
-    warnings.length = 0;
-    process.on("warning", record);
-  });
-  afterEach(() => {
-    process.off("warning", record);
-  });
+  const warnings = processEvents("warning");
 
   /** N concurrent calls that each fail once, sleep on a virtual clock, then succeed; ms of work. */
   async function calls(n: number, signal: (i: number) => AbortSignal | undefined): Promise<number> {

@@ -8,6 +8,7 @@ export {
 export { byteForms, dataForms } from "./forms.js";
 export { costRatio, costRatioAsync, cpuTimeAsync, growth, LINEAR_GROWTH } from "./growth.js";
 export { cyclicCause, revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
+export { processEvents } from "./process-events.js";
 export { byteAtATime, cutOffResponse } from "./response.js";
 export { type CannedAnswer, type CannedServer, cannedServer } from "./server.js";
 export { thrown } from "./thrown.js";

@@ -9,8 +9,15 @@ import { getEventListeners } from "node:events";
 import { fileURLToPath } from "node:url";
 import * as ckg from "@wirefault/ckg-relay";
 import { parseRetryAfter, type RetryOptions, retry, retryBudget } from "@wirefault/core";
-import { type CannedServer, cannedServer, costRatio, costRatioAsync, recordingClock } from "@wirefault/test-utils";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type CannedServer,
+  cannedServer,
+  costRatio,
+  costRatioAsync,
+  processEvents,
+  recordingClock,
+} from "@wirefault/test-utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CkgRelayPeer, startCkgRelayPeer } from "../peers/ckg-relay.js";
 import { type Peers, startPeers } from "../peers/index.js";
 import { ckgWave, endedAs, type Wave } from "./ckg-callers.js";
@@ -41,15 +48,7 @@ const flat = (prefix: string, rows: Record<string, number | string>) =>
 const refused = ckg.parseError({ type: "error", code: "INVALID_MESSAGE", message: "bad event" }, { stack: false });
 
 describe("wrong options: a TypeError naming the option, nothing rejects unobserved", () => {
-  const unhandled: unknown[] = [];
-  const record = (reason: unknown) => unhandled.push(reason);
-  beforeEach(() => {
-    unhandled.length = 0;
-    process.on("unhandledRejection", record);
-  });
-  afterEach(() => {
-    process.off("unhandledRejection", record);
-  });
+  const unhandled = processEvents("unhandledRejection");
 
   class ThrowingThen<T> extends Promise<T> {
     // biome-ignore lint/suspicious/noThenProperty: a hostile then is what this checks.
@@ -162,15 +161,7 @@ function node(script: string): Promise<{ code: number | null; stdout: string; st
 }
 
 describe("one AbortSignal shared by every call costs O(1) per call", () => {
-  const warnings: Error[] = [];
-  const record = (warning: Error) => warnings.push(warning);
-  beforeEach(() => {
-    warnings.length = 0;
-    process.on("warning", record);
-  });
-  afterEach(() => {
-    process.off("warning", record);
-  });
+  const warnings = processEvents("warning");
 
   const reset = () => Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
   /** `n` concurrent calls that each fail once, all sleep on the signal at once, then succeed. */
