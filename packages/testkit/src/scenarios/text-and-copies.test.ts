@@ -37,52 +37,46 @@ function held(make: () => unknown, n = 4): number {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: what must not remain.
 const RAW = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 
+/**
+ * Reads a hostile input (its message masked, cut to the display cap), then
+ * bounds and reports its cost against a plain input of the same size.
+ */
+function controlBytes<E extends { message: string }>(
+  id: string,
+  scenario: string,
+  read: (input: Uint8Array) => E,
+  plain: Uint8Array,
+  hostile: Uint8Array,
+): E {
+  const err = read(hostile);
+  expect(err.message).not.toMatch(RAW);
+  expect(err.message.length).toBeLessThanOrEqual(DISPLAY_CAP * 4 + 40);
+  const ratio = costRatio(
+    () => read(plain),
+    () => read(hostile),
+    { rounds: 3 },
+  );
+  report(id, { scenario, faults: 1, sent: 1, lost: 0, duplicated: 0, ratio: Number(ratio.toFixed(2)) });
+  expect(ratio).toBeLessThan(TEXT_RATIO);
+  return err;
+}
+
 describe("control bytes cost what plain text does", () => {
   it("Atlas: a 4 MiB MessagePack message of 0x01 against one of letters", () => {
     const message = (c: string) => encode({ code: 4001, message: c.repeat(4 * MiB - 64) });
-    const plain = message("a");
-    const hostile = message("\u0001");
-    const err = decodeErrorMessage(hostile);
-    expect(err.message).not.toMatch(RAW);
-    expect(err.message.length).toBeLessThanOrEqual(DISPLAY_CAP * 4 + 40);
-    expect(err.message).toMatch(/…\(\+\d+ bytes\)$/);
-    const ratio = costRatio(
-      () => decodeErrorMessage(plain),
-      () => decodeErrorMessage(hostile),
-      { rounds: 3 },
+    const err = controlBytes(
+      "text-atlas-control-bytes",
+      "Atlas 4 MiB of 0x01 vs letters",
+      decodeErrorMessage,
+      message("a"),
+      message("\u0001"),
     );
-    report("text-atlas-control-bytes", {
-      scenario: "Atlas 4 MiB of 0x01 vs letters",
-      faults: 1,
-      sent: 1,
-      lost: 0,
-      duplicated: 0,
-      ratio: Number(ratio.toFixed(2)),
-    });
-    expect(ratio).toBeLessThan(TEXT_RATIO);
+    expect(err.message).toMatch(/…\(\+\d+ bytes\)$/);
   });
 
   it("Tryll: a 1 MiB frame of ESC against one of letters", () => {
     const frame = (c: string) => encodeErrorFrame({ code: 3004, message: c.repeat(MiB - 64) });
-    const plain = frame("a");
-    const hostile = frame("\u001b");
-    const err = tryllFrame(hostile);
-    expect(err.message).not.toMatch(RAW);
-    expect(err.message.length).toBeLessThanOrEqual(DISPLAY_CAP * 4 + 40);
-    const ratio = costRatio(
-      () => tryllFrame(plain),
-      () => tryllFrame(hostile),
-      { rounds: 3 },
-    );
-    report("text-tryll-escape", {
-      scenario: "Tryll 1 MiB frame of ESC vs letters",
-      faults: 1,
-      sent: 1,
-      lost: 0,
-      duplicated: 0,
-      ratio: Number(ratio.toFixed(2)),
-    });
-    expect(ratio).toBeLessThan(TEXT_RATIO);
+    controlBytes("text-tryll-escape", "Tryll 1 MiB frame of ESC vs letters", tryllFrame, frame("a"), frame("\u001b"));
   });
 });
 
