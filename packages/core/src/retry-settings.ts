@@ -100,16 +100,24 @@ export interface Settings {
   readonly options: RetryOptions;
 }
 
-const HOOKS = ["shouldRetry", "onRetry", "onGiveUp", "random"] as const;
-const HANDLERS = ["reconnect", "reset", "wait"] as const;
-// The objects callers share between calls: what each is, and the methods it must have.
-const SHARED = [
+const FUNCTION = "a function";
+// Every option that is not a number, after the signal: what it must be, in the TypeError's words, and for
+// an object the methods it must have (a hook is a function; `recover` any object, its handlers checked after).
+const CHECKED = [
+  ["shouldRetry", FUNCTION],
+  ["onRetry", FUNCTION],
+  ["onGiveUp", FUNCTION],
+  ["random", FUNCTION],
+  ["recover", "an object", []],
   ["budget", "a retryBudget() (tryAcquire and succeeded)", ["tryAcquire", "succeeded"]],
   ["limiter", "a rateLimiter() (acquire, succeeded and throttled)", ["acquire", "succeeded", "throttled"]],
   ["clock", "a clock (setTimeout and clearTimeout)", ["setTimeout", "clearTimeout"]],
 ] as const;
+const HANDLERS = ["reconnect", "reset", "wait"] as const;
 
-const wrong = (name: string, expected: string): TypeError => optionError(WHERE, `options${name}`, expected);
+type Read = Omit<Settings, "idempotent" | "options" | "clock" | "random"> & Pick<RetryOptions, "clock" | "random">;
+
+const wrong = (name: string, expected: string): TypeError => optionError(WHERE, `options.${name}`, expected);
 
 /**
  * Reads and checks every option that is not a number. Throws a TypeError
@@ -117,20 +125,22 @@ const wrong = (name: string, expected: string): TypeError => optionError(WHERE, 
  */
 export function readSettings(options: RetryOptions): Settings {
   if (typeof options !== "object" || options === null)
-    throw wrong("", `an object (got ${options === null ? "null" : typeof options})`);
+    throw optionError(WHERE, "options", `an object (got ${options === null ? "null" : typeof options})`);
   // Each option is read once and checked as read: a getter cannot pass the check with one value and hand over another.
-  const { signal, budget, limiter, recover, clock, shouldRetry, onRetry, onGiveUp, random } = options;
-  const read = { signal, budget, limiter, recover, shouldRetry, onRetry, onGiveUp, clock, random };
+  const { signal } = options;
   if (signal !== undefined && !isAbortSignal(signal))
-    throw wrong(".signal", "an AbortSignal (pass controller.signal, not the controller)");
-  for (const hook of HOOKS) if (!isHook(read[hook])) throw wrong(`.${hook}`, "a function");
-  if (recover !== undefined) {
-    if (typeof recover !== "object" || recover === null) throw wrong(".recover", "an object");
-    for (const name of HANDLERS) if (!isHook(recover[name])) throw wrong(`.recover.${name}`, "a function");
+    throw wrong("signal", "an AbortSignal (pass controller.signal, not the controller)");
+  const read: Record<string, unknown> = { signal };
+  for (const [name, expected, methods] of CHECKED) {
+    const value = options[name];
+    read[name] = value;
+    if (!(methods ? hasMethods(value, methods) : isHook(value))) throw wrong(name, expected);
   }
-  for (const [name, what, methods] of SHARED) if (!hasMethods(read[name], methods)) throw wrong(`.${name}`, what);
+  const { recover, clock, random } = read as Read;
+  for (const name of HANDLERS)
+    if (recover !== undefined && !isHook(recover[name])) throw wrong(`recover.${name}`, FUNCTION);
   return {
-    ...read,
+    ...(read as Read),
     idempotent: options.idempotent === true,
     clock: clock ?? realClock,
     random: random ?? Math.random,
