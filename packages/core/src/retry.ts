@@ -45,15 +45,18 @@ function abortable<T>(
   if (signal === undefined) return Promise.resolve(value) as Promise<Awaited<T>>;
   return new Promise((resolve, reject) => {
     let leave: (() => void) | undefined;
-    const settle =
-      <V>(then: (v: V) => void) =>
-      (v: V) => {
-        leave?.();
-        then(v);
-      };
     // Handlers go on first, so that a value which rejects after the abort is
     // still handled rather than reported as an unhandled rejection.
-    Promise.resolve(value).then(settle(resolve), settle(reject));
+    Promise.resolve(value).then(
+      (v) => {
+        leave?.();
+        resolve(v);
+      },
+      (e) => {
+        leave?.();
+        reject(e);
+      },
+    );
     const aborted = () => {
       cleanup?.();
       reject(signal.reason);
@@ -132,16 +135,12 @@ function firstAttempt<T>(fn: (attempt: number, signal: AbortSignal) => T | Promi
 const booked =
   (budget: RetryBudget) =>
   <V>(value: V): V => {
-    succeeded(budget, undefined, undefined);
+    succeeded(budget);
     return value;
   };
 
 /** Books a success; a budget or limiter that throws doing so cannot turn the success into a failure. */
-function succeeded(
-  budget: RetryBudget | undefined,
-  limiter: RateLimiter | undefined,
-  ticket: number | undefined,
-): void {
+function succeeded(budget: RetryBudget | undefined, limiter?: RateLimiter, ticket?: number): void {
   try {
     budget?.succeeded();
     limiter?.succeeded(ticket);
