@@ -120,8 +120,8 @@ function firstAttempt<T>(fn: (attempt: number, signal: AbortSignal) => T | Promi
     // A Promise subclass is adopted by a native promise, so that its own
     // `then` runs later, where a throw is a rejection, never a throw from retry().
     const promise = value instanceof Promise && value.constructor === Promise ? value : Promise.resolve(value);
-    // The handlers made here, after the call, the budget read only for them: measured about 7% of the
-    // call cheaper than a rejection handler made before the call and a budget read into a local.
+    // The handlers made here, after the call, the budget read only for them: measured 2-9% of the call
+    // cheaper than a rejection handler made before the call and a budget read into a local.
     return Promise.prototype.then.call(promise, s.budget && booked(s.budget), (error: unknown) =>
       loop(fn, s, fnSignal, { error }),
     ) as Promise<T>;
