@@ -79,7 +79,7 @@ const NO_VERDICT: Verdict = {};
 // Symbol.for is shared by every copy of this package and every realm in the
 // agent, so the brand survives duplicated installs where instanceof does not.
 const BRAND: unique symbol = Symbol.for("wirefault.ProtocolError") as never;
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+const INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
 const MAX_CAUSE_DEPTH = 8;
 /** Base class of every wirefault error: what it is, and what to do about it. */
 export class ProtocolError<C extends string | number = string | number> extends Error {
