@@ -5,6 +5,7 @@
 // print the request body, every response header and the URL with its query.
 // Any other error keeps its prototype, with every own field masked.
 
+import { own, read } from "./field.js";
 import { MASK, maskValue } from "./mask.js";
 import { setPrototype } from "./prototype.js";
 import { isSecretKey } from "./secret-keys.js";
@@ -56,22 +57,6 @@ export class ClientErrorCopy extends Error {
   /** The errors of an AggregateError or an AI SDK RetryError, each copied. */
   declare readonly errors?: readonly unknown[];
 }
-
-const read = (value: object, key: string): unknown => {
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-};
-
-const own = (value: object, key: string): boolean => {
-  try {
-    return Object.hasOwn(value, key);
-  } catch {
-    return false;
-  }
-};
 
 /** True for an error openai-node or the AI SDK threw, read by shape (a bundled copy fails instanceof). */
 export function isClientError(value: unknown): value is Error {
