@@ -7,6 +7,7 @@ import {
   catalog,
   closeCodes,
   codeAliases,
+  codes,
 } from "./catalog.js";
 import { classifyCloseCode, fromClose, parseError, protocol } from "./protocol.js";
 
@@ -127,6 +128,26 @@ describe("catalog", () => {
     ]);
     expect(parseError("", { status: 500 })).toMatchObject({ code: "RELAY_INTERNAL_ERROR", known: true });
     expect(parseError("", { status: 503 })).toMatchObject({ code: "AGENT_OFFLINE", known: true });
+  });
+});
+
+describe("codes, the catalog parseError is built from", () => {
+  const PEOPLE = ["userMessage", "retryingUserMessage", "advice"];
+
+  it("is the catalog without its text for people, row by row", () => {
+    expect(codes.map((entry) => entry.code)).toEqual(catalog.map((entry) => entry.code));
+    for (const [i, entry] of catalog.entries()) {
+      const facts = Object.fromEntries(Object.entries(entry).filter(([key]) => !PEOPLE.includes(key)));
+      expect(codes[i]).toEqual(facts);
+      expect(PEOPLE.filter((key) => key in (codes[i] ?? {}))).toEqual([]);
+    }
+  });
+
+  it("leaves the text to the whole catalog, which protocol and its index read", () => {
+    expect(catalog.filter((entry) => entry.advice !== undefined)).toHaveLength(catalog.length);
+    expect(protocol.catalog).toBe(catalog);
+    for (const entry of catalog) expect(protocol.index.get(entry.code)).toBe(entry);
+    expect(protocol.index.get("AGENT_NOT_ALLOWED")?.advice).toBe(catalog.index.get("NOT_ALLOWED")?.advice);
   });
 });
 

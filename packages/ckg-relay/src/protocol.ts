@@ -12,17 +12,18 @@ import {
   parseErrorOf,
   unreadBodyOf,
 } from "@wirefault/core/protocol";
-import { catalog, closeCodes, codeAliases, MAX_ERROR_BYTES } from "./catalog.js";
+import { catalog, closeCodes, codeAliases, codes, MAX_ERROR_BYTES } from "./catalog.js";
 import { CkgRelayError, type CkgRelayErrorInit } from "./error.js";
 import { readers } from "./readers.js";
 import type { CkgRelayMessageType } from "./wire.js";
 
 // CKG Relay's definition, but for its close codes: they are fromClose's alone, and stay out of what parseError is built from.
+// Its catalog is `codes`, without the text for people, which only `protocol` reads (the whole `catalog`).
 const definition = {
   name: "ckg-relay",
   title: "CKG Relay",
   maxBytes: MAX_ERROR_BYTES,
-  catalog,
+  catalog: codes,
   aliases: codeAliases,
   http: /* @__PURE__ */ overHttp("relay"),
   readers,
@@ -67,15 +68,19 @@ export const fromClose = /* @__PURE__ */ fromCloseOf(pipeline, websocket);
  * CKG Relay as core builds it: the catalog, the reader and the close codes,
  * with the functions above. The CLI, the docs and the checks read every fact from it.
  */
-export const protocol = /* @__PURE__ */ assembleProtocol(definition, {
-  pipeline,
-  websocket,
-  parseError,
-  parseErrorAsync,
-  fromResponse,
-  unreadBody: /* @__PURE__ */ unreadBodyOf(pipeline),
-  fromClose,
-});
+export const protocol = /* @__PURE__ */ (() => {
+  // The whole catalog, text for people included, and its own index: `protocol.index` finds a row's advice.
+  const whole = { ...definition, catalog };
+  return assembleProtocol(whole, {
+    pipeline: definePipeline(whole),
+    websocket,
+    parseError,
+    parseErrorAsync,
+    fromResponse,
+    unreadBody: unreadBodyOf(pipeline),
+    fromClose,
+  });
+})();
 
 /**
  * How a WebSocket close code should be handled: 4001 (bad agent token) needs a

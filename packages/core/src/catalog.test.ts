@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { codeMap, defineCatalog, indexCatalog } from "./catalog.js";
+import { codeMap, defineCatalog, indexCatalog, withText } from "./catalog.js";
 
 const catalog = defineCatalog([
   { surface: "wire", code: 1001, name: "ERR_ONE", retryable: "no", action: "abort", summary: "one" },
@@ -106,5 +106,31 @@ describe("codeMap", () => {
     const busy: 3004 = codes.AgentBusy;
     expect(busy).toBe(3004);
     expect(Object.isFrozen(codes)).toBe(true);
+  });
+});
+
+describe("withText", () => {
+  const ranges = [{ surface: "wire", min: 1000, max: 1999, name: "one", summary: "ones" }] as const;
+  const texts = { 1001: { advice: "stop" }, full: { advice: "wait", userMessage: "Full." } } as const;
+  const whole = withText(catalog, texts, { ranges });
+
+  it("adds each code's text to a copy of its row, and leaves the rows it was given as they were", () => {
+    expect(whole.map((entry) => entry.code)).toEqual(catalog.map((entry) => entry.code));
+    expect(whole[0]).toEqual({ ...catalog[0], advice: "stop" });
+    expect(whole[1]).toBe(catalog[1]);
+    expect(whole[2]).toEqual({ ...catalog[2], advice: "wait", userMessage: "Full." });
+    expect(catalog.some((entry) => "advice" in entry)).toBe(false);
+    expect(Object.isFrozen(whole) && whole.every((entry) => Object.isFrozen(entry))).toBe(true);
+  });
+
+  it("carries an index over the rows with their text, with the ranges given", () => {
+    expect(whole.index.get(1001)?.advice).toBe("stop");
+    expect(whole.index.range(1500)?.name).toBe("one");
+    expect(whole.index.classify("full", "zone")).toMatchObject({ known: true, retryable: "maybe", action: "wait" });
+  });
+
+  it("refuses a text that would replace a field its row has", () => {
+    expect(() => withText(catalog, { 1001: { summary: "other" } })).toThrow(/1001 already has summary/);
+    expect(() => withText(whole, { full: { advice: "again" } })).toThrow(TypeError);
   });
 });

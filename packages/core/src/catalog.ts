@@ -68,6 +68,32 @@ export function defineCatalog<const R extends readonly CatalogRow[]>(
   return Object.freeze(entries) as DefinedCatalog<R>;
 }
 
+/**
+ * The catalog people read: each row of `catalog` with its text for people from
+ * `texts` (by code), such as the page's advice or what a user sees. A package
+ * builds its parser from `catalog`, which holds none of that text, so that a
+ * bundle of `parseError` alone holds none of it; its `catalog` export, the CLI
+ * and the docs read this one. Give the ranges again: the index is rebuilt.
+ * Throws a TypeError when a text names a field its row already has.
+ */
+export function withText<
+  E extends CatalogEntry,
+  const T extends { readonly [K in E["code"]]?: Readonly<Record<string, string>> },
+>(catalog: readonly E[], texts: T, options: { readonly ranges?: readonly CodeRange[] } = {}): Catalog<E & TextsOf<T>> {
+  const rows = catalog.map((row) => {
+    const text = (texts as Readonly<Record<PropertyKey, Readonly<Record<string, string>> | undefined>>)[row.code];
+    if (text === undefined) return row;
+    for (const key of Object.keys(text))
+      if (key in row) throw new TypeError(`withText: code ${JSON.stringify(row.code)} already has ${key}`);
+    return { ...row, ...text };
+  });
+  return defineCatalog(rows, options) as unknown as Catalog<E & TextsOf<T>>;
+}
+
+/** Every field a table of texts gives some code, each optional on a row: `{ advice?: string }`. */
+export type TextsOf<T> = { readonly [F in FieldsOf<T[keyof T]>]?: string };
+type FieldsOf<U> = U extends object ? keyof U & string : never;
+
 /** What a catalog says about a code, known or not. */
 export interface Classification<E extends CatalogEntry = CatalogEntry> {
   readonly entry: E | undefined;
