@@ -1,8 +1,9 @@
 import { retry } from "@wirefault/core";
 import { recordingClock } from "@wirefault/test-utils";
 import { describe, expect, it } from "vitest";
-import { catalog, layerOf, ranges, TryllErrorCode } from "./catalog.js";
-import { parseError } from "./protocol.js";
+import { catalog, codes, layerOf, ranges, TryllErrorCode } from "./catalog.js";
+import { protocol as framedProtocol } from "./frame.js";
+import { parseError, protocol } from "./protocol.js";
 
 // Every code, from the page and FIELD-NOTES.md, with the recovery the issue
 // assigns: [code, name, layer, retryable, action].
@@ -88,6 +89,27 @@ describe("catalog", () => {
     const withPolicy = catalog.filter((e) => "policy" in e).map((e) => e.code);
     expect(withPolicy).toEqual([1001, 1002, 1003, 2001, 6001]);
     expect(catalog.find((e) => e.code === 2001)).toMatchObject({ policy: { baseMs: 5_000, minDelayMs: 5_000 } });
+  });
+});
+
+describe("codes, the catalog parseError is built from", () => {
+  it("is the catalog without the page's advice, row by row", () => {
+    expect(codes.map((entry) => entry.code)).toEqual(catalog.map((entry) => entry.code));
+    for (const [i, entry] of catalog.entries()) {
+      const { advice: _, ...facts } = entry;
+      expect(codes[i]).toEqual(facts);
+      expect("advice" in (codes[i] ?? {})).toBe(false);
+    }
+    expect(catalog.filter((entry) => entry.advice !== undefined).length).toBeGreaterThan(20);
+  });
+
+  it("leaves the advice to the whole catalog, which both protocols and their indexes read, ranges included", () => {
+    for (const p of [protocol, framedProtocol]) {
+      expect(p.catalog).toBe(catalog);
+      for (const entry of catalog) expect(p.index.get(entry.code)).toBe(entry);
+      expect(p.index.range(3999)?.name).toBe("agent");
+    }
+    expect(catalog.index.range(6500)?.name).toBe("download");
   });
 });
 

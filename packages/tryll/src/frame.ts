@@ -14,7 +14,7 @@ import {
   parseErrorOf,
 } from "@wirefault/core/protocol";
 import { Builder, ByteBuffer } from "flatbuffers";
-import { MAX_FRAME_BYTES } from "./catalog.js";
+import { catalog, MAX_FRAME_BYTES } from "./catalog.js";
 import type { ParsedTryllError, TryllError } from "./error.js";
 import { definition, fromSocketError, socket } from "./protocol.js";
 import { decodeWith, FailedTurn, type TurnCompleteBody, UnreadFrame } from "./readers.js";
@@ -224,13 +224,17 @@ export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parse
  * Tryll with the frame codec: the main entry's definition, catalog and
  * readers, with binary frames decoded. The CLI reads Tryll's wire with it.
  */
-export const protocol = /* @__PURE__ */ assembleProtocol(framed, {
-  pipeline,
-  socket,
-  fromSocketError,
-  parseError,
-  parseErrorAsync,
-});
+export const protocol = /* @__PURE__ */ (() => {
+  // The whole catalog, the page's advice included, as the main entry's protocol has it.
+  const whole = { ...framed, catalog };
+  return assembleProtocol(whole, {
+    pipeline: definePipeline(whole),
+    socket,
+    fromSocketError,
+    parseError,
+    parseErrorAsync,
+  });
+})();
 
 /** What an ErrorResponse frame is built from; a TryllError fits. */
 export interface ErrorFrameInput {

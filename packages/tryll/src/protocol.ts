@@ -8,7 +8,15 @@ import {
   parseErrorAsyncOf,
   parseErrorOf,
 } from "@wirefault/core/protocol";
-import { CLIENT_FAILURE, catalog, MAX_FRAME_BYTES, ranges, type TryllCatalogEntry, TryllErrorCode } from "./catalog.js";
+import {
+  CLIENT_FAILURE,
+  catalog,
+  codes,
+  MAX_FRAME_BYTES,
+  ranges,
+  type TryllCatalogEntry,
+  TryllErrorCode,
+} from "./catalog.js";
 import { TryllError, type TryllErrorInit } from "./error.js";
 import { decode, readers } from "./readers.js";
 
@@ -37,7 +45,8 @@ export const definition: ProtocolDefinition<TryllCatalogEntry, TryllError> = {
   name: "tryll",
   title: "Tryll",
   maxBytes: MAX_FRAME_BYTES,
-  catalog,
+  // Without the page's advice, which only `protocol` reads (the whole `catalog`).
+  catalog: codes,
   ranges,
   codec: decode,
   readers,
@@ -90,10 +99,14 @@ export const fromSocketError = /* @__PURE__ */ fromSocketErrorOf(pipeline, socke
  * Tryll as core builds it, without the frame codec. The CLI, the docs and the
  * checks read every fact from it.
  */
-export const protocol = /* @__PURE__ */ assembleProtocol(definition, {
-  pipeline,
-  socket,
-  fromSocketError,
-  parseError,
-  parseErrorAsync,
-});
+export const protocol = /* @__PURE__ */ (() => {
+  // The whole catalog, the page's advice included, and its own index: `protocol.index` finds a row's advice.
+  const whole = { ...definition, catalog };
+  return assembleProtocol(whole, {
+    pipeline: definePipeline(whole),
+    socket,
+    fromSocketError,
+    parseError,
+    parseErrorAsync,
+  });
+})();
