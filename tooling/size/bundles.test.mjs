@@ -28,8 +28,8 @@ function sources() {
 }
 const SOURCES = sources();
 
-/** The source modules (relative to packages/, or a dependency's path) a minified browser bundle of `contents` keeps. */
-async function kept(contents) {
+/** A minified browser bundle of `contents`: its text, and the source modules it keeps (relative to packages/, or a dependency's path). */
+async function bundled(contents) {
   const result = await build({
     stdin: { contents, resolveDir: root, loader: "js" },
     bundle: true,
@@ -52,10 +52,14 @@ async function kept(contents) {
     ],
   });
   const output = Object.values(result.metafile.outputs)[0];
-  return Object.entries(output.inputs)
+  const modules = Object.entries(output.inputs)
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([path]) => path.replace(/^.*?packages\//, ""));
+  return { modules, text: result.outputFiles[0].text };
 }
+
+/** The source modules a minified browser bundle of `contents` keeps. */
+const kept = async (contents) => (await bundled(contents)).modules;
 
 // Recovery: retry() and what only it reads, recover's plan, the rate limiter.
 const RECOVERY = [
@@ -90,6 +94,27 @@ describe("one function imported keeps only what it needs", () => {
       expect(modules.filter((path) => [...transports, ...RECOVERY].includes(path) || isZod(path))).toEqual([]);
     },
   );
+
+  // Text that only people read stays out of what parseError imports (issue 31): the secret forms' names, the
+  // local codes' summaries and, where a package builds its parser from the catalog without them (`withText`),
+  // its rows' advice and user messages. Teale's and telemetry's each keep one row's advice (about 30 and 60 B).
+  const PEOPLE_TEXT_APART = new Set(["@wirefault/ckg-relay", "@wirefault/tryll"]);
+  it.each(packages.map((pkg) => pkg.name))("%s: parseError alone holds no text that only people read", async (name) => {
+    const { SECRET_FORMS } = await import(SOURCES.get("@wirefault/core"));
+    const { LOCAL_CODES } = await import(SOURCES.get("@wirefault/core/protocol"));
+    const { protocol } = await import(SOURCES.get(name));
+    const { text } = await bundled(`import { parseError } from "${name}"; console.log(parseError);`);
+    const people = [...SECRET_FORMS.map((form) => form.name), ...LOCAL_CODES.map((row) => row.summary)];
+    if (PEOPLE_TEXT_APART.has(name))
+      for (const row of protocol.catalog) people.push(row.advice, row.userMessage, row.retryingUserMessage);
+    const found = people.filter((said) => typeof said === "string" && text.includes(JSON.stringify(said).slice(1, -1)));
+    expect(found).toEqual([]);
+    // The check can fail: the same texts are in the bundle of the whole protocol.
+    const whole = (await bundled(`import { protocol } from "${name}"; console.log(protocol);`)).text;
+    expect(
+      protocol.catalog.filter((row) => row.advice && whole.includes(JSON.stringify(row.advice).slice(1, -1))),
+    ).toEqual(protocol.catalog.filter((row) => row.advice));
+  });
 
   it.each(packages.map((pkg) => pkg.name))(
     "%s: the whole main entry holds recovery only when its own code calls it, and never zod",
