@@ -3,7 +3,7 @@
 // the spans of secrets in the original text; they are merged and replaced in
 // one pass, so masking is linear in the text and every other character is kept.
 
-import { FORM_PATTERNS } from "./secret-forms.js";
+import { FORM_PATTERNS, type SecretForm } from "./secret-forms.js";
 import { isSecretKey } from "./secret-keys.js";
 
 /** What a secret is replaced by. */
@@ -11,7 +11,7 @@ export const MASK = "[redacted]";
 
 type Span = [start: number, end: number];
 
-const FORMS = /* @__PURE__ */ Object.values(FORM_PATTERNS).map((form) => ({
+const FORMS = /* @__PURE__ */ FORM_PATTERNS.map((form: Omit<SecretForm, "name">) => ({
   pattern: new RegExp(form.pattern, "gd"),
   hints: form.hints,
 }));

@@ -30,125 +30,123 @@ const TOKEN68 = "[A-Za-z0-9\\-._~+/]{1,4096}=*";
 // Whitespace between an auth scheme and its credential, plain or URL-encoded.
 const SP = "(?:\\s{1,8}|%20|\\+)";
 
-/** Each form's pattern and hints, by a short id: what masking reads. */
+/** Each form's pattern and hints, in SECRET_FORMS's order: what masking reads. */
 // Built in a pure closure: the table's `glued()` calls would keep it in a bundle that never masks.
 export const FORM_PATTERNS = /* @__PURE__ */ (() =>
-  Object.freeze({
-    github: {
+  Object.freeze([
+    {
       // GitHub docs, 'About authentication to GitHub': prefix, underscore, base62 body
       pattern: "gh[pousr]_(?<secret>[A-Za-z0-9]{30,255})",
       hints: ["gh"],
     },
-    githubFineGrained: {
+    {
       // GitHub docs: github_pat_ then letters, digits and underscores
       pattern: "github_pat_(?<secret>[A-Za-z0-9_]{22,255})",
       hints: ["github_pat_"],
     },
-    gitlab: {
+    {
       // GitLab docs, token prefixes: glpat-
       pattern: "glpat-(?<secret>[A-Za-z0-9_-]{20,255})",
       hints: ["glpat-"],
     },
-    slack: {
+    {
       // Slack API docs, token types
       pattern: "(?:xox[abposre](?:\\.[a-z]{1,8})?|xapp)-(?<secret>[A-Za-z0-9-]{10,512})",
       hints: ["xox", "xapp-"],
     },
-    slackWebhook: {
+    {
       // Slack API docs, incoming webhooks: hooks.slack.com/services/T…/B…/…
       pattern: "hooks\\.slack\\.com/services/(?<secret>[A-Za-z0-9/]{16,255})",
       hints: ["hooks.slack.com"],
     },
-    awsKeyId: {
+    {
       // AWS IAM docs, unique identifier prefixes: AKIA, ASIA, ABIA, ACCA and 16 more characters
       pattern: "(?:AKIA|ASIA|ABIA|ACCA)(?<secret>[A-Z2-7]{16})(?![A-Za-z0-9])",
       hints: ["akia", "asia", "abia", "acca"],
     },
-    googleApiKey: {
+    {
       // Google Cloud docs, API keys: AIza then 35 characters
       pattern: "AIza(?<secret>[0-9A-Za-z_-]{35})",
       hints: ["aiza"],
     },
-    npm: {
+    {
       // npm docs, access tokens: npm_ then 36 characters
       pattern: `${glued("npm_")}(?<secret>[A-Za-z0-9]{36})`,
       hints: ["npm_"],
     },
-    anthropic: {
+    {
       // Anthropic docs: sk-ant- then a kind (api03, admin01…) and the key
       pattern: "sk-ant-(?<secret>[A-Za-z0-9_-]{16,512})",
       hints: ["sk-ant-"],
     },
-    openai: {
+    {
       // OpenAI docs: sk-, sk-proj-, sk-svcacct-, sk-admin- then the key
       pattern: `${glued("sk-")}(?<secret>(?:proj|svcacct|admin)-[A-Za-z0-9_-]{16,512}|[A-Za-z0-9_-]{20,512})`,
       hints: ["sk-"],
     },
-    stripe: {
+    {
       // Stripe docs, API keys: sk_, rk_ or pk_, then live_ or test_, then the key
       pattern: `${glued("(?:sk|rk|pk)_(?:live|test)_")}(?<secret>[A-Za-z0-9]{10,255})`,
       hints: ["k_live_", "k_test_"],
     },
-    prefixedKey: {
+    {
       // Stripe docs (sk_, pk_, rk_, whsec_), Hugging Face (hf_), relay keys (rla_): a run of 6+ letters and digits with a digit
       pattern: `${glued("(?:[Ss][Kk]|[Rr][Ll][Aa]|[Pp][Kk]|[Rr][Kk]|whsec|hf)[-_]")}(?<secret>(?=(?:[A-Za-z0-9]{1,24}[-_])?[A-Za-z]{0,24}\\d)(?:[A-Za-z0-9]{1,24}[-_])?[A-Za-z0-9]{6,512})`,
       hints: ["sk-", "sk_", "rla-", "rla_", "pk-", "pk_", "rk-", "rk_", "whsec_", "hf_"],
     },
-    jwt: {
+    {
       // RFC 7519 and RFC 7515 compact form: three base64url parts, the first two encoding JSON objects (eyJ…)
       pattern: "eyJ[A-Za-z0-9_-]{1,8192}\\.eyJ[A-Za-z0-9_-]{1,8192}\\.[A-Za-z0-9_-]{0,8192}",
       hints: ["eyj"],
     },
-    pemPrivateKey: {
+    {
       // RFC 7468: -----BEGIN label-----, base64 lines, -----END label-----; the body of any private-key label
       pattern: "-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?<secret>[^-]{1,65536})",
       hints: ["-----begin"],
     },
-    urlUserinfo: {
+    {
       // RFC 3986 section 3.2.1: scheme://user:password@host; the password, or a lone user of 20+ characters (a token)
       // Found by its `://`, a scheme character before it: a scan for the scheme itself would try every letter.
       pattern:
         "(?<=[A-Za-z0-9+.-])://(?:[^\\s/?#@:\"'<>\\\\]{0,256}:(?<secret>[^\\s/?@\"'<>\\\\]{1,256})|(?<secret2>[A-Za-z0-9._~%!$&'()*+,;=-]{20,256}))@",
       hints: ["://"],
     },
-    bearer: {
+    {
       // RFC 6750 section 2.1: Bearer then a token68 holding a digit or an inner punctuation mark (`Bearer token missing` is prose), wherever it appears
       pattern: `(?:[Bb]earer|BEARER)${SP}(?<secret>(?=[A-Za-z]{0,64}(?:[0-9]|[-._~+/][A-Za-z0-9]))${TOKEN68})`,
       hints: ["bearer"],
     },
-    basicOrToken: {
+    {
       // RFC 7617 (Basic), and Token schemes: before a key-like token68 of 8+ characters with a digit
       pattern: `(?:Basic|Token)${SP}(?<secret>(?=[A-Za-z0-9+/=._~-]{8})(?=[A-Za-z0-9+/=._~-]{0,64}[0-9])${TOKEN68})`,
       hints: ["basic", "token"],
     },
-  } satisfies Record<string, Omit<SecretForm, "name">>))();
+  ] as const satisfies readonly Omit<SecretForm, "name">[]))();
 
-// What each form is, for people: apart from the patterns, so that a bundle that only masks holds none of it.
-const FORM_NAMES: Readonly<Record<keyof typeof FORM_PATTERNS, string>> = {
-  github: "GitHub token (ghp_, gho_, ghu_, ghs_, ghr_)",
-  githubFineGrained: "GitHub fine-grained personal access token",
-  gitlab: "GitLab personal access token",
-  slack: "Slack token (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-, xapp-)",
-  slackWebhook: "Slack incoming webhook URL",
-  awsKeyId: "AWS access key id",
-  googleApiKey: "Google API key",
-  npm: "npm access token",
-  anthropic: "Anthropic API key",
-  openai: "OpenAI API key",
-  stripe: "Stripe key (sk_live_, rk_test_, pk_live_…)",
-  prefixedKey: "Prefixed key (sk-, rla_, pk_live_, rk-, whsec_, hf_)",
-  jwt: "JSON Web Token",
-  pemPrivateKey: "PEM private key",
-  urlUserinfo: "URL userinfo",
-  bearer: "Bearer credential",
-  basicOrToken: "Basic or Token credential",
-};
+// What each form is, for people, in FORM_PATTERNS's order (the type wants one per form): apart from the
+// patterns, so that a bundle that only masks holds none of it.
+const FORM_NAMES: OnePer<typeof FORM_PATTERNS> = [
+  "GitHub token (ghp_, gho_, ghu_, ghs_, ghr_)",
+  "GitHub fine-grained personal access token",
+  "GitLab personal access token",
+  "Slack token (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-, xapp-)",
+  "Slack incoming webhook URL",
+  "AWS access key id",
+  "Google API key",
+  "npm access token",
+  "Anthropic API key",
+  "OpenAI API key",
+  "Stripe key (sk_live_, rk_test_, pk_live_…)",
+  "Prefixed key (sk-, rla_, pk_live_, rk-, whsec_, hf_)",
+  "JSON Web Token",
+  "PEM private key",
+  "URL userinfo",
+  "Bearer credential",
+  "Basic or Token credential",
+];
+
+type OnePer<T> = { readonly [I in keyof T]: string };
 
 /** The table of forms, tried on every text: each form's name, pattern and hints. */
 export const SECRET_FORMS: readonly SecretForm[] = /* @__PURE__ */ (() =>
-  Object.freeze(
-    (Object.keys(FORM_NAMES) as (keyof typeof FORM_NAMES)[]).map((id) => ({
-      name: FORM_NAMES[id],
-      ...FORM_PATTERNS[id],
-    })),
-  ))();
+  Object.freeze(FORM_PATTERNS.map((form, i) => ({ name: FORM_NAMES[i] as string, ...form }))))();
