@@ -16,13 +16,15 @@ const defaultRoot = new URL("../..", import.meta.url).pathname;
 // Issue 31's builders of one function each (definePipeline, parseErrorOf, fromResponseOf, assembleProtocol…)
 // about 0.2 kB: 17.94 kB measured, + 0.1 kB. Issue 31's parse (a short input's raw kept without counting its
 // values, masked copies assigned) about 50 B with ./protocol (17.79 -> 17.84 kB before the builders). Both
-// together measured 17.99 kB, within the builders' 18.05 kB, which stays.
+// together measured 17.99 kB, within the builders' 18.05 kB. Issue 31's third session: withText (a catalog with its
+// text for people, apart from the one a parser reads) and the local codes' verdicts apart from their summaries, about
+// 0.13 kB: 18.12 kB measured, + 0.1 kB.
 const CORE = [
   { name: "@wirefault/core", path: "tooling/size/core.js", limit: "11.51 kB" },
   {
     name: "@wirefault/core with ./protocol (what protocol packages pull in)",
     path: "tooling/size/core-wire.js",
-    limit: "18.05 kB",
+    limit: "18.22 kB",
   },
   // Issue 31: one function imported must not pull in the rest (pure static fields and tables). retry alone was
   // 2.2 kB before the recovery API (recovery plan, option checks, signal registry); issue 31 asks 2.5 kB, which
@@ -30,7 +32,8 @@ const CORE = [
   // capability taken off the default path would save). Measured 3.64 kB (3.77 before isRetryable lost the client
   // envelope and retry()'s loop its repeated races; 3.67 before its option checks were one table), plus 0.1 kB.
   { name: "@wirefault/core: retry alone", path: "tooling/size/core-retry.js", limit: "3.75 kB" },
-  { name: "@wirefault/core: redactSecrets alone", path: "tooling/size/core-redact.js", limit: "3.4 kB" },
+  // Issue 31's third session: the secret forms' names left what masking imports, about 0.25 kB: 3.02 kB measured, + 0.1 kB.
+  { name: "@wirefault/core: redactSecrets alone", path: "tooling/size/core-redact.js", limit: "3.12 kB" },
 ];
 
 /**
