@@ -64,7 +64,7 @@ export const codeAliases = Object.freeze({ AGENT_NOT_ALLOWED: "NOT_ALLOWED" } as
 export const CkgRelayErrorCode = /* @__PURE__ */ codeMap(codes);
 
 /** A code CKG Relay documents; an alias received on the wire is read as the code it stands for. */
-export type CkgRelayCode = (typeof codes)[number]["code"];
+export type CkgRelayCode = (typeof catalog)[number]["code"];
 
 /** What a person sees when no row has a text for the error. */
 export const GENERIC_USER_MESSAGE = "Something went wrong. Please try again.";

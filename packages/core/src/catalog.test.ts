@@ -129,6 +129,13 @@ describe("withText", () => {
     expect(whole.index.classify("full", "zone")).toMatchObject({ known: true, retryable: "maybe", action: "wait" });
   });
 
+  it("keeps each row's literal types, its text's included", () => {
+    expectTypeOf(whole[0].advice).toEqualTypeOf<"stop">();
+    expectTypeOf(whole[2].userMessage).toEqualTypeOf<"Full.">();
+    expectTypeOf(whole[1].code).toEqualTypeOf<4001>();
+    expectTypeOf<(typeof whole)[number]["advice"]>().toEqualTypeOf<string | undefined>();
+  });
+
   it("refuses a text that would replace a field its row has", () => {
     expect(() => withText(catalog, { 1001: { summary: "other" } })).toThrow(/1001 already has summary/);
     expect(() => withText(whole, { full: { advice: "again" } })).toThrow(TypeError);

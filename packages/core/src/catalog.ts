@@ -77,9 +77,9 @@ export function defineCatalog<const R extends readonly CatalogRow[]>(
  * Throws a TypeError when a text names a field its row already has.
  */
 export function withText<
-  E extends CatalogEntry,
-  const T extends { readonly [K in E["code"]]?: Readonly<Record<string, string>> },
->(catalog: readonly E[], texts: T, options: { readonly ranges?: readonly CodeRange[] } = {}): Catalog<E & TextsOf<T>> {
+  const R extends readonly CatalogEntry[],
+  const T extends { readonly [K in R[number]["code"]]?: Readonly<Record<string, string>> },
+>(catalog: R, texts: T, options: { readonly ranges?: readonly CodeRange[] } = {}): WithText<R, T> {
   const rows = catalog.map((row) => {
     const text = (texts as Readonly<Record<PropertyKey, Readonly<Record<string, string>> | undefined>>)[row.code];
     if (text === undefined) return row;
@@ -87,8 +87,14 @@ export function withText<
       if (key in row) throw new TypeError(`withText: code ${JSON.stringify(row.code)} already has ${key}`);
     return { ...row, ...text };
   });
-  return defineCatalog(rows, options) as unknown as Catalog<E & TextsOf<T>>;
+  return defineCatalog(rows, options) as unknown as WithText<R, T>;
 }
+
+/** What {@link withText} returns: each row in its place with its code's text, literal types kept, and the index. */
+export type WithText<R extends readonly CatalogEntry[], T> = {
+  readonly [I in keyof R]: R[I] & TextOf<R[I], T>;
+} & Catalog<R[number] & TextsOf<T>>;
+type TextOf<E, T> = E extends { readonly code: infer C } ? (C extends keyof T ? T[C] : unknown) : unknown;
 
 /** Every field a table of texts gives some code, each optional on a row: `{ advice?: string }`. */
 export type TextsOf<T> = { readonly [F in FieldsOf<T[keyof T]>]?: string };

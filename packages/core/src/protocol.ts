@@ -9,7 +9,7 @@
  */
 
 export { RECOVERY_ACTIONS } from "./actions.js";
-export { type CodeMap, codeMap, type TextsOf, withText } from "./catalog.js";
+export { type CodeMap, codeMap, type TextsOf, type WithText, withText } from "./catalog.js";
 export type { ParseContext } from "./context.js";
 export { asBytes, type DecodedInput, decodeInput, MAX_DEPTH, utf8Length } from "./decode.js";
 export {

@@ -151,7 +151,7 @@ export const TryllErrorCode = /* @__PURE__ */ codeMap(codes);
 export const FAILED_TURN = TryllErrorCode.InferenceFailed;
 
 /** A documented Tryll code. */
-export type TryllCode = (typeof codes)[number]["code"];
+export type TryllCode = (typeof catalog)[number]["code"];
 /** One entry of {@link catalog}. */
 export type TryllCatalogEntry = (typeof catalog)[number];
 
