@@ -145,6 +145,23 @@ describe("masking is lossless and linear", () => {
   });
 });
 
+describe("where the key scan resumes", () => {
+  // It starts 76 characters before the next separator: the longest key (64), three backslashes, a quote, eight blanks.
+  const longest = `${"a".repeat(58)}_token`;
+  it("finds the longest key form right at the reach, after plain words and after a key that names no secret", () => {
+    for (const prefix of ["", "plain words ".repeat(20), "name: not a secret, then ".repeat(4)]) {
+      expect(maskText(`${prefix}${longest}\\\\\\"        : "s3cr3t" tail`)).toBe(
+        `${prefix}${longest}\\\\\\"        : "${MASK}" tail`,
+      );
+      expect(maskText(`${prefix}${longest}        =s3cr3t tail`)).toBe(`${prefix}${longest}        =${MASK} tail`);
+    }
+  });
+
+  it("a 65-character key is not one: the scan does not start inside it", () => {
+    expect(maskText(`x ${"a".repeat(59)}_token=s3cr3t`)).toBe(`x ${"a".repeat(59)}_token=s3cr3t`);
+  });
+});
+
 describe("where a bare value ends", () => {
   it("outside a query, at whitespace or before another name=: a password keeps its & # ;", () => {
     expect(maskText("token=abc&user=bob")).toBe("token=[redacted]&user=bob");

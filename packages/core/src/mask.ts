@@ -23,7 +23,10 @@ const KEY_SEP =
   /(?<=^|[^A-Za-z0-9_.-]|%[0-9A-Fa-f]{2})([A-Za-z_][A-Za-z0-9_.-]{0,63})(\\{0,3}["']?)[ \t]{0,8}(=|:|%3[DdAa])[ \t]{0,8}/g;
 
 // Every separator KEY_SEP accepts.
-const SEPARATOR = /[=:]|%3[DdAa]/;
+const SEPARATOR = /[=:]|%3[DdAa]/g;
+
+// The most a KEY_SEP match spans before its separator: a 64-character key, three backslashes, a quote, eight blanks.
+const KEY_REACH = 76;
 
 // Every form's literals in one case-blind pattern; undefined when a form has none (it is always tried).
 const ANY_HINT = /* @__PURE__ */ (() =>
@@ -67,22 +70,38 @@ function formSpans(text: string, spans: Span[]): void {
 
 function keyedSpans(text: string, spans: Span[]): void {
   // No separator, no key: a text without one skips the scan, which tries every word start.
-  if (!SEPARATOR.test(text)) return;
-  KEY_SEP.lastIndex = 0;
+  if (!resumeBefore(text, 0)) return;
   for (let m = KEY_SEP.exec(text); m; m = KEY_SEP.exec(text)) {
     const key = m[1] as string;
     const sep = (m[3] as string).length === 1 ? (m[3] as string) : (m[3] as string).toUpperCase() === "%3D" ? "=" : ":";
     const before = text.charCodeAt(m.index - 1);
     const inQuery =
-      before === 0x3f || before === 0x26 || /%(?:3F|26)$/i.test(text.slice(Math.max(0, m.index - 3), m.index));
-    if (!isSecretKey(withWordBefore(text, m.index, key), inQuery) && !afterEscape(text, m.index, key, inQuery))
+      before === 0x3f ||
+      before === 0x26 ||
+      (text.charCodeAt(m.index - 3) === 0x25 && /%(?:3F|26)$/i.test(text.slice(Math.max(0, m.index - 3), m.index)));
+    if (!isSecretKey(withWordBefore(text, m.index, key), inQuery) && !afterEscape(text, m.index, key, inQuery)) {
+      if (!resumeBefore(text, KEY_SEP.lastIndex)) return;
       continue;
+    }
     const start = KEY_SEP.lastIndex;
     const kind = (m[2] as string).length > 0 ? "json" : sep === "=" && inQuery ? "query" : sep;
     const end = valueSpan(text, start, kind, key, spans);
     // The value is consumed: a key inside it is not read again.
     if (end > KEY_SEP.lastIndex) KEY_SEP.lastIndex = end;
   }
+}
+
+/**
+ * Sets where KEY_SEP resumes from `from`: KEY_REACH before the next separator, as no key can start
+ * earlier (a message with one `:` was scanned word by word); false when no separator is left.
+ * Not after a value: a dense text's next key is near, and the extra search cost more than it saved.
+ */
+function resumeBefore(text: string, from: number): boolean {
+  SEPARATOR.lastIndex = from;
+  const next = SEPARATOR.exec(text);
+  if (next === null) return false;
+  KEY_SEP.lastIndex = Math.max(from, next.index - KEY_REACH);
+  return true;
 }
 
 /** True when the key follows a backslash escape written as two characters (`\\ntoken=`) and names a secret without its letter. */
@@ -92,7 +111,7 @@ function afterEscape(text: string, at: number, key: string, inQuery: boolean): b
 
 /** `key` with the word before it when it is a lone `key` (`api key: …`, `secret key=…`). */
 function withWordBefore(text: string, at: number, key: string): string {
-  if (key.toLowerCase() !== "key") return key;
+  if (key.length !== 3 || key.toLowerCase() !== "key") return key;
   const before = /([A-Za-z]{1,16})[ _-]$/.exec(text.slice(Math.max(0, at - 17), at));
   return before ? `${before[1]} ${key}` : key;
 }
