@@ -124,10 +124,14 @@ export function parseBatchResponse(status: number, body: unknown, options: Parse
           undefined,
         ),
       );
-    const errors = entries.map((entry) => ({ seq: field(entry, "seq"), error: pick(TEXT, entry, "error") }));
-    const at = errors.findIndex((entry) => entry.error === undefined);
-    if (at !== -1) return bad(`has a bad shape at errors.${at}.error`);
-    if (!errors.every((entry) => isKey(entry.seq))) return bad("has a seq that is neither a string nor a number");
+    // One pass, no copies: the first entry without a text `error` is named; else any seq that is no key.
+    let badSeq = false;
+    for (let at = 0; at < entries.length; at++) {
+      const entry: unknown = entries[at];
+      if (pick(TEXT, entry, "error") === undefined) return bad(`has a bad shape at errors.${at}.error`);
+      badSeq ||= !isKey(field(entry, "seq"));
+    }
+    if (badSeq) return bad("has a seq that is neither a string nor a number");
     if (!Number.isSafeInteger(accepted) || accepted < 0) return bad(`has a bad accepted count: ${accepted}`);
     if (accepted + entries.length > MAX_BATCH_BLOCKS)
       return bad(`accounts for ${accepted + entries.length} blocks, more than a batch may hold`);
