@@ -96,8 +96,10 @@ const optionalString = (value: unknown): string | undefined => (typeof value ===
 /** A 207 entry on its own, `{ seq, error }` (what a block error's toWire() gives): its code is in its message. */
 const readBlock: Reader = (value) => {
   const seq = field(value, "seq");
+  // A top-level body has no seq: it goes on to the next reader without another read.
+  if (!isKey(seq)) return undefined;
   const message = field(value, "error");
-  if (!isKey(seq) || typeof message !== "string") return undefined;
+  if (typeof message !== "string") return undefined;
   const match = matchTemplate(message);
   return {
     surface: SURFACE,
