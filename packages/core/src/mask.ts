@@ -111,7 +111,7 @@ function afterEscape(text: string, at: number, key: string, inQuery: boolean): b
 
 /** `key` with the word before it when it is a lone `key` (`api key: …`, `secret key=…`). */
 function withWordBefore(text: string, at: number, key: string): string {
-  if (key.length !== 3 || key.toLowerCase() !== "key") return key;
+  if (key.toLowerCase() !== "key") return key;
   const before = /([A-Za-z]{1,16})[ _-]$/.exec(text.slice(Math.max(0, at - 17), at));
   return before ? `${before[1]} ${key}` : key;
 }
