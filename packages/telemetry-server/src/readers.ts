@@ -77,8 +77,7 @@ function token(text: string, from: number): string | undefined {
 
 /** Matches a per-block message against the catalog's templates in linear time; undefined for an unknown message. */
 export function matchTemplate(text: string): TemplateMatch | undefined {
-  for (let t = 0; t < TEMPLATES.length; t++) {
-    const template = TEMPLATES[t] as Template;
+  for (const template of TEMPLATES) {
     const end = matchWords(text, template);
     if (end < 0) continue;
     return template.slot === "detail"
@@ -241,8 +240,8 @@ function copyJson(value: unknown, depth: number, budget: Budget): unknown {
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
     if (omitted(item)) continue;
-    // A key is masked here: core's masking keeps keys as they are. Zod's own keys are literals, not masked.
-    const name = ZOD_KEYS.has(key) ? counted(key, budget) : redactSecrets(counted(key, budget));
+    // A key is masked here: core's masking keeps keys as they are.
+    const name = ISSUE_KEYS.has(key) ? counted(key, budget) : redactSecrets(counted(key, budget));
     const copy = copyJson(item, depth + 1, budget);
     // Defined, never assigned: a `__proto__` key from JSON.parse stays a plain key.
     if (name === "__proto__")
@@ -252,10 +251,8 @@ function copyJson(value: unknown, depth: number, budget: Budget): unknown {
   return out;
 }
 
-// The keys Zod 3 and 4 give an issue: literals, which hold no secret (every other key from the wire is masked).
-const ZOD_KEYS = /* @__PURE__ */ new Set(
-  "code path message expected received minimum maximum inclusive exact type origin format validation keys".split(" "),
-);
+// An issue's own keys (ValidationIssue's): literals, which hold no secret. Every other key from the wire is masked.
+const ISSUE_KEYS = /* @__PURE__ */ new Set(["code", "path", "message"]);
 
 const omitted = (value: unknown): boolean =>
   value === undefined || typeof value === "function" || typeof value === "symbol";
