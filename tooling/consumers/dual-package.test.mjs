@@ -45,6 +45,24 @@ describe("instanceof across the ESM and CJS builds", () => {
     expect(parsed instanceof esmClasses.find(([n]) => n === parsed.name)[1]).toBe(true);
   });
 
+  // A codec subpath loads core's ./protocol entry alone (issue 31's cold start): what it parses must still be
+  // an error of the main entry's class and of core's ProtocolError, whichever build each side comes from.
+  const CODECS = protocolPackages().filter((pkg) => pkg.meta.entry);
+  it.each(CODECS.map((pkg) => [pkg.entry, pkg]))(
+    "%s: its errors are the main entry's class, in either build",
+    async (_, pkg) => {
+      const subpaths = [await import(pkg.entry), require(pkg.entry)];
+      const mains = [await import(pkg.name), require(pkg.name)];
+      const cores = [await import("@wirefault/core"), require("@wirefault/core")];
+      for (const subpath of subpaths) {
+        const parsed = subpath.parseError(pkg.meta.example.payload);
+        expect(parsed.known, parsed.message).toBe(true);
+        for (const main of mains) expect(parsed instanceof main[parsed.name], parsed.name).toBe(true);
+        for (const core of cores) expect(parsed instanceof core.ProtocolError).toBe(true);
+      }
+    },
+  );
+
   it("one protocol's class never claims another's error, in either build", async () => {
     const all = [];
     for (const name of PACKAGES) {

@@ -1,13 +1,5 @@
-import {
-  type CatalogEntry,
-  type CatalogRow,
-  type CodeRange,
-  defineCatalog,
-  type LocalCode,
-  MALFORMED,
-  TOO_LARGE,
-} from "@wirefault/core";
-import { codeMap } from "@wirefault/core/protocol";
+import type { CatalogEntry, CatalogRow, CodeRange, LocalCode } from "@wirefault/core";
+import { codeMap, defineCatalog, MALFORMED, TOO_LARGE } from "@wirefault/core/protocol";
 
 /** Largest MessagePack payload Atlas accepts (4 MB); larger input is refused before decoding. */
 export const MAX_PAYLOAD_SIZE = 4 * 1024 * 1024;

@@ -1,5 +1,5 @@
-import type { Parsed } from "@wirefault/core";
-import { type LocalCode, type Protocol, ProtocolError, type ProtocolErrorInit, redactSecrets } from "@wirefault/core";
+import type { LocalCode, Parsed, Protocol, ProtocolErrorInit } from "@wirefault/core";
+import { ProtocolError, redactSecrets } from "@wirefault/core/protocol";
 import type { AtlasCode } from "./catalog.js";
 import { type AtlasErrorMessage, toWire, type ZoneErrorMessage } from "./wire.js";
 

@@ -4,7 +4,6 @@
  * @module @wirefault/atlas/msgpack
  */
 import { decode, encode } from "@msgpack/msgpack";
-import { MALFORMED } from "@wirefault/core";
 import {
   asBytes,
   assembleProtocol,
@@ -12,14 +11,15 @@ import {
   decodeInput,
   definePipeline,
   localErrorOf,
+  MALFORMED,
   type ParseContext,
   parseErrorAsyncOf,
   parseErrorOf,
 } from "@wirefault/core/protocol";
 import { MAX_JSON_BYTES, MAX_PAYLOAD_SIZE } from "./catalog.js";
+import { definition as json } from "./definition.js";
 import type { ParsedAtlasError } from "./error.js";
 import { AtlasError } from "./error.js";
-import { definition as json } from "./protocol.js";
 import { type AtlasErrorMessage, errorMessage, isU32, type ZoneErrorMessage } from "./wire.js";
 
 // An ErrorMessage is a flat map; nesting is only tolerated in extra keys, and only this deep.
@@ -260,13 +260,13 @@ const definition = {
 
 const pipeline = /* @__PURE__ */ definePipeline(definition);
 
-// decodeErrorMessage's: bytes are MessagePack, even bytes that look like JSON text.
-const strict = /* @__PURE__ */ definePipeline({
-  ...definition,
-  codec: (input: unknown) => decodeMessagePack(input, false),
-});
-const parseStrict = /* @__PURE__ */ parseErrorOf(strict);
-const strictLocalError = /* @__PURE__ */ localErrorOf(strict);
+// decodeErrorMessage's: bytes are MessagePack, even bytes that look like JSON text. Built on its
+// first call, not at import: importing the subpath for parseError builds one pipeline, not two.
+function strictParsers() {
+  const p = definePipeline({ ...definition, codec: (input: unknown) => decodeMessagePack(input, false) });
+  return { parse: parseErrorOf(p), local: localErrorOf(p) };
+}
+let strict: ReturnType<typeof strictParsers> | undefined;
 
 /**
  * `parseError` that also reads MessagePack: bytes are decoded as an
@@ -294,9 +294,11 @@ export const protocol = /* @__PURE__ */ assembleProtocol(definition, { pipeline,
  * MAX_PAYLOAD_SIZE is refused before decoding. Never throws.
  */
 export function decodeErrorMessage(bytes: Uint8Array | ArrayBuffer, context?: ParseContext): ParsedAtlasError {
+  strict ??= strictParsers();
+  const { parse, local } = strict;
   return asBytes(bytes)
-    ? parseStrict(bytes, context)
-    : (strictLocalError(MALFORMED, "expected MessagePack bytes", bytes) as ParsedAtlasError);
+    ? parse(bytes, context)
+    : (local(MALFORMED, "expected MessagePack bytes", bytes) as ParsedAtlasError);
 }
 
 /**

@@ -1,26 +1,5 @@
 import { assembleProtocol, definePipeline, parseErrorAsyncOf, parseErrorOf } from "@wirefault/core/protocol";
-import { catalog, MAX_JSON_BYTES, ranges } from "./catalog.js";
-import { AtlasError, type AtlasErrorInit } from "./error.js";
-import { readers } from "./readers.js";
-import { decodeJson } from "./wire.js";
-
-/**
- * What Atlas hands to core, reading JSON and decoded objects: the catalog, the
- * ranges and the readers. The `./msgpack` subpath builds its own from this
- * one, with the MessagePack codec. Atlas answers over neither HTTP nor its own
- * WebSocket closes, so it sets neither.
- * @internal
- */
-export const definition = {
-  name: "atlas",
-  title: "Atlas",
-  maxBytes: MAX_JSON_BYTES,
-  catalog,
-  ranges,
-  codec: decodeJson,
-  readers,
-  create: (init: AtlasErrorInit) => new AtlasError(init),
-};
+import { definition } from "./definition.js";
 
 const pipeline = /* @__PURE__ */ definePipeline(definition);
 

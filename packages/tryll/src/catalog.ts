@@ -1,14 +1,14 @@
+import type { CodeRange, LocalCode } from "@wirefault/core";
 import {
   ABORTED,
-  type CodeRange,
+  codeMap,
   defineCatalog,
-  type LocalCode,
   MALFORMED,
   NETWORK,
   TIMEOUT,
   TOO_LARGE,
-} from "@wirefault/core";
-import { codeMap, withText } from "@wirefault/core/protocol";
+  withText,
+} from "@wirefault/core/protocol";
 
 /** The largest frame a Tryll peer accepts, in bytes, not counting the 4-byte length prefix; every input is held to it. */
 export const MAX_FRAME_BYTES = 1_048_576;

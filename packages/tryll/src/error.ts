@@ -1,5 +1,5 @@
-import type { Parsed } from "@wirefault/core";
-import { type LocalCode, ProtocolError, type ProtocolErrorInit, redactSecrets } from "@wirefault/core";
+import type { LocalCode, Parsed, ProtocolErrorInit } from "@wirefault/core";
+import { ProtocolError, redactSecrets } from "@wirefault/core/protocol";
 import { type CLIENT_FAILURE, errorLayer, type TryllCode, type TryllLayer } from "./catalog.js";
 import { type TryllErrorResponse, toWire } from "./wire.js";
 

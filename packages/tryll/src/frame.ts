@@ -3,15 +3,16 @@
  * so that users who only classify decoded errors do not ship it.
  * @module @wirefault/tryll/frame
  */
-import { MALFORMED, TOO_LARGE } from "@wirefault/core";
 import {
   asBytes,
   assembleProtocol,
   type DecodedInput,
   definePipeline,
   localErrorOf,
+  MALFORMED,
   parseErrorAsyncOf,
   parseErrorOf,
+  TOO_LARGE,
 } from "@wirefault/core/protocol";
 import { Builder, ByteBuffer } from "flatbuffers";
 import { catalog, MAX_FRAME_BYTES } from "./catalog.js";

@@ -2,8 +2,8 @@
  * Typed errors for Tryll ErrorResponse codes, recovery by range, without frame support.
  * @module @wirefault/tryll
  */
-export { type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
-export type { ParseContext } from "@wirefault/core/protocol";
+export type { LocalCode } from "@wirefault/core";
+export { MALFORMED, type ParseContext, TOO_LARGE } from "@wirefault/core/protocol";
 export {
   CLIENT_FAILURE,
   catalog,
