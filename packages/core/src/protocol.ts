@@ -7,7 +7,8 @@
  * entry for protocol authors, covered by semver like the main one. It also
  * holds the values a package's error class and catalog are made of
  * (`ProtocolError`, `defineCatalog`, `redactSecrets`, the local codes), the
- * main entry's own, so that a codec subpath loads this entry alone (issue 31).
+ * main entry's own values, so that a package importing from this entry alone
+ * does not load `retry()` and the rate limiter at startup.
  * @module @wirefault/core/protocol
  */
 
