@@ -185,6 +185,20 @@ describe("one pass over MessagePack", () => {
     expect(read([0x82, ...key, 0x01, ...key, ...float])).toBe(1.5);
     expect(read([0x82, ...key, ...float, ...key, 0x01])).toBe(1);
   });
+
+  it("keeps the documented keys in the order they first came, as the decoder does, a repeated key included", () => {
+    const float = [0xcb, ...new Uint8Array(new Float64Array([1.5]).buffer).reverse()];
+    for (const bytes of [
+      map(str("code"), float, str("message"), str("m"), str("code"), [0x01]),
+      map(str("code"), [0x01], str("message"), str("m"), str("code"), float),
+      map(str("zz"), [0x80], str("message"), str("\uFEFFm"), str("code"), [0x01], str("message"), str("n")),
+    ]) {
+      const decoded = messagePack.decode(bytes) as { value: Record<string, unknown> };
+      expect(Object.entries(decoded.value)).toEqual(
+        Object.entries(decode(bytes) as object).filter(([k]) => k !== "zz"),
+      );
+    }
+  });
 });
 
 describe("parseError from @wirefault/atlas/msgpack", () => {

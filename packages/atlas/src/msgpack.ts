@@ -37,71 +37,94 @@ const DECODE_OPTIONS = {
 // The BOM is kept, as the decoder keeps it: a string read in the walk is the decoder's string.
 const strictUtf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** A documented key's value in the root map: where it sits, for the decoder. */
-type Span = [from: number, to: number];
+// The keys the readers read; nothing else of a map is decoded or kept.
+const DOCUMENTED = ["type", "code", "message", "ref_msg_id", "request_id"] as const;
+// A `__proto__` key would set the prototype of a decoded map: refused, as the decoder refuses it.
+const PROTO = DOCUMENTED.length;
+// Each key's bytes, DOCUMENTED's then `__proto__`: a root key is matched on its bytes, never built as a string.
+const KEY_BYTES = /* @__PURE__ */ [...DOCUMENTED, "__proto__"].map((key) =>
+  Uint8Array.from(key, (c) => c.charCodeAt(0)),
+);
+
+// Which of KEY_BYTES the `length` bytes at `start` spell (all ASCII, so a non-ASCII key is none), else -1.
+function keyIndex(bytes: Uint8Array, start: number, length: number): number {
+  next: for (let k = 0; k < KEY_BYTES.length; k++) {
+    const key = KEY_BYTES[k] as Uint8Array;
+    if (key.length !== length) continue;
+    for (let i = 0; i < length; i++) if (bytes[start + i] !== key[i]) continue next;
+    return k;
+  }
+  return -1;
+}
+
+// The open containers' remaining items, one per level: the walk is synchronous, so one array serves every call.
+const open: number[] = /* @__PURE__ */ new Array(MAX_DEPTH).fill(0);
+
+/** What the walk found of a root map: its documented values, and where those it did not read sit, for the decoder. */
+interface Walked {
+  /** Each documented key in the order it first came, with the value the walk read (undefined until decoded). */
+  readonly out: Record<string, unknown>;
+  /** Per DOCUMENTED index, the span of a last value the walk left to the decoder: [from, to), from -1 for none. */
+  readonly from: number[];
+  readonly to: number[];
+}
 
 /**
  * Walks the MessagePack structure without building it, and says what is
  * wrong, if anything. Decoders allocate per declared length and nest without
  * limit (4 MB of 0x91 builds four million nested arrays), so this runs first:
  * every declared length must fit in the bytes left, nesting stops at
- * MAX_DEPTH, ext types are refused, and strings must be valid UTF-8.
+ * MAX_DEPTH, ext types are refused, and strings must be valid UTF-8. In the
+ * same pass (issue 31), the root map's documented keys are matched on their
+ * bytes, and their strings and scalars read into `walked`.
  */
-function checkStructure(bytes: Uint8Array, found?: Map<string, Span>, read?: Map<string, unknown>): string | undefined {
+function checkStructure(bytes: Uint8Array, walked: Walked): string | undefined {
   const end = bytes.length;
-  // Root entries: which documented key was last read, and where its value starts.
-  let rootItems = 0;
-  let pendingKey: string | undefined;
-  let valueKey: string | undefined;
-  let valueStart = 0;
+  const { out, from, to } = walked;
   const first = bytes[0];
   if (first === undefined) return "empty payload";
   if (!((first >= 0x80 && first <= 0x8f) || first === 0xde || first === 0xdf)) return "root is not a map";
-  const open: number[] = [];
+  // Root entries so far; the key (a KEY_BYTES index) whose value comes next; the one whose value the decoder reads.
+  let rootItems = 0;
+  let pendingKey = -1;
+  let leftKey = -1;
+  let depth = 0;
   let due = 1;
   let pos = 0;
-  // A big-endian unsigned length of n bytes, or -1 when the bytes run out.
-  const length = (n: number): number => {
-    if (pos + n > end) return -1;
-    let value = 0;
-    for (let i = 0; i < n; i++) value = value * 256 + (bytes[pos++] as number);
-    return value;
-  };
   for (;;) {
     while (due === 0) {
-      if (open.length === 1 && valueKey !== undefined) {
-        found?.set(valueKey, [valueStart, pos]);
-        valueKey = undefined;
+      if (depth === 0) return pos === end ? undefined : "trailing bytes";
+      if (depth === 1 && leftKey !== -1) {
+        to[leftKey] = pos;
+        leftKey = -1;
       }
-      const outer = open.pop();
-      if (outer === undefined) return pos === end ? undefined : "trailing bytes";
-      due = outer;
+      due = open[--depth] as number;
     }
-    if (open.length === 1) {
+    // A documented value of the root map (a direct child, after its key).
+    let documented = -1;
+    if (depth === 1) {
       // A direct child of the root map: the previous one ended here.
-      if (valueKey !== undefined) found?.set(valueKey, [valueStart, pos]);
-      valueKey = rootItems % 2 === 1 ? pendingKey : undefined;
-      valueStart = pos;
-      // A repeated key: its last value counts, as in the decoder.
-      if (valueKey !== undefined) read?.delete(valueKey);
-      pendingKey = undefined;
-      if (rootItems % 2 === 0 && pos < end) {
-        const keyHead = bytes[pos] as number;
-        if (!((keyHead >= 0xa0 && keyHead <= 0xbf) || (keyHead >= 0xd9 && keyHead <= 0xdb)))
-          return "a key is not a string";
-        if (isProto(bytes, pos)) return "a __proto__ key";
-        pendingKey = documentedKey(bytes, pos);
+      if (leftKey !== -1) {
+        to[leftKey] = pos;
+        leftKey = -1;
+      }
+      if (rootItems % 2 === 1) documented = pendingKey;
+      else if (pos < end) {
+        pendingKey = rootKey(bytes, pos);
+        if (pendingKey === NOT_A_STRING) return "a key is not a string";
+        if (pendingKey === PROTO) return "a __proto__ key";
       }
       rootItems++;
     }
-    // A documented value of the root map: a scalar is read here, in the same pass (single pass, issue 31).
-    const documented = open.length === 1 ? valueKey : undefined;
+    const start = pos;
     const head = bytes[pos++];
     if (head === undefined) return "truncated";
     due--;
     let items = 0;
     let skip = 0;
     let text = false;
+    // Of a head followed by a big-endian length: how many bytes that length takes.
+    let width = 0;
     if (head <= 0x7f || head >= 0xe0 || head === 0xc0 || head === 0xc2 || head === 0xc3) {
       // a fixint, nil or boolean: the head byte is the whole value
     } else if (head <= 0x8f) items = (head & 0x0f) * 2;
@@ -110,37 +133,83 @@ function checkStructure(bytes: Uint8Array, found?: Map<string, Span>, read?: Map
       skip = head & 0x1f;
       text = true;
     } else if (head === 0xc1) return "reserved byte 0xc1";
-    else if (head <= 0xc6) skip = length(1 << (head - 0xc4));
+    else if (head <= 0xc6) width = 1 << (head - 0xc4);
     else if (head <= 0xc9 || (head >= 0xd4 && head <= 0xd8)) return "ext types are not allowed";
     else if (head <= 0xcb) skip = head === 0xca ? 4 : 8;
     else if (head <= 0xd3) skip = 1 << (head & 3);
     else if (head <= 0xdb) {
-      skip = length(1 << (head - 0xd9));
+      width = 1 << (head - 0xd9);
       text = true;
-    } else if (head <= 0xdd) items = length(head === 0xdc ? 2 : 4);
-    else items = 2 * length(head === 0xde ? 2 : 4);
-    // Each item takes at least a byte, so a count beyond the bytes left is truncation, not a reason to allocate.
-    if (skip < 0 || items < 0 || pos + skip > end || items > end - pos) return "truncated";
-    if (text) {
-      let decoded: string;
-      try {
-        decoded = strictUtf8.decode(bytes.subarray(pos, pos + skip));
-      } catch {
-        return "invalid UTF-8";
-      }
-      // A leading BOM is left to the decoder, whose handling of it depends on the length.
-      if (documented !== undefined && decoded.charCodeAt(0) !== 0xfeff) read?.set(documented, decoded);
-    } else if (documented !== undefined && items === 0) {
-      const scalar = scalarAt(bytes, head, pos);
-      if (scalar !== NOT_READ) read?.set(documented, scalar);
+    } else width = head === 0xdc || head === 0xde ? 2 : 4;
+    if (width > 0) {
+      // Read here, not by a helper: a closure writing `pos` made every use of it in this loop a context slot's.
+      if (pos + width > end) return "truncated";
+      let length = 0;
+      for (let i = 0; i < width; i++) length = length * 256 + (bytes[pos++] as number);
+      if (head >= 0xdc) items = head <= 0xdd ? length : 2 * length;
+      else skip = length;
     }
+    // Each item takes at least a byte, so a count beyond the bytes left is truncation, not a reason to allocate.
+    if (pos + skip > end || items > end - pos) return "truncated";
+    if (documented !== -1) {
+      // The last value of a repeated key counts, as in the decoder; its place in `out` stays the first one's.
+      const value = text ? utf8At(bytes, pos, skip, true) : items === 0 ? scalarAt(bytes, head, pos) : NOT_READ;
+      if (value === INVALID) return "invalid UTF-8";
+      // A string with a leading BOM is left to the decoder, whose handling of it depends on the length.
+      const left = value === NOT_READ || (typeof value === "string" && value.charCodeAt(0) === 0xfeff);
+      out[DOCUMENTED[documented] as string] = left ? undefined : value;
+      from[documented] = left ? start : -1;
+      if (left) leftKey = documented;
+    } else if (text && utf8At(bytes, pos, skip, false) === INVALID) return "invalid UTF-8";
     pos += skip;
     if (items > 0) {
-      if (open.length >= MAX_DEPTH) return "nested too deep";
-      open.push(due);
+      if (depth >= MAX_DEPTH) return "nested too deep";
+      open[depth++] = due;
       due = items;
     }
   }
+}
+
+// Up to this length a string's bytes are checked for ASCII in the walk; the decoder is faster on longer text.
+const SHORT = 64;
+const INVALID = Symbol("invalid UTF-8");
+
+/**
+ * The string of the `length` bytes at `pos`, or INVALID when they are not
+ * UTF-8. Unless `keep`, a short ASCII run is only checked, and "" stands for it.
+ */
+function utf8At(bytes: Uint8Array, pos: number, length: number, keep: boolean): string | typeof INVALID {
+  if (!keep && length <= SHORT) {
+    let i = pos;
+    const stop = pos + length;
+    while (i < stop && (bytes[i] as number) < 0x80) i++;
+    if (i === stop) return "";
+  }
+  try {
+    return strictUtf8.decode(bytes.subarray(pos, pos + length));
+  } catch {
+    return INVALID;
+  }
+}
+
+// What rootKey says of a key that is no string at all.
+const NOT_A_STRING = -2;
+
+/**
+ * Which of KEY_BYTES the root key at `pos` is: -1 for any other string,
+ * NOT_A_STRING for no string. Any of MessagePack's string encodings (fixstr,
+ * str8, str16, str32: a valid encoder may pick any); the codec reads values,
+ * not byte patterns. A key cut short is none: the walk then calls it truncation.
+ */
+function rootKey(bytes: Uint8Array, pos: number): number {
+  const head = bytes[pos] as number;
+  const width = head >= 0xa0 && head <= 0xbf ? 0 : head >= 0xd9 && head <= 0xdb ? 1 << (head - 0xd9) : -1;
+  if (width < 0) return NOT_A_STRING;
+  if (pos + 1 + width > bytes.length) return -1;
+  let length = width === 0 ? head & 0x1f : 0;
+  for (let i = 1; i <= width; i++) length = length * 256 + (bytes[pos + i] as number);
+  const start = pos + 1 + width;
+  return start + length <= bytes.length ? keyIndex(bytes, start, length) : -1;
 }
 
 const NOT_READ = Symbol("not read in the walk");
@@ -164,54 +233,14 @@ function scalarAt(bytes: Uint8Array, head: number, pos: number): unknown {
   return signed && value >= 2 ** (8 * width - 1) ? value - 2 ** (8 * width) : value;
 }
 
-// The keys the readers read; nothing else of a map is decoded or kept.
-const DOCUMENTED = ["type", "code", "message", "ref_msg_id", "request_id"];
-
-// The longest key compared: every documented key, and `__proto__`, is shorter.
-const MAX_KEY = 16;
-
-/**
- * The key at `pos` when it is a short ASCII string, in any of MessagePack's
- * string encodings (fixstr, str8, str16, str32: a valid encoder may pick any);
- * undefined for anything else, which no reader reads. The codec reads values,
- * not byte patterns.
- */
-function keyAt(bytes: Uint8Array, pos: number): string | undefined {
-  const head = bytes[pos] as number;
-  const width = head >= 0xa0 && head <= 0xbf ? 0 : head >= 0xd9 && head <= 0xdb ? 1 << (head - 0xd9) : -1;
-  if (width < 0 || pos + 1 + width > bytes.length) return undefined;
-  let length = width === 0 ? head & 0x1f : 0;
-  for (let i = 1; i <= width; i++) length = length * 256 + (bytes[pos + i] as number);
-  const start = pos + 1 + width;
-  if (length > MAX_KEY || start + length > bytes.length) return undefined;
-  let key = "";
-  for (let i = start; i < start + length; i++) {
-    const byte = bytes[i] as number;
-    if (byte >= 0x80) return undefined;
-    key += String.fromCharCode(byte);
+// The documented entries of a walked map: a value as the walk read it, any other decoded on its own (the last
+// of a repeated key). Extra keys (a trace, 4 MB of empty maps) are walked once and never built.
+function documentedEntries(bytes: Uint8Array, walked: Walked): Record<string, unknown> {
+  const { out, from, to } = walked;
+  for (let k = 0; k < DOCUMENTED.length; k++) {
+    const at = from[k] as number;
+    if (at >= 0) out[DOCUMENTED[k] as string] = decode(bytes.subarray(at, to[k]), DECODE_OPTIONS);
   }
-  return key;
-}
-
-// The key at `pos` if it is one of DOCUMENTED.
-const documentedKey = (bytes: Uint8Array, pos: number): string | undefined => {
-  const key = keyAt(bytes, pos);
-  return key !== undefined && DOCUMENTED.includes(key) ? key : undefined;
-};
-
-// A `__proto__` key would set the prototype of a decoded map: refused, as the decoder refuses it.
-const isProto = (bytes: Uint8Array, pos: number): boolean => keyAt(bytes, pos) === "__proto__";
-
-// The documented entries of a checked map: a scalar as the walk read it, anything else decoded on its own.
-// Extra keys (a trace, 4 MB of empty maps) are walked once and never built.
-function documentedEntries(
-  bytes: Uint8Array,
-  found: Map<string, Span>,
-  read: Map<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, [from, to]] of found)
-    out[key] = read.has(key) ? read.get(key) : decode(bytes.subarray(from, to), DECODE_OPTIONS);
   return out;
 }
 
@@ -223,6 +252,8 @@ function isJsonText(bytes: Uint8Array): boolean {
   return bytes[i] === 0x7b;
 }
 
+const BINARY = { binary: true } as const;
+
 /**
  * The MessagePack codec: bytes are a MessagePack map under MAX_PAYLOAD_SIZE,
  * unless `json` and they are JSON text; text is JSON under MAX_JSON_BYTES.
@@ -232,17 +263,16 @@ function isJsonText(bytes: Uint8Array): boolean {
 function decodeMessagePack(input: unknown, json: boolean): DecodedInput {
   if (typeof input === "string") return decodeInput(input, MAX_JSON_BYTES);
   // Every binary form ws hands over (a Buffer, an ArrayBuffer, fragments), sized before it is joined.
-  const decoded = decodeInput(input, MAX_PAYLOAD_SIZE, { binary: true });
+  const decoded = decodeInput(input, MAX_PAYLOAD_SIZE, BINARY);
   if (decoded.kind !== "bytes") return decoded;
   const { bytes } = decoded;
   if (json && isJsonText(bytes)) return decodeInput(bytes, MAX_JSON_BYTES);
-  const found = new Map<string, Span>();
-  const read = new Map<string, unknown>();
+  const walked: Walked = { out: {}, from: [-1, -1, -1, -1, -1], to: [0, 0, 0, 0, 0] };
   let problem: string | undefined;
   let cause: unknown;
   try {
-    problem = checkStructure(bytes, found, read);
-    if (problem === undefined) return { kind: "value", value: documentedEntries(bytes, found, read) };
+    problem = checkStructure(bytes, walked);
+    if (problem === undefined) return { kind: "value", value: documentedEntries(bytes, walked) };
   } catch (error) {
     // A value the decoder refuses (a nested `__proto__` key): its error is the cause.
     cause = error;
