@@ -99,7 +99,7 @@ export function clientRetryable(value: unknown): boolean | undefined {
  * AI SDK (`APICallError`, `RetryError` through its last error), by shape.
  * Undefined for anything else. Never throws.
  */
-export function readClientError(value: unknown, now: number = Date.now()): ClientFailure | undefined {
+export function readClientError(value: unknown, now?: number): ClientFailure | undefined {
   try {
     const shape = shapeAt(value, 0);
     if (!shape) return undefined;
@@ -108,7 +108,7 @@ export function readClientError(value: unknown, now: number = Date.now()): Clien
     // openai-node honours its own `retry-after-ms` before the standard header.
     const ms = header(headers, "retry-after-ms");
     const retryAfterMs =
-      ms && /^\d+(\.\d+)?$/.test(ms) ? Number(ms) : parseRetryAfter(header(headers, "retry-after"), now);
+      ms && /^\d+(\.\d+)?$/.test(ms) ? Number(ms) : parseRetryAfter(header(headers, "retry-after"), now ?? Date.now());
     // openai keeps the envelope's `error` field; put it back in its envelope.
     const body = aiSdk
       ? typeof kept === "string"

@@ -224,6 +224,8 @@ export const tooLarge = (p: Pipeline, size: number | undefined, context: ParseCo
 
 /** True for an Error of any realm (a DOMException included): only a thrown error can be a network failure, never a payload. */
 function isError(value: unknown): value is Error {
+  // Text and bytes, the usual input, are no Error: only an object is asked for its tag.
+  if (typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return false;
   try {
     return value instanceof Error || Object.prototype.toString.call(value) === "[object Error]";
   } catch {
@@ -255,7 +257,8 @@ export function parse(p: Pipeline, input: unknown, context: ParseContext): Proto
   if (decoded.kind === "bytes") return nameless(p, MALFORMED, `Bytes are not ${p.aTitle} error`, context, input);
   if (decoded.kind === "malformed") return nameless(p, MALFORMED, decoded.message, context, decoded.raw, decoded.cause);
   const value = decoded.value;
-  if (isBlob(value)) return localError(p, MALFORMED, blobMessage("parseErrorAsync"), value);
+  // Only input handed through undecoded can be a Blob: what JSON or a codec decodes never is.
+  if (value === input && isBlob(value)) return localError(p, MALFORMED, blobMessage("parseErrorAsync"), value);
   // The readers read the decoded value; the error keeps a bounded copy of it.
   const raw = keptRaw(input, value);
   const reading = readPayload(p, value, context);
