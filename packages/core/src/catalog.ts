@@ -163,26 +163,40 @@ export function indexCatalog<E extends CatalogEntry>(
     }
     return map.get(value);
   };
+  const verdict = (code: unknown, surface: string | undefined, entry: E | undefined): Classification<E> => {
+    const r = typeof code === "number" ? range(code, surface) : undefined;
+    // Frozen, so that no caller can change a verdict another reads; a caller that
+    // spreads it (ckg's validateEvent) pays less for a frozen object than a fresh one.
+    return Object.freeze({
+      entry,
+      range: r,
+      known: !!entry,
+      surface: entry?.surface ?? r?.surface ?? surface,
+      codeName: entry?.name,
+      status: entry?.status,
+      retryable: entry?.retryable ?? r?.retryable ?? "no",
+      action: entry?.action ?? r?.action ?? "abort",
+      policy: entry?.policy,
+    });
+  };
+  // A documented code's verdict is the same every time, so it is built once (freezing a fresh one was a
+  // thirtieth of a parse): per entry, asked with its surface or with none, since the range found depends on it.
+  const withSurface = new Map<E, Classification<E>>();
+  const withoutSurface = new Map<E, Classification<E>>();
   return {
     get,
     range,
     where,
     classify(code, surface) {
       const entry = get(code, surface);
-      const r = typeof code === "number" ? range(code, surface) : undefined;
-      // Frozen, so that no caller can change a verdict another reads; a caller that
-      // spreads it (ckg's validateEvent) pays less for a frozen object than a fresh one.
-      return Object.freeze({
-        entry,
-        range: r,
-        known: !!entry,
-        surface: entry?.surface ?? r?.surface ?? surface,
-        codeName: entry?.name,
-        status: entry?.status,
-        retryable: entry?.retryable ?? r?.retryable ?? "no",
-        action: entry?.action ?? r?.action ?? "abort",
-        policy: entry?.policy,
-      });
+      if (entry === undefined) return verdict(code, surface, undefined);
+      const verdicts = surface === undefined ? withoutSurface : withSurface;
+      let known = verdicts.get(entry);
+      if (known === undefined) {
+        known = verdict(code, surface, entry);
+        verdicts.set(entry, known);
+      }
+      return known;
     },
   };
 }
