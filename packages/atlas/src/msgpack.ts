@@ -170,7 +170,7 @@ function checkStructure(bytes: Uint8Array, walked: Walked): string | undefined {
   }
 }
 
-// Up to this length a string's bytes are checked for ASCII in the walk; the decoder is faster on longer text.
+// Up to this length a string is read byte by byte when it is ASCII; the decoder is faster on longer text.
 const SHORT = 64;
 const INVALID = Symbol("invalid UTF-8");
 
@@ -179,11 +179,16 @@ const INVALID = Symbol("invalid UTF-8");
  * UTF-8. Unless `keep`, a short ASCII run is only checked, and "" stands for it.
  */
 function utf8At(bytes: Uint8Array, pos: number, length: number, keep: boolean): string | typeof INVALID {
-  if (!keep && length <= SHORT) {
-    let i = pos;
-    const stop = pos + length;
-    while (i < stop && (bytes[i] as number) < 0x80) i++;
-    if (i === stop) return "";
+  if (length <= SHORT) {
+    // Each ASCII byte is its own character: no decoder call, which cost more than the rest of the walk.
+    const codes: number[] | undefined = keep ? new Array(length) : undefined;
+    let i = 0;
+    for (; i < length; i++) {
+      const byte = bytes[pos + i] as number;
+      if (byte >= 0x80) break;
+      if (codes) codes[i] = byte;
+    }
+    if (i === length) return codes ? String.fromCharCode.apply(null, codes) : "";
   }
   try {
     return strictUtf8.decode(bytes.subarray(pos, pos + length));
