@@ -179,24 +179,22 @@ export function indexCatalog<E extends CatalogEntry>(
       policy: entry?.policy,
     });
   };
-  // A documented code's verdict is the same every time, so it is built once (freezing a fresh one was a
-  // thirtieth of a parse): per entry, asked with its surface or with none, since the range found depends on it.
-  const withSurface = new Map<E, Classification<E>>();
-  const withoutSurface = new Map<E, Classification<E>>();
+  // A documented code's verdict is the same every time, so it is built once (freezing a fresh one was a thirtieth
+  // of a parse): per entry, asked without its surface or with it, since the range found depends on that.
+  const verdicts = [new Map<E, Classification<E>>(), new Map<E, Classification<E>>()];
   return {
     get,
     range,
     where,
     classify(code, surface) {
       const entry = get(code, surface);
-      if (entry === undefined) return verdict(code, surface, undefined);
-      const verdicts = surface === undefined ? withoutSurface : withSurface;
-      let known = verdicts.get(entry);
-      if (known === undefined) {
-        known = verdict(code, surface, entry);
-        verdicts.set(entry, known);
+      const known = entry && verdicts[surface === undefined ? 0 : 1];
+      let v = known?.get(entry as E);
+      if (!v) {
+        v = verdict(code, surface, entry);
+        known?.set(entry as E, v);
       }
-      return known;
+      return v;
     },
   };
 }

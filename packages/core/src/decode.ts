@@ -27,16 +27,6 @@ export function asBytes(input: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-/** `input` if it is a Uint8Array (a Buffer included), as asBytes reads it; undefined otherwise. Never throws. */
-function uint8ArrayOf(input: unknown): Uint8Array | undefined {
-  try {
-    return input instanceof Uint8Array ? input : undefined;
-  } catch {
-    // a hostile proxy is not bytes
-    return undefined;
-  }
-}
-
 const encoder = /* @__PURE__ */ new TextEncoder();
 const decoder = /* @__PURE__ */ new TextDecoder();
 
@@ -63,15 +53,15 @@ export function decodeInput(input: unknown, maxBytes: number, options: { binary?
     if (size > maxBytes) return { kind: "too-large", size };
     text = input;
   } else {
-    // One buffer, the usual binary input, is neither fragments nor a Blob: nothing to size or join first.
-    let bytes = uint8ArrayOf(input);
+    // A buffer, an ArrayBuffer or a view (the usual binary input) is neither fragments nor a Blob: nothing to size or join first.
+    let bytes = asBytes(input);
     if (!bytes) {
       // ws's binaryType "fragments": sized before they are joined. A Blob is sized here and read by the async parsers.
       const parts = fragmentsOf(input);
       const size = parts ? parts.reduce((sum, part) => sum + part.byteLength, 0) : blobSize(input);
       if (size !== undefined && size > maxBytes) return { kind: "too-large", size };
-      bytes = parts ? joinFragments(parts, size as number) : asBytes(input);
-      if (!bytes) return { kind: "value", value: input };
+      if (!parts) return { kind: "value", value: input };
+      bytes = joinFragments(parts, size as number);
     }
     if (bytes.byteLength > maxBytes) return { kind: "too-large", size: bytes.byteLength };
     if (options.binary) return { kind: "bytes", bytes, text: undefined };

@@ -225,7 +225,7 @@ export const tooLarge = (p: Pipeline, size: number | undefined, context: ParseCo
 /** True for an Error of any realm (a DOMException included): only a thrown error can be a network failure, never a payload. */
 function isError(value: unknown): value is Error {
   // Text and bytes, the usual input, are no Error: only an object is asked for its tag.
-  if (typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return false;
+  if (typeof value !== "object" || ArrayBuffer.isView(value)) return false;
   try {
     return value instanceof Error || Object.prototype.toString.call(value) === "[object Error]";
   } catch {
