@@ -41,17 +41,15 @@ const strictUtf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true, ignor
 const DOCUMENTED = ["type", "code", "message", "ref_msg_id", "request_id"] as const;
 // A `__proto__` key would set the prototype of a decoded map: refused, as the decoder refuses it.
 const PROTO = DOCUMENTED.length;
-// Each key's bytes, DOCUMENTED's then `__proto__`: a root key is matched on its bytes, never built as a string.
-const KEY_BYTES = /* @__PURE__ */ [...DOCUMENTED, "__proto__"].map((key) =>
-  Uint8Array.from(key, (c) => c.charCodeAt(0)),
-);
+// The keys a root key is matched against, on its bytes (no string is built for a key): DOCUMENTED's, then `__proto__`.
+const KEYS: readonly string[] = [...DOCUMENTED, "__proto__"];
 
-// Which of KEY_BYTES the `length` bytes at `start` spell (all ASCII, so a non-ASCII key is none), else -1.
+// Which of KEYS the `length` bytes at `start` spell (each is ASCII, so a non-ASCII key is none), else -1.
 function keyIndex(bytes: Uint8Array, start: number, length: number): number {
-  next: for (let k = 0; k < KEY_BYTES.length; k++) {
-    const key = KEY_BYTES[k] as Uint8Array;
+  next: for (let k = 0; k < KEYS.length; k++) {
+    const key = KEYS[k] as string;
     if (key.length !== length) continue;
-    for (let i = 0; i < length; i++) if (bytes[start + i] !== key[i]) continue next;
+    for (let i = 0; i < length; i++) if (bytes[start + i] !== key.charCodeAt(i)) continue next;
     return k;
   }
   return -1;
@@ -84,7 +82,7 @@ function checkStructure(bytes: Uint8Array, walked: Walked): string | undefined {
   const first = bytes[0];
   if (first === undefined) return "empty payload";
   if (!((first >= 0x80 && first <= 0x8f) || first === 0xde || first === 0xdf)) return "root is not a map";
-  // Root entries so far; the key (a KEY_BYTES index) whose value comes next; the one whose value the decoder reads.
+  // Root entries so far; the key (a KEYS index) whose value comes next; the one whose value the decoder reads.
   let rootItems = 0;
   let pendingKey = -1;
   let leftKey = -1;
@@ -100,8 +98,9 @@ function checkStructure(bytes: Uint8Array, walked: Walked): string | undefined {
       }
       due = open[--depth] as number;
     }
-    // A documented value of the root map (a direct child, after its key).
+    // A documented value of the root map (a direct child, after its key), or a key of it.
     let documented = -1;
+    let key = false;
     if (depth === 1) {
       // A direct child of the root map: the previous one ended here.
       if (leftKey !== -1) {
@@ -109,16 +108,14 @@ function checkStructure(bytes: Uint8Array, walked: Walked): string | undefined {
         leftKey = -1;
       }
       if (rootItems % 2 === 1) documented = pendingKey;
-      else if (pos < end) {
-        pendingKey = rootKey(bytes, pos);
-        if (pendingKey === NOT_A_STRING) return "a key is not a string";
-        if (pendingKey === PROTO) return "a __proto__ key";
-      }
+      else key = true;
       rootItems++;
     }
     const start = pos;
     const head = bytes[pos++];
     if (head === undefined) return "truncated";
+    // Any of MessagePack's string encodings (fixstr, str8, str16, str32): a valid encoder may pick any.
+    if (key && !((head >= 0xa0 && head <= 0xbf) || (head >= 0xd9 && head <= 0xdb))) return "a key is not a string";
     due--;
     let items = 0;
     let skip = 0;
@@ -151,6 +148,10 @@ function checkStructure(bytes: Uint8Array, walked: Walked): string | undefined {
     }
     // Each item takes at least a byte, so a count beyond the bytes left is truncation, not a reason to allocate.
     if (pos + skip > end || items > end - pos) return "truncated";
+    if (key) {
+      pendingKey = keyIndex(bytes, pos, skip);
+      if (pendingKey === PROTO) return "a __proto__ key";
+    }
     if (documented !== -1) {
       // The last value of a repeated key counts, as in the decoder; its place in `out` stays the first one's.
       const value = text ? utf8At(bytes, pos, skip, true) : items === 0 ? scalarAt(bytes, head, pos) : NOT_READ;
@@ -195,26 +196,6 @@ function utf8At(bytes: Uint8Array, pos: number, length: number, keep: boolean): 
   } catch {
     return INVALID;
   }
-}
-
-// What rootKey says of a key that is no string at all.
-const NOT_A_STRING = -2;
-
-/**
- * Which of KEY_BYTES the root key at `pos` is: -1 for any other string,
- * NOT_A_STRING for no string. Any of MessagePack's string encodings (fixstr,
- * str8, str16, str32: a valid encoder may pick any); the codec reads values,
- * not byte patterns. A key cut short is none: the walk then calls it truncation.
- */
-function rootKey(bytes: Uint8Array, pos: number): number {
-  const head = bytes[pos] as number;
-  const width = head >= 0xa0 && head <= 0xbf ? 0 : head >= 0xd9 && head <= 0xdb ? 1 << (head - 0xd9) : -1;
-  if (width < 0) return NOT_A_STRING;
-  if (pos + 1 + width > bytes.length) return -1;
-  let length = width === 0 ? head & 0x1f : 0;
-  for (let i = 1; i <= width; i++) length = length * 256 + (bytes[pos + i] as number);
-  const start = pos + 1 + width;
-  return start + length <= bytes.length ? keyIndex(bytes, start, length) : -1;
 }
 
 const NOT_READ = Symbol("not read in the walk");
