@@ -66,23 +66,6 @@ describe("indexCatalog", () => {
     expect(index.classify(1000)).toMatchObject({ known: false, action: "abort" });
   });
 
-  it("builds a known code's verdict once, frozen, apart for each way of asking (the range found depends on it)", () => {
-    const overlapping = indexCatalog(catalog, {
-      ranges: [
-        { surface: "zone", min: 4000, max: 4999, name: "zone", retryable: "no", action: "abort", summary: "z" },
-        { surface: "wire", min: 4000, max: 4999, name: "wire", retryable: "yes", action: "throttle", summary: "w" },
-      ],
-    });
-    for (let i = 0; i < 2; i++) {
-      expect(overlapping.classify(4001)).toMatchObject({ known: true, range: { name: "zone" }, surface: "wire" });
-      expect(overlapping.classify(4001, "wire")).toMatchObject({ known: true, range: { name: "wire" } });
-    }
-    expect(overlapping.classify(4001)).toBe(overlapping.classify(4001));
-    expect(Object.isFrozen(overlapping.classify(4001, "wire"))).toBe(true);
-    // An unknown code's is not kept: a peer sending ever new codes cannot grow what the index holds.
-    expect(overlapping.classify(4002)).not.toBe(overlapping.classify(4002));
-  });
-
   it("treats codes outside every range as a protocol violation", () => {
     expect(index.classify(3000)).toMatchObject({ known: false, retryable: "no", action: "abort", range: undefined });
     expect(index.classify("nope")).toMatchObject({ known: false, retryable: "no", action: "abort" });

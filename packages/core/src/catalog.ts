@@ -163,38 +163,26 @@ export function indexCatalog<E extends CatalogEntry>(
     }
     return map.get(value);
   };
-  const verdict = (code: unknown, surface: string | undefined, entry: E | undefined): Classification<E> => {
-    const r = typeof code === "number" ? range(code, surface) : undefined;
-    // Frozen, so that no caller can change a verdict another reads; a caller that
-    // spreads it (ckg's validateEvent) pays less for a frozen object than a fresh one.
-    return Object.freeze({
-      entry,
-      range: r,
-      known: !!entry,
-      surface: entry?.surface ?? r?.surface ?? surface,
-      codeName: entry?.name,
-      status: entry?.status,
-      retryable: entry?.retryable ?? r?.retryable ?? "no",
-      action: entry?.action ?? r?.action ?? "abort",
-      policy: entry?.policy,
-    });
-  };
-  // A documented code's verdict is the same every time, so it is built once (freezing a fresh one was a thirtieth
-  // of a parse): per entry, asked without its surface or with it, since the range found depends on that.
-  const verdicts = [new Map<E, Classification<E>>(), new Map<E, Classification<E>>()];
   return {
     get,
     range,
     where,
     classify(code, surface) {
       const entry = get(code, surface);
-      const known = entry && verdicts[surface === undefined ? 0 : 1];
-      let v = known?.get(entry as E);
-      if (!v) {
-        v = verdict(code, surface, entry);
-        known?.set(entry as E, v);
-      }
-      return v;
+      const r = typeof code === "number" ? range(code, surface) : undefined;
+      // Frozen, so that no caller can change a verdict another reads; a caller that
+      // spreads it (ckg's validateEvent) pays less for a frozen object than a fresh one.
+      return Object.freeze({
+        entry,
+        range: r,
+        known: !!entry,
+        surface: entry?.surface ?? r?.surface ?? surface,
+        codeName: entry?.name,
+        status: entry?.status,
+        retryable: entry?.retryable ?? r?.retryable ?? "no",
+        action: entry?.action ?? r?.action ?? "abort",
+        policy: entry?.policy,
+      });
     },
   };
 }
