@@ -67,7 +67,7 @@ export function unreadBody(p: Pipeline, body: ResponseBody): ProtocolError | und
 
 /** Reads a failed HTTP response under the cap; of the headers, only `Retry-After`. Never rejects. */
 async function fromResponse(p: Pipeline, res: unknown, options?: ReadOptions): Promise<ProtocolError> {
-  const body = await readResponse(res as Response, p.maxBytes, Date.now(), options);
+  const body = await readResponse(res as Response, p.maxBytes, undefined, options);
   // After the await only the caller's async frames are left above this one: the stack starts
   // there, without core's own frames, and costs less to take than a whole one (measured).
   return atCaller(() => fromBody(p, body), fromResponse);

@@ -69,10 +69,20 @@ const READS_PER_YIELD = 256;
 /** Empty chunks in a row after which a body is given up: an empty chunk carries nothing, and no server sends thousands. */
 export const MAX_EMPTY_READS = 4096;
 
+type Reader = ReadableStreamDefaultReader<Uint8Array>;
+
+// A native reader is read and cancelled through the native methods, never
+// through what the object says they are: its pending read then settles (as
+// done) when it is cancelled, whatever its source does. Any other reader's
+// read may never settle, so it is raced against the stop.
+const NATIVE: Reader | undefined =
+  typeof ReadableStreamDefaultReader === "function" ? ReadableStreamDefaultReader.prototype : undefined;
+const isNative = (reader: Reader): boolean => NATIVE !== undefined && reader instanceof ReadableStreamDefaultReader;
+
 // A hostile stream's cancel may throw or reject; neither may escape.
-function cancel(reader: ReadableStreamDefaultReader<Uint8Array> | undefined, reason?: unknown): void {
+function cancel(reader: Reader | undefined, native: boolean, reason?: unknown): void {
   try {
-    reader?.cancel(reason).catch(() => {});
+    if (reader) (native ? (NATIVE as Reader).cancel.call(reader, reason) : reader.cancel(reason)).catch(() => {});
   } catch {
     // nothing more to stop
   }
@@ -87,12 +97,13 @@ const yieldToLoop = (): Promise<void> =>
  * Reads at most `maxBytes` of a fetch `Response` body and stops there;
  * headers other than `Retry-After` are never kept. Linear in the body
  * whatever its chunking, and yields to the event loop as it goes. Never rejects.
+ * `now` (for an HTTP-date Retry-After) is read from the clock when not given.
  */
 export async function readResponse(
   res: ResponseLike,
   maxBytes: number,
-  now: number = Date.now(),
-  options: ReadOptions = {},
+  now?: number,
+  options?: ReadOptions,
 ): Promise<ResponseBody> {
   const out = {
     status: 0,
@@ -102,41 +113,59 @@ export async function readResponse(
     cause: undefined as unknown,
     aborted: false,
   };
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let reader: Reader | undefined;
+  let native = false;
   let signal: AbortSignal | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
-  // Who stopped the read (the caller's signal, or the time budget) and why.
+  // Who stopped the read (the caller's signal, or the time budget) and why: the first stop wins.
   let bySignal: boolean | undefined;
   let why: unknown;
+  // Rejects when the read must stop, raced against every read of a reader a cancel may not settle.
+  let stopped: Promise<never> | undefined;
+  let fail: ((reason: unknown) => void) | undefined;
   try {
-    const given = field(options, "signal");
-    signal = given instanceof AbortSignal ? given : undefined;
-    const maxReads = budgetOption(field(options, "maxReads"), MAX_BODY_READS);
-    const timeoutMs = budgetOption(field(options, "timeoutMs"), BODY_TIMEOUT_MS);
+    let maxReads = MAX_BODY_READS;
+    let timeoutMs = BODY_TIMEOUT_MS;
+    if (options !== undefined) {
+      const given = field(options, "signal");
+      signal = given instanceof AbortSignal ? given : undefined;
+      maxReads = budgetOption(field(options, "maxReads"), MAX_BODY_READS);
+      timeoutMs = budgetOption(field(options, "timeoutMs"), BODY_TIMEOUT_MS);
+    }
     out.status = res.status;
-    out.retryAfterMs = parseRetryAfter(res.headers?.get("retry-after"), now);
+    // Each header is read once: a fetch Headers' get() checks and lower-cases the name every time.
+    const headers = res.headers;
+    const retryAfter = headers?.get("retry-after");
+    if (retryAfter != null) out.retryAfterMs = parseRetryAfter(retryAfter, now ?? Date.now());
     signal?.throwIfAborted();
-    // One promise that rejects when the read must stop (the caller's abort, or
-    // the time budget): raced against every read, so even a read that never
-    // settles gives way. Cancelling the stream as well frees the source.
-    let fail: (reason: unknown) => void = () => {};
-    const stopped = new Promise<never>((_, reject) => {
-      fail = reject;
-    });
-    stopped.catch(() => {});
+    // The caller's abort or the time budget cancels the stream, which frees the source and
+    // settles a native reader's pending read; any other read also loses the race to `stopped`.
     const stop = (signalled: boolean, reason: unknown) => {
+      if (bySignal !== undefined) return;
       bySignal = signalled;
       why = reason;
-      cancel(reader, reason);
-      fail(reason);
+      cancel(reader, native, reason);
+      fail?.(reason);
     };
-    onAbort = () => stop(true, signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal) {
+      const caller = signal;
+      onAbort = () => stop(true, caller.reason);
+      caller.addEventListener("abort", onAbort, { once: true });
+    }
     timer = setTimeout(() => stop(false, timeoutError(timeoutMs)), Math.min(timeoutMs, 2_147_483_647));
     reader = res.body?.getReader();
+    native = reader !== undefined && isNative(reader);
+    // A stop while the body was being asked for (a hostile getter that aborts) found no reader to cancel.
+    if (bySignal !== undefined) throw why;
+    if (!native) {
+      stopped = new Promise<never>((_, reject) => {
+        fail = reject;
+      });
+      stopped.catch(() => {});
+    }
     if (!reader) out.text = (await Promise.race([res.text?.(), stopped])) ?? "";
-    else if (Number(res.headers?.get("content-length")) > maxBytes) out.tooLarge = true;
+    else if (Number(headers?.get("content-length")) > maxBytes) out.tooLarge = true;
     else {
       // Bytes are copied into one buffer that doubles as it fills, counted
       // from the chunks and decoded once: linear in the body, at most 2x its
@@ -148,7 +177,9 @@ export async function readResponse(
       let empty = 0;
       for (let reads = 1; ; reads++) {
         if (reads > maxReads) throw new Error(`response body took more than ${maxReads} reads`);
-        const r = await Promise.race([reader.read(), stopped]);
+        const r = await (native
+          ? (NATIVE as Reader).read.call(reader)
+          : Promise.race([reader.read(), stopped as Promise<never>]));
         if (r.done) break;
         const bytes = asBytes(r.value);
         if (!bytes) throw new TypeError("response body chunk is not bytes");
@@ -179,7 +210,7 @@ export async function readResponse(
     }
     // A stop ends the stream's pending read as done: what came before it is not the body.
     if (bySignal !== undefined) throw why;
-    if (out.tooLarge) cancel(reader);
+    if (out.tooLarge) cancel(reader, native);
     // Only a text() body is measured after the fact; a stream's bytes were counted as they came.
     else if (!reader && out.text !== undefined && utf8Length(out.text) > maxBytes) {
       out.tooLarge = true;
@@ -191,7 +222,7 @@ export async function readResponse(
     // Unset, the signal can only have aborted before the read began (a later abort sets it).
     out.aborted = bySignal ?? signal?.aborted === true;
     out.text = undefined;
-    cancel(reader);
+    cancel(reader, native);
   } finally {
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener("abort", onAbort);
