@@ -80,4 +80,54 @@ describe("readResponse's budget", () => {
     });
     expect(out.cause).toMatchObject({ name: "TimeoutError" });
   });
+
+  it("a native stream's read is not raced, yet gives way when its source ignores the cancel", async () => {
+    // Cancelling a native reader ends its pending read, whatever the source's cancel does.
+    const stuck = () =>
+      new Response(
+        new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}), cancel: () => new Promise(() => {}) }),
+        { status: 503 },
+      );
+    expect(await readResponse(stuck(), 1024, 0, { timeoutMs: 5 })).toMatchObject({
+      text: undefined,
+      cause: { name: "TimeoutError" },
+      aborted: false,
+    });
+    const controller = new AbortController();
+    const pending = readResponse(stuck(), 1024, 0, { signal: controller.signal });
+    setTimeout(() => controller.abort("bye"), 5);
+    expect(await pending).toMatchObject({ text: undefined, cause: "bye", aborted: true });
+  });
+
+  it("reads a native reader through the native methods, whatever the object says they are", async () => {
+    const never = () => new Promise<never>(() => {});
+    // A native reader whose own read and cancel never settle: the native ones are used.
+    const stream = new ReadableStream<Uint8Array>({ pull: never });
+    const hijacked = stream.getReader();
+    Object.assign(hijacked, { read: never, cancel: never });
+    const res = { status: 503, body: { getReader: () => hijacked } } as never;
+    expect(await readResponse(res, 1024, 0, { timeoutMs: 5 })).toMatchObject({ cause: { name: "TimeoutError" } });
+    // A Proxy passes for one but is no reader to the native methods: an error, not a hang.
+    const proxied = new Proxy(new Response("{}").body!.getReader(), { get: () => never });
+    const out = await readResponse({ status: 503, body: { getReader: () => proxied } } as never, 1024, 0, {
+      timeoutMs: 5,
+    });
+    expect(out).toMatchObject({ text: undefined, cause: { name: "TypeError" } });
+  });
+
+  it("a signal aborted while the body is asked for stops the read, the stream's first read never made", async () => {
+    const controller = new AbortController();
+    const res = {
+      status: 503,
+      get body() {
+        controller.abort("left");
+        return new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
+      },
+    } as never;
+    expect(await readResponse(res, 1024, 0, { signal: controller.signal })).toMatchObject({
+      text: undefined,
+      cause: "left",
+      aborted: true,
+    });
+  });
 });
