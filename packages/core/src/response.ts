@@ -4,6 +4,7 @@
 import { parseRetryAfter } from "./backoff.js";
 import { asBytes, utf8Length, utf8Text } from "./decode.js";
 import { field } from "./field.js";
+import { clockNow, type Deadline, unwatch, watch } from "./read-deadline.js";
 
 /** The body of an HTTP response, read under a size cap. */
 export interface ResponseBody {
@@ -116,7 +117,7 @@ export async function readResponse(
   let reader: Reader | undefined;
   let native = false;
   let signal: AbortSignal | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let deadline: Deadline | undefined;
   let onAbort: (() => void) | undefined;
   // Who stopped the read (the caller's signal, or the time budget) and why: the first stop wins.
   let bySignal: boolean | undefined;
@@ -153,7 +154,8 @@ export async function readResponse(
       onAbort = () => stop(true, caller.reason);
       caller.addEventListener("abort", onAbort, { once: true });
     }
-    timer = setTimeout(() => stop(false, timeoutError(timeoutMs)), Math.min(timeoutMs, 2_147_483_647));
+    deadline = { at: clockNow() + timeoutMs, expire: () => stop(false, timeoutError(timeoutMs)) };
+    watch(deadline);
     reader = res.body?.getReader();
     native = reader !== undefined && isNative(reader);
     // A stop while the body was being asked for (a hostile getter that aborts) found no reader to cancel.
@@ -224,7 +226,7 @@ export async function readResponse(
     out.text = undefined;
     cancel(reader, native);
   } finally {
-    clearTimeout(timer);
+    if (deadline) unwatch(deadline);
     if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
   return out;
