@@ -48,8 +48,12 @@ export function unwatch(deadline: Deadline): void {
   if (watched.delete(deadline) && watched.size === 0) settle();
 }
 
-/** Reads being watched, and whether a timer is armed (for tests). @internal */
-export const watching = (): { reads: number; timer: boolean } => ({ reads: watched.size, timer: timer !== undefined });
+/** Reads being watched, and the timer: none, holding the process open, or armed without holding it (for tests). @internal */
+export function watching(): { reads: number; timer: "none" | "held" | "released" } {
+  const handle = timer as { hasRef?: () => boolean } | undefined;
+  const state = handle === undefined ? "none" : handle.hasRef?.() === false ? "released" : "held";
+  return { reads: watched.size, timer: state };
+}
 
 /** The set emptied: the order starts anew, and the timer lets the process go. */
 function settle(): void {
