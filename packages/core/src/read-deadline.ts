@@ -35,11 +35,17 @@ export function unwatch(deadline: Deadline): void {
   if (!fresh.delete(deadline)) clearTimeout(deadline.timer);
 }
 
-// The next turn: every read still in flight outlasted the one it began in. Node's longest delay is 2^31-1 ms.
+// The next turn: every read still in flight outlasted the one it began in.
 function arm(): void {
   checking = false;
-  const now = clockNow();
-  for (const deadline of fresh)
-    deadline.timer = setTimeout(deadline.expire, Math.min(deadline.at - now, 2_147_483_647));
+  for (const deadline of fresh) schedule(deadline);
   fresh.clear();
+}
+
+// Node counts a timer from the loop's cached time, which can be ms behind: one that fires early waits out the rest.
+// Node's longest delay is 2^31-1 ms.
+function schedule(deadline: Deadline): void {
+  const left = deadline.at - clockNow();
+  if (left <= 0) deadline.expire();
+  else deadline.timer = setTimeout(schedule, Math.min(left, 2_147_483_647), deadline);
 }
