@@ -76,14 +76,16 @@ type Reader = ReadableStreamDefaultReader<Uint8Array>;
 // through what the object says they are: its pending read then settles (as
 // done) when it is cancelled, whatever its source does. Any other reader's
 // read may never settle, so it is raced against the stop.
-const NATIVE: Reader | undefined =
-  typeof ReadableStreamDefaultReader === "function" ? ReadableStreamDefaultReader.prototype : undefined;
-const isNative = (reader: Reader): boolean => NATIVE !== undefined && reader instanceof ReadableStreamDefaultReader;
+const isNative = (reader: Reader): boolean =>
+  typeof ReadableStreamDefaultReader === "function" && reader instanceof ReadableStreamDefaultReader;
 
 // A hostile stream's cancel may throw or reject; neither may escape.
 function cancel(reader: Reader | undefined, native: boolean, reason?: unknown): void {
   try {
-    if (reader) (native ? (NATIVE as Reader).cancel.call(reader, reason) : reader.cancel(reason)).catch(() => {});
+    if (reader)
+      (native ? ReadableStreamDefaultReader.prototype.cancel.call(reader, reason) : reader.cancel(reason)).catch(
+        () => {},
+      );
   } catch {
     // nothing more to stop
   }
@@ -180,7 +182,7 @@ export async function readResponse(
       for (let reads = 1; ; reads++) {
         if (reads > maxReads) throw new Error(`response body took more than ${maxReads} reads`);
         const r = await (native
-          ? (NATIVE as Reader).read.call(reader)
+          ? ReadableStreamDefaultReader.prototype.read.call(reader)
           : Promise.race([reader.read(), stopped as Promise<never>]));
         if (r.done) break;
         const bytes = asBytes(r.value);
