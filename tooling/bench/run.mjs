@@ -159,6 +159,7 @@ export function markdown(results, meta, before = BEFORE) {
     "How to read it: the contenders of a figure run **in turn** in one process. Each round times one batch of",
     "every contender back to back, in alternating order, and a ratio is taken between two contenders of the",
     "same round. A figure is the **median of those per-round ratios**, with the p10–p90 of the ratios beside it.",
+    "Before its rounds every contender runs alone, untimed, for at least 250 ms and ten batches, then an eighth of the rounds untimed in turn.",
     `Parse and fromResponse: ${first.parse.rounds} rounds; batches of ${first.parse.batch} calls (fromResponse ${Math.max(1, Math.round(first.parse.batch / 4))}, retry ${first.parse.batch * 10}).`,
     n === 1
       ? "One run: each goal is judged on its figure."

@@ -11,15 +11,23 @@ const asyncLoop = () =>
   new Function("fn", "n", "return (async () => { let s; for (let i = 0; i < n; i++) s = await fn(); return s; })();");
 
 /**
- * Runs `contenders` ({ name, fn, async? }) in turn: `warmup` untimed rounds (an eighth by default),
- * then `rounds` timed ones of `batch` calls each. Returns ns per call, per
- * contender and round: `{ [name]: number[] }`.
+ * Runs `contenders` ({ name, fn, async? }) in turn: each warmed alone for `warmMs`, then `warmup`
+ * untimed rounds (an eighth by default), then `rounds` timed ones of `batch` calls each. Returns ns
+ * per call, per contender and round: `{ [name]: number[] }`.
  */
-export async function inTurn(contenders, { rounds, batch, warmup = Math.max(3, Math.round(rounds / 8)) }) {
+export async function inTurn(
+  contenders,
+  // A smoke run (a few rounds) checks that the figure runs, not its numbers: no timed warm-up.
+  { rounds, batch, warmup = Math.max(3, Math.round(rounds / 8)), warmMs = rounds >= 10 ? 250 : 0 },
+) {
   const runners = contenders.map((c) => ({ ...c, loop: c.async ? asyncLoop() : syncLoop(), ns: [] }));
   let sink;
-  // Ten batches of each first, untimed: the first payload of a figure must not pay for warming shared code.
-  for (const runner of runners) sink = await runner.loop(runner.fn, 10 * batch);
+  // Untimed first, at least ten batches and warmMs of each: the first payload of a figure must not pay for
+  // warming shared code, and on a busy machine V8's optimizing compiler (a background thread) needs the time.
+  for (const runner of runners) {
+    const started = performance.now();
+    for (let n = 0; n < 10 || performance.now() - started < warmMs; n++) sink = await runner.loop(runner.fn, batch);
+  }
   for (let round = -warmup; round < rounds; round++) {
     const order = round % 2 === 0 ? runners : [...runners].reverse();
     for (const runner of order) {
