@@ -57,7 +57,7 @@ const protocol = ${protocol}.defineProtocol({
     const code = ${protocol}.field(value, "quill_error");
     return typeof code === "string" ? { surface: "api", code } : undefined;
   }],
-  create: (init) => new QuillError(init),
+  errorClass: () => QuillError,
 });
 const parseError = protocol.parseError;
 `;

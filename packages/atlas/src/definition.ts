@@ -1,5 +1,5 @@
 import { catalog, MAX_JSON_BYTES, ranges } from "./catalog.js";
-import { AtlasError, type AtlasErrorInit } from "./error.js";
+import { AtlasError } from "./error.js";
 import { readers } from "./readers.js";
 import { decodeJson } from "./wire.js";
 
@@ -20,5 +20,5 @@ export const definition = {
   ranges,
   codec: decodeJson,
   readers,
-  create: (init: AtlasErrorInit) => new AtlasError(init),
+  errorClass: () => AtlasError,
 };

@@ -13,7 +13,7 @@ import {
   unreadBodyOf,
 } from "@wirefault/core/protocol";
 import { catalog, closeCodes, codeAliases, codes, MAX_ERROR_BYTES } from "./catalog.js";
-import { CkgRelayError, type CkgRelayErrorInit } from "./error.js";
+import { CkgRelayError } from "./error.js";
 import { readers } from "./readers.js";
 import type { CkgRelayMessageType } from "./wire.js";
 
@@ -27,7 +27,7 @@ const definition = {
   aliases: codeAliases,
   http: /* @__PURE__ */ overHttp("relay"),
   readers,
-  create: (init: CkgRelayErrorInit) => new CkgRelayError(init),
+  errorClass: () => CkgRelayError,
 };
 
 const pipeline = /* @__PURE__ */ definePipeline(definition);

@@ -45,7 +45,7 @@ const quill = defineProtocol({
         : undefined;
     },
   ],
-  create: (init) => new QuillError(init),
+  errorClass: () => QuillError,
 });
 
 describeConformance(quill, { wire: (_entry, code) => ({ quill_error: code, text: `quill said ${code}` }) });

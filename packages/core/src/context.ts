@@ -12,7 +12,7 @@ export interface ParseContext {
   /**
    * `false` skips the stack trace: `err.stack` is its first line only. The
    * capture is most of a parse's cost; bulk and classify-only paths need none.
-   * Default `true`: the stack starts at the caller's frame.
+   * Default `true`: the stack's first frame is `parseError`'s own, the second the caller's.
    */
   readonly stack?: boolean;
 }

@@ -12,6 +12,7 @@ import { blobSize, readBlob } from "./data.js";
 import type { DecodedInput } from "./decode.js";
 import type {
   CloseCodeEntry,
+  ErrorClass,
   ErrorInit,
   Pipeline,
   ProtocolDefinition,
@@ -21,14 +22,15 @@ import type {
 } from "./definition.js";
 import { type LocalCode, type Parsed, ProtocolError } from "./error.js";
 import { fromResponseOf, notOverHttp, unreadBodyOf } from "./http.js";
-import { decode, localError, parseSafely } from "./parse.js";
+import { construct, decode, localInit, parseSafely } from "./parse.js";
 import type { ReadOptions, ResponseBody } from "./response.js";
 import { fromSocketErrorOf, noSocket } from "./socket.js";
-import { atCaller, withoutStack } from "./stack.js";
+import { withoutStack } from "./stack.js";
 import { closeless, fromCloseOf, type ParsedClose, type StandardCloseCode } from "./websocket.js";
 
 export type { ParsedClose } from "./websocket.js";
 
+// Without `errorClass` and `refine`: the pipeline reads them once, and a class's init type would make one protocol's type unassignable to another's.
 /** A protocol built by {@link defineProtocol}: its definition, plus everything core derives from it. */
 export interface DefinedProtocol<
   E extends CatalogEntry = CatalogEntry,
@@ -36,7 +38,7 @@ export interface DefinedProtocol<
   K extends CloseCodeEntry = CloseCodeEntry,
   D extends object = object,
   S extends SocketContext = SocketContext,
-> extends ProtocolDefinition<E, Err, K, D, S> {
+> extends Omit<ProtocolDefinition<E, Err, K, D, S>, "errorClass" | "refine"> {
   /** The catalog's lookups, with aliases and ranges. */
   readonly index: CatalogIndex<E>;
   /**
@@ -89,24 +91,37 @@ function pipelineOf<E extends CatalogEntry, Err extends ProtocolError, D extends
     index,
     unlisted: new Map((definition.unlisted ?? []).map((row) => [`${row.surface}\0${row.code}`, row])),
     bare,
-    // Readers and create are the package's, typed by its details; the pipeline hands them what they declared.
+    // Readers, the class and refine are the package's, typed by its details; the pipeline hands them what they declared.
     readers: definition.readers as Pipeline["readers"],
     codec: definition.codec,
     http: definition.http,
-    create: safeCreate(definition.create as (init: ErrorInit) => Err),
+    errorClass: safeErrorClass(definition.errorClass as (init: ErrorInit) => ErrorClass<Err>),
+    refine: definition.refine ? safeRefine(definition.refine as (init: ErrorInit) => ErrorInit) : unrefined,
   };
 }
 
-/** The package's class builds the error; if it throws, core's own class does, so that no parser ever throws. */
-const safeCreate =
-  <Err extends ProtocolError>(create: (init: ErrorInit) => Err) =>
-  (init: ErrorInit): Err => {
+// The package picks the class, refines the init and builds the error; where any of it throws,
+// core's own class builds the init as core made it, so that no parser ever throws.
+const safeErrorClass =
+  <Err extends ProtocolError>(errorClass: (init: ErrorInit) => ErrorClass<Err>) =>
+  (init: ErrorInit): ErrorClass<Err> | typeof ProtocolError => {
     try {
-      return create(init);
+      const Class = errorClass(init);
+      return typeof Class === "function" ? Class : ProtocolError;
     } catch {
-      return new ProtocolError(init) as Err;
+      return ProtocolError;
     }
   };
+const safeRefine =
+  (refine: (init: ErrorInit) => ErrorInit) =>
+  (init: ErrorInit): ErrorInit => {
+    try {
+      return refine(init);
+    } catch {
+      return init;
+    }
+  };
+const unrefined = (init: ErrorInit): ErrorInit => init;
 
 /**
  * What every function of a protocol is built from: its definition, checked,
@@ -130,8 +145,9 @@ export function definePipeline<const E extends CatalogEntry, Err extends Protoco
 }
 
 /**
- * The protocol's `parseError`: the pipeline of parse.ts on any input, its
- * stack taken from the caller's frame (none with `stack: false`). Never throws.
+ * The protocol's `parseError`: the pipeline of parse.ts on any input, the
+ * error built in this function's own frame, so that its stack is this
+ * function's frame, then the caller's (none with `stack: false`). Never throws.
  */
 export function parseErrorOf<Err extends ProtocolError, E extends CatalogEntry>(
   p: Pipeline<Err, E>,
@@ -139,10 +155,16 @@ export function parseErrorOf<Err extends ProtocolError, E extends CatalogEntry>(
   function parseError(input: unknown, context?: ParseContext): ProtocolError {
     // Read once, safely: a null or hostile context must not break a valid error.
     const ctx = readContext(context);
-    // `stack: false` takes none. Else it is taken once, from the caller's frame: the parse's own frames were the costliest part of an error.
-    return ctx.stack === false
-      ? withoutStack(() => parseSafely(p, input, ctx))
-      : atCaller(() => parseSafely(p, input, ctx), parseError);
+    if (ctx.stack === false) return withoutStack(() => construct(p, parseSafely(p, input, ctx)));
+    const init = parseSafely(p, input, ctx);
+    // `new` here: V8 takes the stack as the error is built, skipping its class's own constructors, so it
+    // starts at this frame, with no capture afterwards (which would cost the error V8's slow dictionary mode).
+    const Class = p.errorClass(init);
+    try {
+      return new Class(init);
+    } catch {
+      return new ProtocolError(init);
+    }
   }
   return parseError as (input: unknown, context?: ParseContext) => Parsed<Err, E["code"]>;
 }
@@ -158,7 +180,8 @@ export function parseErrorAsyncOf<Err extends ProtocolError, E extends CatalogEn
   parseError: (input: unknown, context?: ParseContext) => Parsed<Err, E["code"]> = parseErrorOf(p),
 ): (input: unknown, context?: ParseContext) => Promise<Parsed<Err, E["code"]>> {
   const { maxBytes } = p;
-  return async (input, context) => {
+  // Named: its frame follows parseError's in the stack of what it reads.
+  return async function parseErrorAsync(input, context) {
     const size = blobSize(input);
     if (size === undefined || size > maxBytes) return parseError(input, context);
     // Boxed, so that nothing read is awaited as a thenable.
@@ -177,10 +200,21 @@ export const decodeOf =
     decode(p, input);
 
 /** The protocol's `localError`: an error wirefault raises itself, of the protocol's class. */
-export const localErrorOf =
-  <Err extends ProtocolError>(p: Pipeline<Err>) =>
-  (code: LocalCode, message: string, raw?: unknown, cause?: unknown): Err =>
-    localError(p, code, message, raw, cause) as Err;
+export function localErrorOf<Err extends ProtocolError>(
+  p: Pipeline<Err>,
+): (code: LocalCode, message: string, raw?: unknown, cause?: unknown) => Err {
+  function localError(code: LocalCode, message: string, raw?: unknown, cause?: unknown): ProtocolError {
+    const init = localInit(p, code, message, raw, cause);
+    // Built here, so that this frame starts its stack (see parseErrorOf).
+    const Class = p.errorClass(init);
+    try {
+      return new Class(init);
+    } catch {
+      return new ProtocolError(init);
+    }
+  }
+  return localError as (code: LocalCode, message: string, raw?: unknown, cause?: unknown) => Err;
+}
 
 /**
  * What a package built itself from its definition, with `definePipeline` and
@@ -270,7 +304,10 @@ export function assembleProtocol<
  * - an unknown code with a status is classified by the status; an unlisted one by its row;
  * - a body cut off by a network failure is that failure's code, whatever its status;
  * - a close's message is its reason, else `WebSocket closed with code N (NAME)`;
- * - a `create` that throws gives a core `ProtocolError` of the same init, so parsing never throws.
+ * - an `errorClass` or `refine` that throws, or a class whose constructor does, gives a core
+ *   `ProtocolError` of the init core made, so parsing never throws;
+ * - each function builds its error in its own frame: the stack's first frame is the function the
+ *   caller called (`parseError`, `fromClose`...), the second the caller's own.
  *
  * The definition is checked first (see `definePipeline`). What this returns
  * refers to every transport's reading, so a bundle of it holds them all: a

@@ -105,8 +105,14 @@ export interface Pipeline<Err extends ProtocolError = ProtocolError, E extends C
   readonly readers: readonly Reader<object>[];
   readonly codec: ((input: unknown) => DecodedInput) | undefined;
   readonly http: HttpBinding | undefined;
-  readonly create: (init: ErrorInit) => Err;
+  /** The class an init is built as; never throws (core's own class where the package's picker did). */
+  readonly errorClass: (init: ErrorInit) => ErrorClass<Err> | typeof ProtocolError;
+  /** The init as the package hands it to its class (the definition's `refine`); never throws. */
+  readonly refine: (init: ErrorInit) => ErrorInit;
 }
+
+/** A protocol's error class as core builds it: `new Class(init)`. */
+export type ErrorClass<Err extends ProtocolError = ProtocolError, I = ErrorInit> = new (init: I) => Err;
 
 /**
  * A protocol that answers over HTTP. Made by `overHttp`. It holds only what a
@@ -117,7 +123,7 @@ export interface HttpBinding {
   /** The surface its bodies are read in: a body that names no code falls back to the status there. */
   readonly surface: string;
   /** What openai-node or the AI SDK threw, read as the protocol's error; undefined for anything else. @internal */
-  readonly readThrown: (p: Pipeline, input: unknown, context: ParseContext) => ProtocolError | undefined;
+  readonly readThrown: (p: Pipeline, input: unknown, context: ParseContext) => ErrorInit | undefined;
 }
 
 /** A protocol whose WebSocket closes mean something. Made by `overWebSocket`. */
@@ -129,13 +135,14 @@ export interface WebSocketBinding<K extends CloseCodeEntry = CloseCodeEntry> {
   /** The standard codes, then the protocol's own. */
   readonly closes: readonly CloseCodeEntry[];
   /** @internal */
-  readonly fromClose: (p: Pipeline, event: unknown, reason?: unknown) => ProtocolError;
+  readonly fromClose: (p: Pipeline, event: unknown, reason?: unknown) => ErrorInit;
 }
 
 /** A protocol over a raw socket whose failures it names with codes of its own. Made by `overSocket`. */
 export interface SocketBinding<C extends SocketContext = SocketContext> {
   /** @internal */
-  readonly fromSocketError: (p: Pipeline, error: unknown, context?: C) => ProtocolError;
+  /** The init of the error, or the error itself when it is already the protocol's own. @internal */
+  readonly fromSocketError: (p: Pipeline, error: unknown, context?: C) => ErrorInit | ProtocolError;
 }
 
 /** What a protocol package hands to `defineProtocol`; `D`, the fields its readers find beyond core's. */
@@ -170,8 +177,13 @@ export interface ProtocolDefinition<
   /** The protocol's readers, tried in order on every decoded payload. */
   readonly readers: readonly Reader<D>[];
   /**
-   * Builds the protocol's error class from the init core made: `(init: XErrorInit) => new XError(init)`,
-   * the class's own init type written on the parameter, never a cast.
+   * The protocol's error class for an init core made: `() => XError`, or the
+   * subclass the code's catalog row names. Core builds the error itself, with
+   * `new` in the frame of the function the caller called (`parseError`,
+   * `fromClose`...), so that the stack starts there, then the caller's frame.
    */
-  create(init: ErrorInit<D, Err["code"]>): Err;
+  // `never`: only the instance type is checked; a class may type its init narrower than core does (a literal `protocol`).
+  errorClass(init: ErrorInit<D, Err["code"]>): ErrorClass<Err, never>;
+  /** The init as the class is handed it, where the protocol reads more of it than its catalog says. Optional. */
+  refine?(init: ErrorInit<D, Err["code"]>): ErrorInit<D, Err["code"]>;
 }

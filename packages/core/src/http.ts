@@ -5,14 +5,12 @@
 
 import type { CatalogEntry } from "./catalog.js";
 import { readClientError } from "./client.js";
-import { safeCause } from "./client-error-copy.js";
 import type { ParseContext } from "./context.js";
-import type { HttpBinding, Pipeline } from "./definition.js";
-import { MALFORMED, type Parsed, type ProtocolError } from "./error.js";
+import type { ErrorInit, HttpBinding, Pipeline } from "./definition.js";
+import { MALFORMED, type Parsed, ProtocolError } from "./error.js";
 import { type NetworkFailure, networkFailure } from "./network.js";
-import { failed, localError, nameless, parse, parseSafely, tooLarge } from "./parse.js";
+import { construct, failed, localInit, nameless, parse, parseSafely, tooLarge } from "./parse.js";
 import { type ReadOptions, type ResponseBody, readResponse } from "./response.js";
-import { atCaller } from "./stack.js";
 import { httpStatus } from "./status.js";
 
 /** What each client-library failure without an answer is, in the network table's words. */
@@ -23,7 +21,7 @@ const CLIENT_FAILURES = { connection: "unreachable", timeout: "timeout", abort: 
  * answer is parsed with its status and Retry-After; no answer at all is a
  * network failure, a timeout or the caller's abort. Undefined for anything else.
  */
-function readThrown(p: Pipeline, input: unknown, context: ParseContext): ProtocolError | undefined {
+function readThrown(p: Pipeline, input: unknown, context: ParseContext): ErrorInit | undefined {
   const client = readClientError(input);
   if (!client) return undefined;
   if (client.kind !== "http" && client.kind !== "stream") {
@@ -32,15 +30,15 @@ function readThrown(p: Pipeline, input: unknown, context: ParseContext): Protoco
       client.kind === "connection" ? (networkFailure(client.error) ?? "unreachable") : CLIENT_FAILURES[client.kind];
     return failed(p, failure, String((client.error as Error).message), client.error);
   }
-  const err = parse(p, client.body, {
+  const init = parse(p, client.body, {
     status: client.status,
     retryAfterMs: client.retryAfterMs ?? context.retryAfterMs,
     midStream: client.kind === "stream" || context.midStream,
   });
-  // The thrown error is kept as a masked copy (status, code, request id, cause chain), never live:
-  // the client's own object prints its request body, headers and URL.
-  Object.defineProperty(err, "cause", { value: safeCause(client.error), writable: true, configurable: true });
-  return err;
+  // The thrown error is the cause, which the class keeps as a masked copy (status, code, request id,
+  // cause chain), never live: the client's own object prints its request body, headers and URL.
+  init.cause = client.error;
+  return init;
 }
 
 const LOST: Readonly<Record<NetworkFailure, string>> = {
@@ -56,7 +54,7 @@ const LOST: Readonly<Record<NetworkFailure, string>> = {
  * whatever the status said, and the status is kept. Undefined when the body
  * was read, or failed for another reason (the status then decides).
  */
-export function unreadBody(p: Pipeline, body: ResponseBody): ProtocolError | undefined {
+export function lostBody(p: Pipeline, body: ResponseBody): ErrorInit | undefined {
   // The caller's signal stopped it: an abort whatever its reason, unless that reason names a
   // failure itself (AbortSignal.timeout()'s TimeoutError is a timeout, as fetch reads it).
   const failure = networkFailure(body.cause) ?? (body.aborted ? "aborted" : undefined);
@@ -68,16 +66,21 @@ export function unreadBody(p: Pipeline, body: ResponseBody): ProtocolError | und
 /** Reads a failed HTTP response under the cap; of the headers, only `Retry-After`. Never rejects. */
 async function fromResponse(p: Pipeline, res: unknown, options?: ReadOptions): Promise<ProtocolError> {
   const body = await readResponse(res as Response, p.maxBytes, undefined, options);
-  // After the await only the caller's async frames are left above this one: the stack starts
-  // there, without core's own frames, and costs less to take than a whole one (measured).
-  return atCaller(() => fromBody(p, body), fromResponse);
+  const init = fromBody(p, body);
+  // Built here, after the await: only the event loop's and the caller's async frames are below this one.
+  const Class = p.errorClass(init);
+  try {
+    return new Class(init);
+  } catch {
+    return new ProtocolError(init);
+  }
 }
 
-/** The error a read body makes. */
-function fromBody(p: Pipeline, body: ResponseBody): ProtocolError {
+/** The init of the error a read body makes. */
+function fromBody(p: Pipeline, body: ResponseBody): ErrorInit {
   const context = { status: httpStatus(body.status), retryAfterMs: body.retryAfterMs };
   if (body.tooLarge) return tooLarge(p, undefined, context);
-  const lost = unreadBody(p, body);
+  const lost = lostBody(p, body);
   if (lost) return lost;
   if (body.text === undefined || body.text.trim() === "")
     return nameless(p, MALFORMED, `HTTP ${body.status} without ${p.aTitle} error body`, context, body.text, body.cause);
@@ -105,7 +108,7 @@ export function fromResponseOf<Err extends ProtocolError, E extends CatalogEntry
 
 /** `fromResponse` of a protocol without `overHttp`: a misuse gets an answer, not a rejection. @internal */
 export const notOverHttp = (p: Pipeline) => async (): Promise<ProtocolError> =>
-  localError(p, MALFORMED, `${p.title} does not answer over HTTP`);
+  construct(p, localInit(p, MALFORMED, `${p.title} does not answer over HTTP`));
 
 /**
  * The protocol's `unreadBody`: the error of a response body a network failure,
@@ -113,5 +116,16 @@ export const notOverHttp = (p: Pipeline) => async (): Promise<ProtocolError> =>
  * without `overHttp`.
  */
 export function unreadBodyOf<Err extends ProtocolError>(p: Pipeline<Err>): (body: ResponseBody) => Err | undefined {
-  return (body) => (p.http ? (unreadBody(p, body) as Err | undefined) : undefined);
+  function unreadBody(body: ResponseBody): ProtocolError | undefined {
+    const init = p.http ? lostBody(p, body) : undefined;
+    if (init === undefined) return undefined;
+    // Built here, so that this frame starts its stack (see parseErrorOf).
+    const Class = p.errorClass(init);
+    try {
+      return new Class(init);
+    } catch {
+      return new ProtocolError(init);
+    }
+  }
+  return unreadBody as (body: ResponseBody) => Err | undefined;
 }

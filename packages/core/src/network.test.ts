@@ -43,7 +43,7 @@ const wire = defineProtocol({
   http: overHttp("api"),
   socket: overSocket({ surface: "socket", unreachable: 1, dropped: 2, timeout: 3, other: 0 }),
   readers: [],
-  create: (init) => new ProtocolError(init),
+  errorClass: () => ProtocolError,
 });
 
 const systemError = (code: string) => Object.assign(new Error(`${code} on 127.0.0.1:9`), { code });

@@ -1,20 +1,15 @@
 // The parse pipeline every protocol shares, as top-level steps that
 // defineProtocol composes: decode (the cap, then JSON or the codec) → read
 // (the protocol's readers) → classify (catalog, unlisted rows, status) →
-// build (the protocol's class). Each step takes the protocol's Pipeline first.
+// build (the init of the protocol's class). Each step takes the protocol's
+// Pipeline first. The steps return the init, not the error: the public
+// function the caller called builds it (`new`), so that its stack starts there.
 import type { Classification } from "./catalog.js";
 import type { ParseContext } from "./context.js";
 import { blobMessage, isBlob } from "./data.js";
 import { type DecodedInput, decodeInput } from "./decode.js";
 import type { ErrorInit, Pipeline, Reading } from "./definition.js";
-import {
-  type LocalCode,
-  MALFORMED,
-  type ProtocolError,
-  type RecoveryAction,
-  type Retryable,
-  TOO_LARGE,
-} from "./error.js";
+import { type LocalCode, MALFORMED, ProtocolError, type RecoveryAction, type Retryable, TOO_LARGE } from "./error.js";
 import { jsonSizeOver } from "./json-size.js";
 import { keptRaw } from "./kept-raw.js";
 import { FAILURE_CODES, localRow } from "./local-codes.js";
@@ -81,8 +76,8 @@ export function classify(
   return { c, status, verdict: row ?? (!c.known && status !== undefined ? classifyStatus(status) : c) };
 }
 
-/** Step 4, build: the protocol's error from a reading and its classification; `raw` is what it keeps of the payload. */
-export function build(p: Pipeline, reading: Reading, raw: unknown, context: ParseContext): ProtocolError {
+/** Step 4, build: the init of the protocol's error from a reading and its classification; `raw` is what it keeps of the payload. */
+export function build(p: Pipeline, reading: Reading, raw: unknown, context: ParseContext): ErrorInit {
   const { c, status, verdict } = classify(p, reading, context);
   const code = reading.code as string | number;
   // Named fields, never a spread: V8 copies a spread of a fresh object on its slow path (tens of µs).
@@ -107,19 +102,13 @@ export function build(p: Pipeline, reading: Reading, raw: unknown, context: Pars
   // The protocol's own fields ride along for its class; they never replace core's.
   const details = reading.details as Readonly<Record<string, unknown>> | undefined;
   if (details) for (const key of Object.keys(details)) if (!(key in init)) init[key] = details[key];
-  return p.create(init as ErrorInit);
+  return p.refine(init as ErrorInit);
 }
 
-/** An error wirefault raises itself, classified by its local code's row. */
-export function localError(
-  p: Pipeline,
-  code: LocalCode,
-  message: string,
-  raw?: unknown,
-  cause?: unknown,
-): ProtocolError {
+/** The init of an error wirefault raises itself, classified by its local code's row. */
+export function localInit(p: Pipeline, code: LocalCode, message: string, raw?: unknown, cause?: unknown): ErrorInit {
   const row = localRow(code);
-  return p.create({
+  return p.refine({
     protocol: p.protocol,
     code,
     message,
@@ -142,9 +131,9 @@ export function failed(
   message: string,
   cause: unknown,
   context: ParseContext = {},
-): ProtocolError {
+): ErrorInit {
   const row = localRow(FAILURE_CODES[failure]);
-  return p.create({
+  return p.refine({
     protocol: p.protocol,
     code: row.code,
     message,
@@ -170,12 +159,12 @@ export function nameless(
   raw: unknown,
   cause?: unknown,
   said?: string,
-): ProtocolError {
+): ErrorInit {
   const { status, retryAfterMs } = context;
   const entry = code === MALFORMED && status !== undefined ? p.bare.get(status) : undefined;
   if (entry) {
     const c = p.index.classify(entry.code, entry.surface);
-    return p.create({
+    return p.refine({
       protocol: p.protocol,
       surface: c.surface,
       code: entry.code,
@@ -194,7 +183,7 @@ export function nameless(
     });
   }
   const row = status === undefined ? undefined : byStatus(p, status);
-  return p.create({
+  return p.refine({
     protocol: p.protocol,
     surface: row && p.http?.surface,
     code,
@@ -213,7 +202,7 @@ export function nameless(
 }
 
 /** Input refused by the size cap, classified by the status when there is one. */
-export const tooLarge = (p: Pipeline, size: number | undefined, context: ParseContext): ProtocolError =>
+export const tooLarge = (p: Pipeline, size: number | undefined, context: ParseContext): ErrorInit =>
   nameless(
     p,
     TOO_LARGE,
@@ -234,16 +223,16 @@ function isError(value: unknown): value is Error {
 }
 
 /** {@link parse}, with anything a reader or a hook throws read as MALFORMED: never throws. */
-export function parseSafely(p: Pipeline, input: unknown, context: ParseContext): ProtocolError {
+export function parseSafely(p: Pipeline, input: unknown, context: ParseContext): ErrorInit {
   try {
     return parse(p, input, context);
   } catch (cause) {
-    return localError(p, MALFORMED, `Could not read ${p.aTitle} error`, input, cause);
+    return localInit(p, MALFORMED, `Could not read ${p.aTitle} error`, input, cause);
   }
 }
 
 /** The whole pipeline on one input: a thrown error first, then decode → read → classify → build. */
-export function parse(p: Pipeline, input: unknown, context: ParseContext): ProtocolError {
+export function parse(p: Pipeline, input: unknown, context: ParseContext): ErrorInit {
   const thrown = p.http?.readThrown(p, input, context);
   if (thrown) return thrown;
   if (isError(input)) {
@@ -258,7 +247,7 @@ export function parse(p: Pipeline, input: unknown, context: ParseContext): Proto
   if (decoded.kind === "malformed") return nameless(p, MALFORMED, decoded.message, context, decoded.raw, decoded.cause);
   const value = decoded.value;
   // Only input handed through undecoded can be a Blob: what JSON or a codec decodes never is.
-  if (value === input && isBlob(value)) return localError(p, MALFORMED, blobMessage("parseErrorAsync"), value);
+  if (value === input && isBlob(value)) return localInit(p, MALFORMED, blobMessage("parseErrorAsync"), value);
   // The readers read the decoded value; the error keeps a bounded copy of it.
   const raw = keptRaw(input, value);
   const reading = readPayload(p, value, context);
@@ -267,4 +256,19 @@ export function parse(p: Pipeline, input: unknown, context: ParseContext): Proto
   if (reading.code === undefined || reading.code === "")
     return nameless(p, MALFORMED, `${p.title} error names no code`, context, raw, undefined, reading.message);
   return build(p, reading, raw, context);
+}
+
+/**
+ * The error an init describes, as the protocol's class, core's own where that
+ * throws. For the paths whose stack is taken otherwise (`withoutStack`,
+ * `atCaller`): this frame is in the stack of what it builds. A public function
+ * builds its error itself, the same way, so that its own frame starts the stack.
+ */
+export function construct<Err extends ProtocolError>(p: Pipeline<Err>, init: ErrorInit): Err | ProtocolError {
+  const Class = p.errorClass(init);
+  try {
+    return new Class(init);
+  } catch {
+    return new ProtocolError(init);
+  }
 }

@@ -31,6 +31,7 @@ export {
 export type {
   CloseCodeEntry,
   CloseLike,
+  ErrorClass,
   ErrorInit,
   HttpBinding,
   Pipeline,

@@ -33,7 +33,7 @@ const wire = defineProtocol({
         : undefined;
     },
   ],
-  create: (init) => new ProtocolError(init),
+  errorClass: () => ProtocolError,
 });
 
 describe("one hint rule: too large is clamped, never dropped; not a non-negative number is no hint", () => {

@@ -52,7 +52,7 @@ const corpus = defineProtocol({
       return { surface: "api", code, message: field(error, "message") as string | undefined, details };
     },
   ],
-  create: (init) => new CorpusError(init),
+  errorClass: () => CorpusError,
 });
 
 /** Every way an error is printed or logged. */

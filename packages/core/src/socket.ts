@@ -4,10 +4,10 @@
 // agrees with isRetryable and with every other parser.
 import type { CatalogEntry } from "./catalog.js";
 import type { ErrorInit, Pipeline, SocketBinding, SocketContext } from "./definition.js";
-import { isProtocolError, MALFORMED, type Parsed, type ProtocolError } from "./error.js";
+import { isProtocolError, MALFORMED, type Parsed, ProtocolError } from "./error.js";
 import { read } from "./field.js";
 import { type NetworkFailure, networkFailure } from "./network.js";
-import { localError } from "./parse.js";
+import { construct, localInit } from "./parse.js";
 
 /** The protocol's code for each network failure it names, and for everything else (the caller's abort included). */
 export interface SocketCodes<C extends string | number = string | number> {
@@ -29,7 +29,12 @@ export function socketFailure(error: unknown): NetworkFailure | undefined {
   return networkFailure(error);
 }
 
-function fromSocketError(p: Pipeline, codes: SocketCodes, error: unknown, context?: unknown): ProtocolError {
+function readSocketError(
+  p: Pipeline,
+  codes: SocketCodes,
+  error: unknown,
+  context?: unknown,
+): ErrorInit | ProtocolError {
   let message: unknown;
   let failure: NetworkFailure | undefined;
   try {
@@ -62,7 +67,7 @@ function fromSocketError(p: Pipeline, codes: SocketCodes, error: unknown, contex
   };
   const details = codes.details?.(context, said);
   if (details) for (const key of Object.keys(details)) if (!(key in init)) init[key] = details[key];
-  return p.create(init as ErrorInit);
+  return p.refine(init as ErrorInit);
 }
 
 /**
@@ -71,7 +76,7 @@ function fromSocketError(p: Pipeline, codes: SocketCodes, error: unknown, contex
  */
 export function overSocket<S extends SocketContext = SocketContext>(codes: SocketCodes): SocketBinding<S> {
   return Object.freeze({
-    fromSocketError: (p: Pipeline, error: unknown, context?: S) => fromSocketError(p, codes, error, context),
+    fromSocketError: (p: Pipeline, error: unknown, context?: S) => readSocketError(p, codes, error, context),
   });
 }
 
@@ -84,12 +89,24 @@ export function fromSocketErrorOf<Err extends ProtocolError, E extends CatalogEn
   p: Pipeline<Err, E>,
   socket: SocketBinding<S> | undefined,
 ): (error?: unknown, context?: S) => Parsed<Err, E["code"]> {
-  const read = socket ? (error?: unknown, context?: S) => socket.fromSocketError(p, error, context) : noSocket(p);
-  return read as (error?: unknown, context?: S) => Parsed<Err, E["code"]>;
+  if (!socket) return noSocket(p) as (error?: unknown, context?: S) => Parsed<Err, E["code"]>;
+  const read = socket.fromSocketError;
+  function fromSocketError(error?: unknown, context?: S): ProtocolError {
+    const made = read(p, error, context);
+    if (isProtocolError(made)) return made;
+    // Built here, so that this frame starts its stack (see parseErrorOf).
+    const Class = p.errorClass(made);
+    try {
+      return new Class(made);
+    } catch {
+      return new ProtocolError(made);
+    }
+  }
+  return fromSocketError as (error?: unknown, context?: S) => Parsed<Err, E["code"]>;
 }
 
 /** `fromSocketError` of a protocol without `overSocket`: every failure is MALFORMED. @internal */
 export const noSocket =
   (p: Pipeline) =>
   (error?: unknown): ProtocolError =>
-    localError(p, MALFORMED, `${p.title} has no socket binding`, error);
+    construct(p, localInit(p, MALFORMED, `${p.title} has no socket binding`, error));

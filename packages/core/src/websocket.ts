@@ -3,16 +3,9 @@
 // then the protocol's own rows.
 import type { CatalogEntry, RetryPolicy } from "./catalog.js";
 import { asBytes, utf8Text } from "./decode.js";
-import type { CloseCodeEntry, CloseLike, Pipeline, WebSocketBinding } from "./definition.js";
-import {
-  type LocalCode,
-  MALFORMED,
-  type Parsed,
-  type ProtocolError,
-  type RecoveryAction,
-  type Retryable,
-} from "./error.js";
-import { localError } from "./parse.js";
+import type { CloseCodeEntry, CloseLike, ErrorInit, Pipeline, WebSocketBinding } from "./definition.js";
+import { type LocalCode, MALFORMED, type Parsed, ProtocolError, type RecoveryAction, type Retryable } from "./error.js";
+import { construct, localInit } from "./parse.js";
 
 /** How a standard WebSocket close code (RFC 6455 and IANA registry) should be handled. */
 export interface CloseClassification {
@@ -83,21 +76,21 @@ export function closeRow(closes: readonly CloseCodeEntry[], code: number, reason
   return row;
 }
 
-function fromClose(
+function readClose(
   p: Pipeline,
   closes: readonly CloseCodeEntry[],
   reconnect: RetryPolicy | undefined,
   event: unknown,
   reason?: unknown,
-): ProtocolError {
+): ErrorInit {
   try {
     const isEvent = typeof event === "object" && event !== null;
     const code = isEvent ? (event as CloseLike).code : event;
     if (typeof code !== "number" || !Number.isInteger(code) || code < 1000 || code > 4999)
-      return localError(p, MALFORMED, "Not a WebSocket close code", event);
+      return localInit(p, MALFORMED, "Not a WebSocket close code", event);
     const text = closeReason(reason ?? (isEvent ? (event as CloseLike).reason : undefined));
     const row = closeRow(closes, code, text);
-    return p.create({
+    return p.refine({
       protocol: p.protocol,
       surface: "close",
       code,
@@ -110,7 +103,7 @@ function fromClose(
       raw: isEvent ? event : { code, reason },
     });
   } catch (cause) {
-    return localError(p, MALFORMED, "Could not read the WebSocket close", event, cause);
+    return localInit(p, MALFORMED, "Could not read the WebSocket close", event, cause);
   }
 }
 
@@ -128,7 +121,7 @@ export function overWebSocket<const K extends CloseCodeEntry = never>(
     closeCodes,
     reconnect,
     closes,
-    fromClose: (p: Pipeline, event: unknown, reason?: unknown) => fromClose(p, closes, reconnect, event, reason),
+    fromClose: (p: Pipeline, event: unknown, reason?: unknown) => readClose(p, closes, reconnect, event, reason),
   });
 }
 
@@ -151,10 +144,23 @@ export function fromCloseOf<Err extends ProtocolError, E extends CatalogEntry, K
   p: Pipeline<Err, E>,
   websocket: WebSocketBinding<K> | undefined,
 ): (event: unknown, reason?: unknown) => ParsedClose<Err, StandardCloseCode | K["code"]> {
-  const read = websocket
-    ? (event: unknown, reason?: unknown) => websocket.fromClose(p, event, reason)
-    : (event: unknown) => closeless(p, event);
-  return read as (event: unknown, reason?: unknown) => ParsedClose<Err, StandardCloseCode | K["code"]>;
+  if (!websocket)
+    return ((event: unknown) => closeless(p, event)) as (
+      event: unknown,
+      reason?: unknown,
+    ) => ParsedClose<Err, StandardCloseCode | K["code"]>;
+  const read = websocket.fromClose;
+  function fromClose(event: unknown, reason?: unknown): ProtocolError {
+    const init = read(p, event, reason);
+    // Built here, so that this frame starts its stack (see parseErrorOf).
+    const Class = p.errorClass(init);
+    try {
+      return new Class(init);
+    } catch {
+      return new ProtocolError(init);
+    }
+  }
+  return fromClose as (event: unknown, reason?: unknown) => ParsedClose<Err, StandardCloseCode | K["code"]>;
 }
 
 /**
@@ -168,7 +174,10 @@ export function closeless(p: Pipeline, event: unknown): ProtocolError {
   } catch {
     code = undefined;
   }
-  return typeof code === "number" && Number.isInteger(code) && code >= 1000 && code <= 4999
-    ? localError(p, MALFORMED, `${p.title} has no WebSocket closes`, event)
-    : localError(p, MALFORMED, "Not a WebSocket close code", event);
+  return construct(
+    p,
+    typeof code === "number" && Number.isInteger(code) && code >= 1000 && code <= 4999
+      ? localInit(p, MALFORMED, `${p.title} has no WebSocket closes`, event)
+      : localInit(p, MALFORMED, "Not a WebSocket close code", event),
+  );
 }

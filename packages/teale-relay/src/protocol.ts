@@ -12,7 +12,7 @@ import {
   unreadBodyOf,
 } from "@wirefault/core/protocol";
 import { catalog, closeCodes, codeAliases, MAX_BYTES, reconnect, unlisted } from "./catalog.js";
-import { TealeRelayError, type TealeRelayErrorInit } from "./error.js";
+import { TealeRelayError } from "./error.js";
 import { decodeTeale, inferencePayload, readers } from "./readers.js";
 
 // Teale's definition, but for its closes: they are fromClose's alone, and stay out of what parseError is built from.
@@ -26,7 +26,7 @@ const definition = {
   http: /* @__PURE__ */ overHttp("api"),
   codec: decodeTeale,
   readers,
-  create: (init: TealeRelayErrorInit<TealeRelayError["code"]>) => new TealeRelayError(init),
+  errorClass: () => TealeRelayError<TealeRelayError["code"]>,
 };
 
 const pipeline = /* @__PURE__ */ definePipeline(definition);

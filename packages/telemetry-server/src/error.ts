@@ -154,10 +154,16 @@ const CLASSES: Readonly<Record<BlockClassName, BlockErrorClass<BlockCode>>> = {
   RawJsonMismatchError,
 };
 
+/** The class of the error an init describes: the one its code's catalog row names, else TelemetryServerError. */
+export function errorClassOf(init: TelemetryServerErrorInit): BlockErrorClass<BlockCode> | typeof TelemetryServerError {
+  const name = init.known ? index.get(init.code)?.errorClass : undefined;
+  return name ? CLASSES[name] : TelemetryServerError;
+}
+
 /** Builds the error an init describes, as the class its code's catalog row names, the wire's message kept. */
 export function createError(init: TelemetryServerErrorInit): TelemetryServerError {
-  const name = init.known ? index.get(init.code)?.errorClass : undefined;
-  return name ? new CLASSES[name](init) : new TelemetryServerError(init);
+  const Class = errorClassOf(init);
+  return new Class(init);
 }
 
 /**

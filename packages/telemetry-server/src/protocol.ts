@@ -10,7 +10,7 @@ import {
   unreadBodyOf,
 } from "@wirefault/core/protocol";
 import { catalog, isBlockCode, MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
-import { createError, type TelemetryServerError, type TelemetryServerErrorInit } from "./error.js";
+import { errorClassOf, type TelemetryServerErrorInit } from "./error.js";
 import { readers } from "./readers.js";
 
 // The telemetry server's definition: the catalog and the readers. Every function below is built from it on its own.
@@ -21,16 +21,16 @@ const definition = {
   catalog,
   http: /* @__PURE__ */ overHttp(SURFACE),
   readers,
+  // The class the code's catalog row names, else the protocol's.
+  errorClass: errorClassOf,
   // A per-block message no template knows, from a newer server, gets one more try:
   // resending a block is always safe, because duplicates are accepted. A block's
   // code comes from its template only: a message that spells a top-level code
   // ("Not Found") is such an unknown sentence, not that code.
-  create: (init: TelemetryServerErrorInit): TelemetryServerError =>
-    createError(
-      init.seq !== undefined && !(init.known && isBlockCode(init.code))
-        ? { ...init, known: false, codeName: undefined, policy: undefined, retryable: "maybe", action: "retry" }
-        : init,
-    ),
+  refine: (init: TelemetryServerErrorInit): TelemetryServerErrorInit =>
+    init.seq !== undefined && !(init.known && isBlockCode(init.code))
+      ? { ...init, known: false, codeName: undefined, policy: undefined, retryable: "maybe", action: "retry" }
+      : init,
 };
 
 const pipeline = /* @__PURE__ */ definePipeline(definition);

@@ -17,7 +17,7 @@ import {
   type TryllCatalogEntry,
   TryllErrorCode,
 } from "./catalog.js";
-import { TryllError, type TryllErrorInit } from "./error.js";
+import { TryllError } from "./error.js";
 import { decode, readers } from "./readers.js";
 
 /** What the caller knows about the socket when it failed. */
@@ -50,7 +50,7 @@ export const definition: ProtocolDefinition<TryllCatalogEntry, TryllError> = {
   ranges,
   codec: decode,
   readers,
-  create: (init: TryllErrorInit) => new TryllError(init),
+  errorClass: () => TryllError,
 };
 
 /**

@@ -20,6 +20,7 @@ import { describe, expect, it } from "vitest";
 import { byteForms, dataForms } from "./forms.js";
 import { revokedProxy, throwingGetters, trapProxy } from "./hostile.js";
 import { cutOffResponse } from "./response.js";
+import { stackProblems } from "./stack.js";
 import { describeExhaustive } from "./typecheck.js";
 
 /** What a package tells the suite beyond its definition. */
@@ -157,12 +158,24 @@ export function describeConformance(protocol: DefinedProtocol, options: Conforma
       }
     });
 
-    it("the stack starts at the caller's own frame", () => {
-      function callersFrame(): ProtocolError {
-        return parseError(rows[0]?.payload);
+    it("the stack is the function the caller called, then the caller's own frame", async () => {
+      function callersFrame(entry: string): ProtocolError {
+        if (entry === "fromClose") return protocol.fromClose(1006);
+        if (entry === "localError") return protocol.localError(MALFORMED, "m");
+        return parseError(rows[0]?.payload, { stack: true });
       }
-      expect(callersFrame().stack?.split("\n")[1]).toContain("callersFrame");
-      expect(parseError(rows[0]?.payload, { stack: true }).stack?.split("\n").length).toBeGreaterThan(1);
+      const entries = ["parseError", "localError", ...(protocol.closes.length > 0 ? ["fromClose"] : [])];
+      for (const entry of entries)
+        expect({
+          entry,
+          problems: stackProblems(callersFrame(entry).stack, { entry, caller: "callersFrame" }),
+        }).toEqual({ entry, problems: [] });
+      if (!protocol.http) return;
+      async function callersOwnCode(): Promise<ProtocolError> {
+        return await protocol.fromResponse(new Response(null, { status: 503 }));
+      }
+      const shape = { entry: "fromResponse", caller: "async callersOwnCode", awaited: true };
+      expect(stackProblems((await callersOwnCode()).stack, shape)).toEqual([]);
     });
 
     it("stack: false skips the stack and nothing else, on every documented code and an unknown one", () => {

@@ -11,4 +11,5 @@ export { cyclicCause, revokedProxy, throwingGetters, trapProxy } from "./hostile
 export { processEvents } from "./process-events.js";
 export { byteAtATime, cutOffResponse } from "./response.js";
 export { type CannedAnswer, type CannedServer, cannedServer } from "./server.js";
+export { type StackShape, stackProblems } from "./stack.js";
 export { thrown } from "./thrown.js";

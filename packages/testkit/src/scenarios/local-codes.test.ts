@@ -6,7 +6,7 @@
 import * as atlas from "@wirefault/atlas";
 import * as ckg from "@wirefault/ckg-relay";
 import { isLocalCode, isProtocolError, MALFORMED, ProtocolError, TOO_LARGE } from "@wirefault/core";
-import { defineProtocol, type ErrorInit } from "@wirefault/core/protocol";
+import { defineProtocol } from "@wirefault/core/protocol";
 import * as teale from "@wirefault/teale-relay";
 import * as telemetry from "@wirefault/telemetry-server";
 import * as tryll from "@wirefault/tryll";
@@ -103,7 +103,7 @@ const base = {
   maxBytes: 1024,
   catalog,
   readers: [(value: unknown) => ({ surface: "s", code: (value as { code?: string })?.code })],
-  create: (init: ErrorInit) => new ProtocolError(init),
+  errorClass: () => ProtocolError,
 };
 
 describe("defineProtocol checks its definition when it is built", () => {
@@ -158,27 +158,41 @@ describe("defineProtocol checks its definition when it is built", () => {
   });
 });
 
-describe("a create() that throws", () => {
-  const broken = defineProtocol({
-    ...base,
-    create: (): ProtocolError => {
+describe("a class, a class picker or a refine that throws", () => {
+  class Broken extends ProtocolError {
+    constructor() {
+      super({ code: "x", message: "x", retryable: "no", action: "abort", known: false });
       throw new Error("the package's class is broken");
-    },
-  });
-
-  it("gives a core ProtocolError from parseError, fromClose and every local error: nothing throws", async () => {
-    for (const err of [
-      broken.parseError({ code: "B" }),
-      broken.parseError("not json"),
-      broken.fromClose(1006),
-      await broken.parseErrorAsync({ code: "A" }),
-      await broken.fromResponse(new Response("{}", { status: 503 })),
-    ]) {
-      expect(isProtocolError(err)).toBe(true);
-      expect(err.protocol).toBe("sample");
     }
-    expect(broken.parseError({ code: "B" })).toMatchObject({ code: "B", known: true, retryable: "yes" });
-  });
+  }
+  const fails = (): never => {
+    throw new Error("the package's hook is broken");
+  };
+  const brokens = {
+    errorClass: defineProtocol({ ...base, errorClass: fails }),
+    constructor: defineProtocol({ ...base, errorClass: () => Broken }),
+    refine: defineProtocol({ ...base, refine: fails }),
+  };
+
+  it.each(Object.entries(brokens))(
+    "(%s) gives a core ProtocolError from parseError, fromClose and every local error: nothing throws",
+    async (_, broken) => {
+      for (const err of [
+        broken.parseError({ code: "B" }),
+        broken.parseError({ code: "B" }, { stack: false }),
+        broken.parseError("not json"),
+        broken.fromClose(1006),
+        broken.localError(MALFORMED, "m"),
+        await broken.parseErrorAsync({ code: "A" }),
+        await broken.fromResponse(new Response("{}", { status: 503 })),
+      ]) {
+        expect(isProtocolError(err)).toBe(true);
+        expect(Object.getPrototypeOf(err)).toBe(ProtocolError.prototype);
+        expect(err.protocol).toBe("sample");
+      }
+      expect(broken.parseError({ code: "B" })).toMatchObject({ code: "B", known: true, retryable: "yes" });
+    },
+  );
 });
 
 describe("parseErrorAsync never rejects, and never follows a thenable", () => {
