@@ -11,7 +11,7 @@ import { type DecodedInput, decodeInput } from "./decode.js";
 import type { ErrorInit, Pipeline, Reading } from "./definition.js";
 import { type LocalCode, MALFORMED, ProtocolError, type RecoveryAction, type Retryable, TOO_LARGE } from "./error.js";
 import { jsonSizeOver } from "./json-size.js";
-import { keptRaw } from "./kept-raw.js";
+import { keptRaw, shareCode } from "./kept-raw.js";
 import { FAILURE_CODES, localRow } from "./local-codes.js";
 import { type NetworkFailure, networkFailure } from "./network.js";
 import type { RetryPolicy } from "./policy.js";
@@ -77,9 +77,11 @@ export function classify(
 }
 
 /** Step 4, build: the init of the protocol's error from a reading and its classification; `raw` is what it keeps of the payload. */
-export function build(p: Pipeline, reading: Reading, raw: unknown, context: ParseContext): ErrorInit {
+export function build(p: Pipeline, reading: Reading, raw: unknown, context: ParseContext, ours = false): ErrorInit {
   const { c, status, verdict } = classify(p, reading, context);
   const code = reading.code as string | number;
+  // What core decoded itself keeps the catalog's string for its code, not a copy per error.
+  if (ours && typeof c.entry?.code === "string") shareCode(raw, c.entry.code);
   // Named fields, never a spread: V8 copies a spread of a fresh object on its slow path (tens of µs).
   const init: Record<string, unknown> = {
     protocol: p.protocol,
@@ -255,7 +257,10 @@ export function parse(p: Pipeline, input: unknown, context: ParseContext): Error
   if (typeof reading === "string") return nameless(p, MALFORMED, reading, context, raw);
   if (reading.code === undefined || reading.code === "")
     return nameless(p, MALFORMED, `${p.title} error names no code`, context, raw, undefined, reading.message);
-  return build(p, reading, raw, context);
+  // Decoded here from text or bytes: nothing of it is the caller's.
+  const ours =
+    raw !== input && (typeof input === "string" || ArrayBuffer.isView(input) || input instanceof ArrayBuffer);
+  return build(p, reading, raw, context, ours);
 }
 
 /**
