@@ -95,33 +95,21 @@ function pipelineOf<E extends CatalogEntry, Err extends ProtocolError, D extends
     readers: definition.readers as Pipeline["readers"],
     codec: definition.codec,
     http: definition.http,
-    errorClass: safeErrorClass(definition.errorClass as (init: ErrorInit) => ErrorClass<Err>),
-    refine: definition.refine ? safeRefine(definition.refine as (init: ErrorInit) => ErrorInit) : unrefined,
+    errorClass: definition.errorClass as (init: ErrorInit) => ErrorClass<Err>,
+    refine: safeRefine(definition.refine as ((init: ErrorInit) => ErrorInit) | undefined),
   };
 }
 
-// The package picks the class, refines the init and builds the error; where any of it throws,
-// core's own class builds the init as core made it, so that no parser ever throws.
-const safeErrorClass =
-  <Err extends ProtocolError>(errorClass: (init: ErrorInit) => ErrorClass<Err>) =>
-  (init: ErrorInit): ErrorClass<Err> | typeof ProtocolError => {
-    try {
-      const Class = errorClass(init);
-      return typeof Class === "function" ? Class : ProtocolError;
-    } catch {
-      return ProtocolError;
-    }
-  };
+/** The package's refine, where it has one; if it throws, the init stays as core made it, so that no parser throws. */
 const safeRefine =
-  (refine: (init: ErrorInit) => ErrorInit) =>
+  (refine: ((init: ErrorInit) => ErrorInit) | undefined) =>
   (init: ErrorInit): ErrorInit => {
     try {
-      return refine(init);
+      return refine ? refine(init) : init;
     } catch {
       return init;
     }
   };
-const unrefined = (init: ErrorInit): ErrorInit => init;
 
 /**
  * What every function of a protocol is built from: its definition, checked,
@@ -159,9 +147,8 @@ export function parseErrorOf<Err extends ProtocolError, E extends CatalogEntry>(
     const init = parseSafely(p, input, ctx);
     // `new` here: V8 takes the stack as the error is built, skipping its class's own constructors, so it
     // starts at this frame, with no capture afterwards (which would cost the error V8's slow dictionary mode).
-    const Class = p.errorClass(init);
     try {
-      return new Class(init);
+      return new (p.errorClass(init))(init);
     } catch {
       return new ProtocolError(init);
     }
@@ -206,9 +193,8 @@ export function localErrorOf<Err extends ProtocolError>(
   function localError(code: LocalCode, message: string, raw?: unknown, cause?: unknown): ProtocolError {
     const init = localInit(p, code, message, raw, cause);
     // Built here, so that this frame starts its stack (see parseErrorOf).
-    const Class = p.errorClass(init);
     try {
-      return new Class(init);
+      return new (p.errorClass(init))(init);
     } catch {
       return new ProtocolError(init);
     }

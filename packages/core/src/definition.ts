@@ -105,8 +105,8 @@ export interface Pipeline<Err extends ProtocolError = ProtocolError, E extends C
   readonly readers: readonly Reader<object>[];
   readonly codec: ((input: unknown) => DecodedInput) | undefined;
   readonly http: HttpBinding | undefined;
-  /** The class an init is built as; never throws (core's own class where the package's picker did). */
-  readonly errorClass: (init: ErrorInit) => ErrorClass<Err> | typeof ProtocolError;
+  /** The class an init is built as: the package's, so it may throw, as its class may; core's own class then builds the init. */
+  readonly errorClass: (init: ErrorInit) => ErrorClass<Err>;
   /** The init as the package hands it to its class (the definition's `refine`); never throws. */
   readonly refine: (init: ErrorInit) => ErrorInit;
 }

@@ -68,9 +68,8 @@ async function fromResponse(p: Pipeline, res: unknown, options?: ReadOptions): P
   const body = await readResponse(res as Response, p.maxBytes, undefined, options);
   const init = fromBody(p, body);
   // Built here, after the await: only the event loop's and the caller's async frames are below this one.
-  const Class = p.errorClass(init);
   try {
-    return new Class(init);
+    return new (p.errorClass(init))(init);
   } catch {
     return new ProtocolError(init);
   }
@@ -120,9 +119,8 @@ export function unreadBodyOf<Err extends ProtocolError>(p: Pipeline<Err>): (body
     const init = p.http ? lostBody(p, body) : undefined;
     if (init === undefined) return undefined;
     // Built here, so that this frame starts its stack (see parseErrorOf).
-    const Class = p.errorClass(init);
     try {
-      return new Class(init);
+      return new (p.errorClass(init))(init);
     } catch {
       return new ProtocolError(init);
     }

@@ -47,24 +47,19 @@ function moreValuesThan(value: unknown, max: number): boolean {
 /**
  * Makes the strings of a decoded payload that spell `code` the catalog's own
  * literal: one string every error shares, instead of a copy each (a body often
- * spells its code twice, as `code` and `type`). Two levels deep, where readers
- * find codes. The values are equal, so nothing `raw` shows changes; only call it
- * on a payload wirefault decoded itself from text or bytes, never on a caller's object.
+ * spells its code twice, as `code` and `type`). Two levels of objects deep, where
+ * readers find codes. The values are equal, so nothing `raw` shows changes; only
+ * call it on a payload wirefault decoded itself, never on a caller's object.
  */
-export function shareCode(raw: unknown, code: string): void {
+export function shareCode(raw: unknown, code: string, depth = 0): void {
   // V8's JSON.parse already shares the strings of 10 characters or fewer.
-  if (code.length <= 10 || typeof raw !== "object" || raw === null) return;
-  try {
-    const outer = raw as Record<string, unknown>;
-    for (const key in outer) {
-      const value = outer[key];
-      if (value === code) outer[key] = code;
-      else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-        const inner = value as Record<string, unknown>;
-        for (const name in inner) if (inner[name] === code) inner[name] = code;
-      }
+  if (code.length > 10 && typeof raw === "object" && raw !== null && !Array.isArray(raw))
+    try {
+      const fields = raw as Record<string, unknown>;
+      for (const key in fields)
+        if (fields[key] === code) fields[key] = code;
+        else if (depth === 0) shareCode(fields[key], code, 1);
+    } catch {
+      // A codec's frozen value: kept as it is.
     }
-  } catch {
-    // A codec's frozen value: kept as it is.
-  }
 }

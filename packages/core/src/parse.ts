@@ -258,8 +258,7 @@ export function parse(p: Pipeline, input: unknown, context: ParseContext): Error
   if (reading.code === undefined || reading.code === "")
     return nameless(p, MALFORMED, `${p.title} error names no code`, context, raw, undefined, reading.message);
   // Decoded here from text or bytes: nothing of it is the caller's.
-  const ours =
-    raw !== input && (typeof input === "string" || ArrayBuffer.isView(input) || input instanceof ArrayBuffer);
+  const ours = typeof input === "string" || ArrayBuffer.isView(input);
   return build(p, reading, raw, context, ours);
 }
 
@@ -270,9 +269,8 @@ export function parse(p: Pipeline, input: unknown, context: ParseContext): Error
  * builds its error itself, the same way, so that its own frame starts the stack.
  */
 export function construct<Err extends ProtocolError>(p: Pipeline<Err>, init: ErrorInit): Err | ProtocolError {
-  const Class = p.errorClass(init);
   try {
-    return new Class(init);
+    return new (p.errorClass(init))(init);
   } catch {
     return new ProtocolError(init);
   }

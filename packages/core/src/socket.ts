@@ -95,9 +95,8 @@ export function fromSocketErrorOf<Err extends ProtocolError, E extends CatalogEn
     const made = read(p, error, context);
     if (isProtocolError(made)) return made;
     // Built here, so that this frame starts its stack (see parseErrorOf).
-    const Class = p.errorClass(made);
     try {
-      return new Class(made);
+      return new (p.errorClass(made))(made);
     } catch {
       return new ProtocolError(made);
     }

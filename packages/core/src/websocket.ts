@@ -153,9 +153,8 @@ export function fromCloseOf<Err extends ProtocolError, E extends CatalogEntry, K
   function fromClose(event: unknown, reason?: unknown): ProtocolError {
     const init = read(p, event, reason);
     // Built here, so that this frame starts its stack (see parseErrorOf).
-    const Class = p.errorClass(init);
     try {
-      return new Class(init);
+      return new (p.errorClass(init))(init);
     } catch {
       return new ProtocolError(init);
     }
