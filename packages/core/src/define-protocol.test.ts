@@ -16,6 +16,7 @@ import {
   overHttp,
   overSocket,
   overWebSocket,
+  parseDecodedOf,
   parseErrorAsyncOf,
   parseErrorOf,
   unreadBodyOf,
@@ -69,6 +70,31 @@ describe("a protocol's functions, each built on its own", () => {
     );
     expect(decodeOf(pipeline)('{"code":7}')).toEqual(whole.decode('{"code":7}'));
     expect(answer(localErrorOf(pipeline)(MALFORMED, "no"))).toEqual(answer(whole.localError(MALFORMED, "no")));
+  });
+
+  it("parseDecodedOf reads a decoded value as parseError does, keeps it as raw, and never throws", () => {
+    const parseError = parseErrorOf(pipeline);
+    const parseDecoded = parseDecodedOf(pipeline);
+    for (const value of [{ code: "busy" }, { code: 7 }, { code: "other" }, {}, null, [1]])
+      for (const context of [{ status: 503 }, { status: 503, stack: false }, undefined])
+        expect(answer(parseDecoded(value, context))).toEqual(answer(parseError(value, context)));
+    const value = { code: "busy" };
+    expect(parseDecoded(value).raw).toBe(value);
+    expect(parseDecoded(value, { stack: false }).stack).toBe("ProtocolError: Busy.");
+    function callersFrame(): ProtocolError {
+      return parseDecoded(value);
+    }
+    expect(stackProblems(callersFrame().stack, { entry: "parseDecoded", caller: "callersFrame" })).toEqual([]);
+    const throwing = definePipeline({
+      ...bare,
+      readers: [
+        () => {
+          throw new Error("reader");
+        },
+      ],
+    });
+    const err = parseDecodedOf(throwing)(value);
+    expect([err.code, err.message, err.raw]).toEqual([MALFORMED, "Could not read a Sample error", value]);
   });
 
   it("a parseError built alone still starts its stack at its own frame, then the caller's", () => {

@@ -22,7 +22,7 @@ import type {
 } from "./definition.js";
 import { type LocalCode, type Parsed, ProtocolError } from "./error.js";
 import { fromResponseOf, notOverHttp, unreadBodyOf } from "./http.js";
-import { construct, decode, localInit, parseSafely } from "./parse.js";
+import { construct, decode, localInit, parseSafely, parseValueSafely } from "./parse.js";
 import type { ReadOptions, ResponseBody } from "./response.js";
 import { fromSocketErrorOf, noSocket } from "./socket.js";
 import { withoutStack } from "./stack.js";
@@ -154,6 +154,30 @@ export function parseErrorOf<Err extends ProtocolError, E extends CatalogEntry>(
     }
   }
   return parseError as (input: unknown, context?: ParseContext) => Parsed<Err, E["code"]>;
+}
+
+/**
+ * `parseError` for values a package already decoded and held to the cap: the
+ * entries of an answer read whole (a telemetry 207's), which the whole
+ * answer's cap and depth checks covered. The readers, the catalog and the
+ * class alone: no thrown client error, network failure, Blob, cap or decode
+ * step, and the value is kept as `raw` as it is. Never throws.
+ */
+export function parseDecodedOf<Err extends ProtocolError, E extends CatalogEntry>(
+  p: Pipeline<Err, E>,
+): (value: unknown, context?: ParseContext) => Parsed<Err, E["code"]> {
+  function parseDecoded(value: unknown, context?: ParseContext): ProtocolError {
+    const ctx = readContext(context);
+    if (ctx.stack === false) return withoutStack(() => construct(p, parseValueSafely(p, value, ctx)));
+    const init = parseValueSafely(p, value, ctx);
+    // Built here, so that this frame starts its stack (see parseErrorOf).
+    try {
+      return new (p.errorClass(init))(init);
+    } catch {
+      return new ProtocolError(init);
+    }
+  }
+  return parseDecoded as (value: unknown, context?: ParseContext) => Parsed<Err, E["code"]>;
 }
 
 /**

@@ -251,14 +251,30 @@ export function parse(p: Pipeline, input: unknown, context: ParseContext): Error
   // Only input handed through undecoded can be a Blob: what JSON or a codec decodes never is.
   if (value === input && isBlob(value)) return localInit(p, MALFORMED, blobMessage("parseErrorAsync"), value);
   // The readers read the decoded value; the error keeps a bounded copy of it.
-  const raw = keptRaw(input, value);
+  // Decoded here from text or bytes: nothing of it is the caller's.
+  return fromValue(p, value, keptRaw(input, value), context, typeof input === "string" || ArrayBuffer.isView(input));
+}
+
+/**
+ * {@link fromValue} on a value already decoded and held to the cap (an entry
+ * of an answer decoded whole), with anything a reader or a hook throws read as
+ * MALFORMED: never throws. The value is kept as `raw` as it is.
+ */
+export function parseValueSafely(p: Pipeline, value: unknown, context: ParseContext): ErrorInit {
+  try {
+    return fromValue(p, value, value, context, false);
+  } catch (cause) {
+    return localInit(p, MALFORMED, `Could not read ${p.aTitle} error`, value, cause);
+  }
+}
+
+/** Read → classify → build on a decoded value; `raw` is what the error keeps of it, `ours` true when core decoded it. */
+function fromValue(p: Pipeline, value: unknown, raw: unknown, context: ParseContext, ours: boolean): ErrorInit {
   const reading = readPayload(p, value, context);
   if (reading === undefined) return nameless(p, MALFORMED, `Not ${p.aTitle} error`, context, raw);
   if (typeof reading === "string") return nameless(p, MALFORMED, reading, context, raw);
   if (reading.code === undefined || reading.code === "")
     return nameless(p, MALFORMED, `${p.title} error names no code`, context, raw, undefined, reading.message);
-  // Decoded here from text or bytes: nothing of it is the caller's.
-  const ours = typeof input === "string" || ArrayBuffer.isView(input);
   return build(p, reading, raw, context, ours);
 }
 

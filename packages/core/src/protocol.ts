@@ -25,6 +25,7 @@ export {
   localErrorOf,
   type ParsedClose,
   type ProtocolParts,
+  parseDecodedOf,
   parseErrorAsyncOf,
   parseErrorOf,
 } from "./define-protocol.js";

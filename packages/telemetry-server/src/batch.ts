@@ -5,7 +5,7 @@ import { type LocalCode, MALFORMED, TOO_LARGE } from "@wirefault/core";
 import { field, httpStatus, NUMBER, pick, type ReadOptions, readResponse, TEXT } from "@wirefault/core/protocol";
 import { MAX_BYTES, PROTOCOL, SURFACE } from "./catalog.js";
 import { type BlockError, createError, type TelemetryServerError } from "./error.js";
-import { decode, fromResponse, localError, parseError, unreadBody } from "./protocol.js";
+import { decode, fromResponse, localError, parseEntry, parseError, unreadBody } from "./protocol.js";
 import { isKey } from "./readers.js";
 
 type ResponseLike = Parameters<typeof readResponse>[0];
@@ -136,10 +136,11 @@ export function parseBatchResponse(status: number, body: unknown, options: Parse
     if (accepted + entries.length > MAX_BATCH_BLOCKS)
       return bad(`accounts for ${accepted + entries.length} blocks, more than a batch may hold`);
     if (typeof sent === "number" && accepted > sent) return bad(`accepts ${accepted} of ${sent} blocks sent`);
-    // Each entry read alone, as parseError reads a 207 entry: its template gives its code and class.
+    // Each entry read alone, as parseError reads a 207 entry: its template gives its code and class. The
+    // answer was decoded and held to the cap whole, so each entry skips those steps (parseEntry).
     // No entry takes a stack of its own: they share one, or none with `stack: false`.
     const context = { status: code, stack: false };
-    const build = () => entries.map((entry) => parseError(entry, context) as BlockError);
+    const build = () => entries.map((entry) => parseEntry(entry, context) as BlockError);
     return {
       status: code,
       accepted,

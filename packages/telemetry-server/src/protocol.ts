@@ -5,6 +5,7 @@ import {
   fromResponseOf,
   localErrorOf,
   overHttp,
+  parseDecodedOf,
   parseErrorAsyncOf,
   parseErrorOf,
   unreadBodyOf,
@@ -54,6 +55,9 @@ export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parse
  * `options.signal` (e.g. `AbortSignal.timeout(ms)`) stops a stalled body. Never rejects.
  */
 export const fromResponse = /* @__PURE__ */ fromResponseOf(pipeline);
+
+/** A 207 entry of an answer decoded whole under the cap, read as parseError reads it on its own. @internal */
+export const parseEntry = /* @__PURE__ */ parseDecodedOf(pipeline);
 
 /** A body's decoded value under the cap, as parseError decodes it. @internal */
 export const decode = /* @__PURE__ */ decodeOf(pipeline);
