@@ -280,9 +280,10 @@ function fromValue(p: Pipeline, value: unknown, raw: unknown, context: ParseCont
 
 /**
  * The error an init describes, as the protocol's class, core's own where that
- * throws. For the paths whose stack is taken otherwise (`withoutStack`,
- * `atCaller`): this frame is in the stack of what it builds. A public function
- * builds its error itself, the same way, so that its own frame starts the stack.
+ * throws. For the paths whose stack does not matter (`withoutStack`, a misuse
+ * such as `fromResponse` of a protocol without HTTP): this frame is in the stack
+ * of what it builds. A public function builds its error itself, the same way, so
+ * that its own frame starts the stack.
  */
 export function construct<Err extends ProtocolError>(p: Pipeline<Err>, init: ErrorInit): Err | ProtocolError {
   try {
