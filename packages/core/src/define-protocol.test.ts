@@ -179,6 +179,20 @@ describe("a protocol's functions, each built on its own", () => {
       /^defineProtocol\("sample"\): maxBytes must be a positive integer/,
     );
   });
+  it("a refine that throws leaves the init as core made it, built by the protocol's own class", () => {
+    class SampleError extends ProtocolError {}
+    const refine = (): never => {
+      throw new Error("the package's refine is broken");
+    };
+    const refined = defineProtocol({ ...bare, errorClass: () => SampleError, refine });
+    const plain = defineProtocol({ ...bare, errorClass: () => SampleError });
+    for (const input of [{ code: "busy" }, "not json"]) {
+      const err = refined.parseError(input, { status: 503 });
+      expect(err).toBeInstanceOf(SampleError);
+      expect(answer(err)).toEqual(answer(plain.parseError(input, { status: 503 })));
+    }
+    expect(refined.localError(MALFORMED, "m")).toBeInstanceOf(SampleError);
+  });
 });
 
 describe("parseErrorAsyncOf never rejects, and awaits nothing but a Blob it reads", () => {

@@ -314,8 +314,8 @@ export function assembleProtocol<
  * - an unknown code with a status is classified by the status; an unlisted one by its row;
  * - a body cut off by a network failure is that failure's code, whatever its status;
  * - a close's message is its reason, else `WebSocket closed with code N (NAME)`;
- * - an `errorClass` or `refine` that throws, or a class whose constructor does, gives a core
- *   `ProtocolError` of the init core made, so parsing never throws;
+ * - an `errorClass` that throws, or a class whose constructor does, gives a core `ProtocolError`
+ *   of the init; a `refine` that throws leaves the init as core made it: parsing never throws;
  * - each function builds its error in its own frame: the stack's first frame is the function the
  *   caller called (`parseError`, `fromClose`...), the second the caller's own.
  *
