@@ -140,7 +140,6 @@ export interface WebSocketBinding<K extends CloseCodeEntry = CloseCodeEntry> {
 
 /** A protocol over a raw socket whose failures it names with codes of its own. Made by `overSocket`. */
 export interface SocketBinding<C extends SocketContext = SocketContext> {
-  /** @internal */
   /** The init of the error, or the error itself when it is already the protocol's own. @internal */
   readonly fromSocketError: (p: Pipeline, error: unknown, context?: C) => ErrorInit | ProtocolError;
 }
