@@ -1,5 +1,5 @@
 // Issue 27: wirefault's own local codes cannot be forged, a definition is
-// checked when it is built, a throwing create() never makes a parser throw,
+// checked when it is built, a throwing error class never makes a parser throw,
 // and parseErrorAsync never rejects nor follows a thenable. Each was
 // reproduced against the built packages before the fix.
 
