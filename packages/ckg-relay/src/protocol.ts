@@ -68,19 +68,13 @@ export const fromClose = /* @__PURE__ */ fromCloseOf(pipeline, websocket);
  * CKG Relay as core builds it: the catalog, the reader and the close codes,
  * with the functions above. The CLI, the docs and the checks read every fact from it.
  */
-export const protocol = /* @__PURE__ */ (() => {
-  // The whole catalog, text for people included, and its own index: `protocol.index` finds a row's advice.
-  const whole = { ...definition, catalog };
-  return assembleProtocol(whole, {
-    pipeline: definePipeline(whole),
-    websocket,
-    parseError,
-    parseErrorAsync,
-    fromResponse,
-    unreadBody: unreadBodyOf(pipeline),
-    fromClose,
-  });
-})();
+export const protocol = /* @__PURE__ */ (() =>
+  // The whole catalog, text for people included: core indexes it, so `protocol.index` finds a row's advice.
+  // In a closure: a bundler keeps a pure call whose arguments spread an object.
+  assembleProtocol(
+    { ...definition, catalog },
+    { pipeline, websocket, parseError, parseErrorAsync, fromResponse, unreadBody: unreadBodyOf(pipeline), fromClose },
+  ))();
 
 /**
  * How a WebSocket close code should be handled: 4001 (bad agent token) needs a

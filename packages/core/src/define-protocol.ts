@@ -88,6 +88,7 @@ function pipelineOf<E extends CatalogEntry, Err extends ProtocolError, D extends
     // "an Atlas error", "a Teale error": by the first letter, which is right for every name here.
     aTitle: `${/^[aeiou]/i.test(title) ? "an" : "a"} ${title}`,
     maxBytes: definition.maxBytes,
+    catalog: definition.catalog,
     index,
     unlisted: new Map((definition.unlisted ?? []).map((row) => [`${row.surface}\0${row.code}`, row])),
     bare,
@@ -237,7 +238,12 @@ export interface ProtocolParts<
   K extends CloseCodeEntry = CloseCodeEntry,
   S extends SocketContext = SocketContext,
 > {
-  readonly pipeline: Pipeline<Err, E>;
+  /**
+   * Built from the definition, or from the same one with a catalog of the same
+   * codes without their text for people (`withText`'s rows): the protocol then
+   * indexes its own catalog, and the functions parse from the pipeline's.
+   */
+  readonly pipeline: Pipeline<Err, CatalogEntry & { readonly code: E["code"] }>;
   readonly parseError: DefinedProtocol<E, Err, K, object, S>["parseError"];
   readonly parseErrorAsync: DefinedProtocol<E, Err, K, object, S>["parseErrorAsync"];
   /** With the definition's `http`: `fromResponseOf(pipeline)` and `unreadBodyOf(pipeline)`. */
@@ -287,7 +293,11 @@ export function assembleProtocol<
     ...definition,
     websocket,
     socket,
-    index: p.index,
+    // The catalog people read (rows with their advice) is indexed apart when the parser's has no text.
+    index:
+      p.catalog === definition.catalog
+        ? p.index
+        : indexCatalog(definition.catalog, { ranges: definition.ranges, aliases: definition.aliases }),
     decode: decodeOf(p),
     closes: websocket?.closes ?? [],
     closeCodes: websocket?.closeCodes ?? [],

@@ -97,6 +97,8 @@ export interface Pipeline<Err extends ProtocolError = ProtocolError, E extends C
   /** "an Atlas error", "a Teale error". */
   readonly aTitle: string;
   readonly maxBytes: number;
+  /** The catalog `index` reads: a protocol whose own catalog is another (text for people added) indexes that one. */
+  readonly catalog: readonly E[];
   readonly index: CatalogIndex<E>;
   /** Rows of codes beyond the page, by `surface\0code`. */
   readonly unlisted: ReadonlyMap<string, UnlistedCode>;

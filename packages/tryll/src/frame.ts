@@ -225,17 +225,10 @@ export const parseErrorAsync = /* @__PURE__ */ parseErrorAsyncOf(pipeline, parse
  * Tryll with the frame codec: the main entry's definition, catalog and
  * readers, with binary frames decoded. The CLI reads Tryll's wire with it.
  */
-export const protocol = /* @__PURE__ */ (() => {
+export const protocol = /* @__PURE__ */ (() =>
   // The whole catalog, the page's advice included, as the main entry's protocol has it.
-  const whole = { ...framed, catalog };
-  return assembleProtocol(whole, {
-    pipeline: definePipeline(whole),
-    socket,
-    fromSocketError,
-    parseError,
-    parseErrorAsync,
-  });
-})();
+  // In a closure: a bundler keeps a pure call whose arguments spread an object.
+  assembleProtocol({ ...framed, catalog }, { pipeline, socket, fromSocketError, parseError, parseErrorAsync }))();
 
 /** What an ErrorResponse frame is built from; a TryllError fits. */
 export interface ErrorFrameInput {

@@ -99,14 +99,7 @@ export const fromSocketError = /* @__PURE__ */ fromSocketErrorOf(pipeline, socke
  * Tryll as core builds it, without the frame codec. The CLI, the docs and the
  * checks read every fact from it.
  */
-export const protocol = /* @__PURE__ */ (() => {
-  // The whole catalog, the page's advice included, and its own index: `protocol.index` finds a row's advice.
-  const whole = { ...definition, catalog };
-  return assembleProtocol(whole, {
-    pipeline: definePipeline(whole),
-    socket,
-    fromSocketError,
-    parseError,
-    parseErrorAsync,
-  });
-})();
+export const protocol = /* @__PURE__ */ (() =>
+  // The whole catalog, the page's advice included: core indexes it, so `protocol.index` finds a row's advice.
+  // In a closure: a bundler keeps a pure call whose arguments spread an object.
+  assembleProtocol({ ...definition, catalog }, { pipeline, socket, fromSocketError, parseError, parseErrorAsync }))();
