@@ -17,14 +17,14 @@ describe("a body read's deadline", () => {
   });
 
   it("sets one for a read that outlasts its turn, holding the process open until the read ends", async () => {
-    const held = timers();
     const deadline: Deadline = { at: clockNow() + 30_000, expire: () => {} };
     watch(deadline);
     await nextTurn();
     expect(deadline.timer).toBeDefined();
-    expect(timers()).toBe(held + 1);
+    // Counted in one synchronous step: another test's timer may end during any await.
+    const during = timers();
     unwatch(deadline);
-    expect(timers()).toBe(held);
+    expect(timers()).toBe(during - 1);
   });
 
   it("expires each read at its time, never before, whatever the order they began in", async () => {
@@ -48,6 +48,7 @@ describe("a body read's deadline", () => {
     const stalled = new Response(new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) }));
     const out = await readResponse(stalled, 1000, 0, { timeoutMs: 5 });
     expect(out).toMatchObject({ cause: { name: "TimeoutError" }, aborted: false });
-    expect(timers()).toBe(held);
+    // At most as many as before: another test's timer may have ended meanwhile (seen under load), none was added.
+    expect(timers()).toBeLessThanOrEqual(held);
   });
 });
