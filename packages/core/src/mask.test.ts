@@ -145,8 +145,8 @@ describe("masking is lossless and linear", () => {
   });
 });
 
-describe("where the key scan resumes", () => {
-  // It starts 76 characters before the next separator: the longest key (64), three backslashes, a quote, eight blanks.
+describe("where the key scan tries a key", () => {
+  // At each separator, from the earliest start its key can have: the longest key (64), three backslashes, a quote, eight blanks.
   const longest = `${"a".repeat(58)}_token`;
   it("finds the longest key form right at the reach, after plain words and after a key that names no secret", () => {
     for (const prefix of ["", "plain words ".repeat(20), "name: not a secret, then ".repeat(4)]) {
@@ -159,6 +159,32 @@ describe("where the key scan resumes", () => {
 
   it("a 65-character key is not one: the scan does not start inside it", () => {
     expect(maskText(`x ${"a".repeat(59)}_token=s3cr3t`)).toBe(`x ${"a".repeat(59)}_token=s3cr3t`);
+  });
+
+  it("past KEY_SEP's bounds nothing is a key: nine blanks, four backslashes", () => {
+    expect(maskText("token         =s3cr3t")).toBe("token         =s3cr3t");
+    expect(maskText('token\\\\\\\\"=s3cr3t')).toBe('token\\\\\\\\"=s3cr3t');
+    expect(maskText("token        =s3cr3t")).toBe(`token        =${MASK}`);
+  });
+
+  it("a key glued to a percent-escape starts after it, also at the end of a long run", () => {
+    expect(maskText("a%0Atoken=s3cr3t")).toBe(`a%0Atoken=${MASK}`);
+    expect(maskText(`${"b".repeat(70)}%0Atoken=s3cr3t`)).toBe(`${"b".repeat(70)}%0Atoken=${MASK}`);
+    expect(maskText("a%3Dtoken%3Ds3cr3t")).toBe(`a%3Dtoken%3D${MASK}`);
+  });
+
+  it("goes on past separators that end no key, and after a value to the next key", () => {
+    expect(maskText("a == : = b token=s3cr3t")).toBe(`a == : = b token=${MASK}`);
+    expect(maskText("token=abc password=def x=1 secret: ghi")).toBe(
+      `token=${MASK} password=${MASK} x=1 secret: ${MASK}`,
+    );
+  });
+});
+
+describe("GitHub tokens", () => {
+  it("masks each of the five prefixes; a word with gh in it is not a token", () => {
+    for (const kind of "pousr") expect(maskText(`t gh${kind}_${"A1b2".repeat(9)} t`)).toBe(`t gh${kind}_${MASK} t`);
+    expect(maskText("though the night is high: ghost")).toBe("though the night is high: ghost");
   });
 });
 

@@ -37,7 +37,8 @@ export const FORM_PATTERNS = /* @__PURE__ */ (() =>
     {
       // GitHub docs, 'About authentication to GitHub': prefix, underscore, base62 body
       pattern: "gh[pousr]_(?<secret>[A-Za-z0-9]{30,255})",
-      hints: ["gh"],
+      // Whole prefixes, not "gh" (as in "though"): masking's literal search is faster on longer ones.
+      hints: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
     },
     {
       // GitHub docs: github_pat_ then letters, digits and underscores
