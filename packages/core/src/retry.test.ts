@@ -422,6 +422,28 @@ describe("retry: the first attempt", () => {
     expect(error).toMatchObject({ attempts: 1, totalDelayMs: 0 });
   });
 
+  it("without options, hands a first attempt's rejection to the loop: retried, or given up on", async () => {
+    const seen: [number, AbortSignal][] = [];
+    // A hint of 0 ms: the real clock's sleep, without options to replace it, is a turn of the event loop.
+    const value = await retry(async (attempt, signal) => {
+      seen.push([attempt, signal]);
+      if (attempt === 1) throw failure("yes", { retryAfterMs: 0 });
+      return attempt;
+    });
+    expect(value).toBe(2);
+    expect(seen.map(([attempt, signal]) => [attempt, signal instanceof AbortSignal, signal.aborted])).toEqual([
+      [1, true, false],
+      [2, true, false],
+    ]);
+    const error = failure("no");
+    await expect(
+      retry(async () => {
+        throw error;
+      }),
+    ).rejects.toBe(error);
+    expect(error).toMatchObject({ attempts: 1, totalDelayMs: 0 });
+  });
+
   it("rejects, never throws, on options that cannot be read", async () => {
     const hostile = new Proxy(
       {},
