@@ -37,7 +37,7 @@ export const FORM_PATTERNS = /* @__PURE__ */ (() =>
     {
       // GitHub docs, 'About authentication to GitHub': prefix, underscore, base62 body
       pattern: "gh[pousr]_(?<secret>[A-Za-z0-9]{30,255})",
-      // Whole prefixes, not "gh" (as in "though"): masking's literal search is faster on longer ones.
+      // Whole prefixes, not "gh": ordinary words hold "gh" ("though", "high"), which sent them down the per-form search.
       hints: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
     },
     {
