@@ -161,7 +161,7 @@ describe("where the key scan tries a key", () => {
     expect(maskText(`x ${"a".repeat(59)}_token=s3cr3t`)).toBe(`x ${"a".repeat(59)}_token=s3cr3t`);
   });
 
-  it("past KEY_SEP's bounds nothing is a key: nine blanks, four backslashes", () => {
+  it("past the key pattern's bounds nothing is a key: nine blanks, four backslashes", () => {
     expect(maskText("token         =s3cr3t")).toBe("token         =s3cr3t");
     expect(maskText('token\\\\\\\\"=s3cr3t')).toBe('token\\\\\\\\"=s3cr3t');
     expect(maskText("token        =s3cr3t")).toBe(`token        =${MASK}`);

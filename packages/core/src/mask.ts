@@ -19,18 +19,27 @@ const FORMS = /* @__PURE__ */ FORM_PATTERNS.map((form: Omit<SecretForm, "name">)
 // A key then a separator: `key=`, `key: `, `"key":`, `\"key\":`, `key%3D`.
 // A key starts where a word does, or right after a percent- or backslash-escape
 // (`%0Atoken=`, `\ntoken:`); bounded, so a long word costs one failed try per start.
-const KEY_SEP_SOURCE =
-  "(?<=^|[^A-Za-z0-9_.-]|%[0-9A-Fa-f]{2})([A-Za-z_][A-Za-z0-9_.-]{0,63})(\\\\{0,3}[\"']?)[ \\t]{0,8}(=|:|%3[DdAa])[ \\t]{0,8}";
-// Sticky, tried only where a key before a separator can start (nextKey): from a word well before its
-// separator, V8 ran the global search at 20 to 35 times the cost of the sticky try.
-const KEY_SEP = /* @__PURE__ */ new RegExp(KEY_SEP_SOURCE, "y");
-// The same, global: after a value, where a text dense with keys has its next one near (one search, not two).
-const KEY_SEP_AFTER = /* @__PURE__ */ new RegExp(KEY_SEP_SOURCE, "g");
-
-// Every separator KEY_SEP accepts after a key character, with (group 1) the most a key before it can
-// span by KEY_SEP's bounds: read backward from the separator (V8 matches a lookbehind right to left,
-// greedily). A separator with no key before it is passed over within the search.
-const SEPARATOR = /(?:[=:]|%3[DdAa])(?<=([A-Za-z0-9_.-]{1,64}\\{0,3}["']?[ \t]{0,8})(?:[=:]|%3[DdAa]))/g;
+// Built in a pure closure from pieces the patterns share, so that they agree on what a key may span
+// (and a bundle that never masks holds none of it).
+const KEY = /* @__PURE__ */ (() => {
+  const char = "[A-Za-z0-9_.-]";
+  // Escaped or quoted (`\"key\":`): at most three backslashes, then a quote.
+  const quote = "\\\\{0,3}[\"']?";
+  const blanks = "[ \\t]{0,8}";
+  const separators = "=|:|%3[DdAa]";
+  const source = `(?<=^|[^A-Za-z0-9_.-]|%[0-9A-Fa-f]{2})([A-Za-z_]${char}{0,63})(${quote})${blanks}(${separators})${blanks}`;
+  return {
+    // Sticky, tried only where a key before a separator can start (nextKey): from a word well before its
+    // separator, V8 ran the global search at 20 to 35 times the cost of the sticky try.
+    sep: new RegExp(source, "y"),
+    // The same, global: after a value, where a text dense with keys has its next one near (one search, not two).
+    sepAfter: new RegExp(source, "g"),
+    // Every separator `sep` accepts after a key character, with (group 1) the most a key before it can
+    // span by `sep`'s bounds: read backward from the separator (V8 matches a lookbehind right to left,
+    // greedily). A separator with no key before it is passed over within the search.
+    separator: new RegExp(`(?:${separators})(?<=(${char}{1,64}${quote}${blanks})(?:${separators}))`, "g"),
+  };
+})();
 
 // Every form's literals in one case-blind pattern; undefined when a form has none (it is always tried).
 const ANY_HINT = /* @__PURE__ */ (() =>
@@ -89,22 +98,22 @@ function keyedSpans(text: string, spans: Span[]): void {
     }
     const kind = (m[2] as string).length > 0 ? "json" : sep === "=" && inQuery ? "query" : sep;
     // The value is consumed: a key inside it is not read again.
-    KEY_SEP_AFTER.lastIndex = Math.max(start, valueSpan(text, start, kind, key, spans));
-    m = KEY_SEP_AFTER.exec(text);
+    KEY.sepAfter.lastIndex = Math.max(start, valueSpan(text, start, kind, key, spans));
+    m = KEY.sepAfter.exec(text);
   }
 }
 
 /**
- * The next KEY_SEP match at or after `from`, the leftmost as a global search would find it: at each
+ * The next `KEY.sep` match at or after `from`, the leftmost as a global search would find it: at each
  * separator in turn, tried from the earliest start its key can have up to the separator.
  * No separator, no key: a text without one costs one search.
  */
 function nextKey(text: string, from: number): RegExpExecArray | null {
-  SEPARATOR.lastIndex = from;
-  for (let sep = SEPARATOR.exec(text); sep; sep = SEPARATOR.exec(text))
+  KEY.separator.lastIndex = from;
+  for (let sep = KEY.separator.exec(text); sep; sep = KEY.separator.exec(text))
     for (let at = Math.max(from, sep.index - (sep[1] as string).length); at < sep.index; at++) {
-      KEY_SEP.lastIndex = at;
-      const m = KEY_SEP.exec(text);
+      KEY.sep.lastIndex = at;
+      const m = KEY.sep.exec(text);
       if (m) return m;
     }
   return null;
