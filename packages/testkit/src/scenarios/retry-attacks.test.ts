@@ -27,8 +27,14 @@ import { report } from "./clients.js";
 const WRONG_OPTION_RATIO = 5;
 /** Calls on one shared signal may cost at most this many times the same calls with no signal. Before: 10–22x. */
 const SHARED_SIGNAL_RATIO = 3;
-/** Cost at 2N calls over cost at N, divided by 2: 1 is linear, 2 quadratic (before: about 2, 4x per doubling). */
-const SHARED_SIGNAL_GROWTH = 1.5;
+/**
+ * That ratio at 4N calls over the same ratio at N: 1 when a call on the signal costs O(1) whatever the
+ * callers. Taken against the same calls with no signal, so that the garbage collector's own growth with 4N
+ * calls alive at once cancels out: the shared calls' growth alone read 1.64 per doubling on linear code in a
+ * loaded CI run. A listener per call (Node's removeEventListener walks the list) reads 2.0–2.3; the
+ * registry 0.87–1.32, loaded or not.
+ */
+const SHARED_SIGNAL_GROWTH = 1.75;
 /** Attempts per call under total failure, any budget options, the default capacity: the issue's 1.1x. */
 const BUDGET_RATIO = 1.1;
 /** A hostile Retry-After may cost at most this many times an ordinary value of the same length. */
@@ -183,7 +189,7 @@ describe("one AbortSignal shared by every call costs O(1) per call", () => {
     await Promise.all(all);
   }
 
-  it("N calls on one signal against N with none, and 2N against N", async () => {
+  it("N calls on one signal against N with none, and again at 4N", async () => {
     const n = 4000;
     const shared = new AbortController().signal;
     const ratio = await costRatioAsync(
@@ -192,9 +198,9 @@ describe("one AbortSignal shared by every call costs O(1) per call", () => {
     );
     const growth =
       (await costRatioAsync(
-        () => calls(n, shared),
-        () => calls(2 * n, shared),
-      )) / 2;
+        () => calls(4 * n, undefined),
+        () => calls(4 * n, shared),
+      )) / ratio;
     report("retry-shared-signal", {
       scenario: `${n} concurrent retry() calls on one AbortSignal, each failing once then succeeding`,
       faults: n,
@@ -203,7 +209,7 @@ describe("one AbortSignal shared by every call costs O(1) per call", () => {
       duplicated: 0,
       ratioToNoSignal: ratio2(ratio),
       ratioBound: SHARED_SIGNAL_RATIO,
-      growthAt2N: ratio2(growth),
+      growthAt4N: ratio2(growth),
       growthBound: SHARED_SIGNAL_GROWTH,
     });
     expect(ratio).toBeLessThan(SHARED_SIGNAL_RATIO);
